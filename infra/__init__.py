@@ -1,0 +1,1 @@
+"""Local infrastructure: the embedded servers and the `tvp` command."""

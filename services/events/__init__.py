@@ -1,0 +1,12 @@
+"""Events service: meetings, workshops and trainings with registrations, attendance, quorum and decisions."""
+from shared.contracts import REGISTRY
+from shared.web.app import create_service_app
+
+from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
+
+
+def create_app(settings=None):
+    return create_service_app(
+        "events", "TVP Events API",
+        "Board and advisory-board meetings, workshops and trainings of the Thrace Productivity Platform.",
+        [], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes)

@@ -1,0 +1,14 @@
+"""Members service: organisations, people, governance bodies and the membership lifecycle."""
+from shared.contracts import REGISTRY
+from shared.web.app import create_service_app
+
+from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
+
+
+def create_app(settings=None):
+    from .entrypoints.organisations_api import blp as organisations
+
+    return create_service_app(
+        "members", "TVP Members API",
+        "Organisations, people, governance bodies and the membership lifecycle of the Thrace Productivity Platform.",
+        [organisations], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes)

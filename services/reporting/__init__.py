@@ -1,0 +1,12 @@
+"""Reporting service: indicators, expenditures and period reports for the Competitive Sectors Programme."""
+from shared.contracts import REGISTRY
+from shared.web.app import create_service_app
+
+from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
+
+
+def create_app(settings=None):
+    return create_service_app(
+        "reporting", "TVP Reporting API",
+        "Indicators, expenditures and period reports of the Thrace Productivity Platform.",
+        [], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes)

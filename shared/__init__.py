@@ -1,0 +1,1 @@
+"""Code that all three Thrace Productivity Platform services share."""

@@ -1,0 +1,84 @@
+"""JWT bearer tokens with the contract's roles (RS256).
+
+The private key only signs (the `tvp token` command and tests); services hold the
+public key. On first run a development key pair is generated under var/keys/.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+ROLES = ("platform_admin", "chamber_admin", "programme_officer", "auditor")
+ALGORITHM = "RS256"
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    role: str
+    organisation_id: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "platform_admin"
+
+
+class InvalidToken(Exception):
+    pass
+
+
+def ensure_dev_keys(private_file: Path, public_file: Path) -> bool:
+    """Generate a key pair if none exists; returns True if it made one."""
+    if public_file.exists():
+        return False
+    private_file.parent.mkdir(parents=True, exist_ok=True)
+    public_file.parent.mkdir(parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+    private_file.chmod(0o600)
+    public_file.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                          serialization.PublicFormat.SubjectPublicKeyInfo))
+    return True
+
+
+class TokenIssuer:
+    def __init__(self, private_key_pem: bytes, issuer: str = "tvp"):
+        self.key = private_key_pem
+        self.issuer = issuer
+
+    def issue(self, role: str, organisation_id: str | None = None, subject: str | None = None,
+              ttl_s: int = 12 * 3600) -> str:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+        if role == "chamber_admin" and not organisation_id:
+            raise ValueError("a chamber_admin token needs the organisation id (--org)")
+        now = int(time.time())
+        claims = {"sub": subject or f"{role}-{uuid.uuid4().hex[:8]}", "role": role, "iss": self.issuer,
+                  "iat": now, "exp": now + ttl_s}
+        if organisation_id:
+            claims["org"] = organisation_id
+        return jwt.encode(claims, self.key, algorithm=ALGORITHM)
+
+
+class TokenVerifier:
+    def __init__(self, public_key_pem: bytes, issuer: str = "tvp"):
+        self.key = public_key_pem
+        self.issuer = issuer
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(token, self.key, algorithms=[ALGORITHM], issuer=self.issuer,
+                                options={"require": ["exp", "sub", "iss"]})
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(str(exc)) from exc
+        role = claims.get("role")
+        if role not in ROLES:
+            raise InvalidToken("token carries no known role")
+        return Principal(subject=str(claims["sub"]), role=role, organisation_id=claims.get("org"))

@@ -1,0 +1,13 @@
+"""The published language between the services: every event type, its payload and topic.
+
+Payload schemas live here, not inside a service, because producer and consumers
+must agree on them; a breaking change is a new `.vN` type.
+"""
+from shared.messaging.registry import EventRegistry
+
+from . import members, topics
+
+REGISTRY = EventRegistry()
+members.register(REGISTRY)
+
+__all__ = ["REGISTRY", "topics"]

@@ -1,0 +1,99 @@
+"""Events of the members service."""
+from marshmallow import Schema, fields, validate
+
+ORGANISATIONS = "tvp.members.organisations"
+PEOPLE = "tvp.members.people"
+SEATS = "tvp.members.seats"
+
+ORGANISATION_KINDS = ["chamber", "commodity_exchange", "public_body", "development_agency",
+                      "university", "industrial_zone", "company", "ngo"]
+SIZE_CLASSES = ["micro", "small", "medium", "large"]
+MEMBERSHIP_STATUSES = ["applicant", "active", "suspended", "withdrawn"]
+GENDERS = ["female", "male", "other", "undisclosed"]
+SEAT_ROLES = ["chair", "vice_chair", "member"]
+
+
+class OrganisationPayload(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    short_name = fields.String(allow_none=True)
+    kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
+    province = fields.String(required=True)
+    region = fields.String(required=True)
+    district = fields.String(allow_none=True)
+    tax_number = fields.String(allow_none=True)
+    nace_code = fields.String(allow_none=True)
+    size_class = fields.String(allow_none=True, validate=validate.OneOf(SIZE_CLASSES))
+    is_sme = fields.Boolean(required=True)
+    employees = fields.Integer(allow_none=True)
+    email = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_STATUSES))
+
+
+class OrganisationUpdatedPayload(OrganisationPayload):
+    changed = fields.List(fields.String(), required=True)
+
+
+class MembershipChangedPayload(Schema):
+    id = fields.String(required=True)
+    action = fields.String(required=True, validate=validate.OneOf(["approve", "suspend", "reinstate", "withdraw"]))
+    previous_status = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_STATUSES))
+    status = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_STATUSES))
+    reason = fields.String(allow_none=True)
+    actor = fields.String(allow_none=True)
+    at = fields.String(required=True)
+
+
+class PersonPayload(Schema):
+    id = fields.String(required=True)
+    organisation_id = fields.String(required=True)
+    full_name = fields.String(required=True)
+    email = fields.String(required=True)
+    title = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    gender = fields.String(allow_none=True, validate=validate.OneOf(GENDERS))
+
+
+class PersonUpdatedPayload(PersonPayload):
+    changed = fields.List(fields.String(), required=True)
+
+
+class PersonErasedPayload(Schema):
+    id = fields.String(required=True)
+    organisation_id = fields.String(required=True)
+    at = fields.String(required=True)
+
+
+class SeatPayload(Schema):
+    id = fields.String(required=True)
+    body = fields.String(required=True)
+    person_id = fields.String(required=True)
+    organisation_id = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(SEAT_ROLES))
+    term_start = fields.String(required=True)
+    term_end = fields.String(allow_none=True)
+
+
+class SeatEndedPayload(SeatPayload):
+    ended_on = fields.String(required=True)
+    reason = fields.String(allow_none=True)
+
+
+def register(registry) -> None:
+    registry.register("tr.tvp.members.organisation.registered.v1", ORGANISATIONS, OrganisationPayload,
+                      "A new organisation applied for membership.")
+    registry.register("tr.tvp.members.organisation.updated.v1", ORGANISATIONS, OrganisationUpdatedPayload,
+                      "An organisation's details changed.")
+    registry.register("tr.tvp.members.organisation.membership_changed.v1", ORGANISATIONS, MembershipChangedPayload,
+                      "An organisation was approved, suspended, reinstated or withdrawn.")
+    registry.register("tr.tvp.members.person.registered.v1", PEOPLE, PersonPayload,
+                      "A person of a member organisation was registered.")
+    registry.register("tr.tvp.members.person.updated.v1", PEOPLE, PersonUpdatedPayload,
+                      "A person's details changed.")
+    registry.register("tr.tvp.members.person.erased.v1", PEOPLE, PersonErasedPayload,
+                      "A person's identifying data was erased (KVKK/GDPR); remove yours.")
+    registry.register("tr.tvp.members.seat.assigned.v1", SEATS, SeatPayload,
+                      "A person took a seat on a governance body.")
+    registry.register("tr.tvp.members.seat.ended.v1", SEATS, SeatEndedPayload,
+                      "A seat on a governance body ended.")

@@ -1,0 +1,31 @@
+"""Domain errors that every layer may raise; the web layer maps them to the contract's format."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class PreconditionFailed(DomainError):
+    status = 412
+
+
+class Unprocessable(DomainError):
+    status = 422
+
+
+class Forbidden(DomainError):
+    status = 403

@@ -1,0 +1,1 @@
+"""Domain events on Kafka: envelope, registry, outbox relay and consumer runtime."""

@@ -1,0 +1,99 @@
+"""kafka-python clients configured the way every tvp process needs them.
+
+Clients are created by these factories inside the process that uses them (never
+before a gunicorn fork), and the settings that matter for correctness live here
+once: idempotent acks=all producers, manual commits, earliest offsets.
+"""
+from __future__ import annotations
+
+import logging
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+log = logging.getLogger(__name__)
+
+
+def _servers(bootstrap: str) -> list[str]:
+    return [s.strip() for s in bootstrap.split(",") if s.strip()]
+
+
+def make_producer(bootstrap: str, **overrides) -> KafkaProducer:
+    config = dict(
+        bootstrap_servers=_servers(bootstrap),
+        acks="all",
+        enable_idempotence=True,
+        # One request in flight keeps each aggregate's events in order even when a send is retried.
+        max_in_flight_requests_per_connection=1,
+        linger_ms=2,
+        # Fail fast while the broker is away: the relay backs off and retries from the outbox.
+        max_block_ms=5000,
+        request_timeout_ms=5000,
+        delivery_timeout_ms=10000,
+        retry_backoff_ms=200,
+    )
+    config.update(overrides)
+    return KafkaProducer(**config)
+
+
+def make_consumer(bootstrap: str, group_id: str | None, topics: list[str], session_timeout_ms: int = 6000,
+                  **overrides) -> KafkaConsumer:
+    config = dict(
+        bootstrap_servers=_servers(bootstrap),
+        group_id=group_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        session_timeout_ms=session_timeout_ms,
+        heartbeat_interval_ms=max(500, session_timeout_ms // 6),
+        fetch_max_wait_ms=50,
+        max_poll_records=500,
+        request_timeout_ms=max(10000, session_timeout_ms + 2000),
+    )
+    config.update(overrides)
+    consumer = KafkaConsumer(**config)
+    if topics:
+        consumer.subscribe(topics)
+    return consumer
+
+
+def make_admin(bootstrap: str, **overrides) -> KafkaAdminClient:
+    config = dict(bootstrap_servers=_servers(bootstrap), request_timeout_ms=5000)
+    config.update(overrides)
+    return KafkaAdminClient(**config)
+
+
+def ensure_topics(bootstrap: str, topics: list[str], partitions: int = 3, replication_factor: int = 1) -> list[str]:
+    """Create the topics that do not exist yet; returns the ones created. Safe to call again."""
+    admin = make_admin(bootstrap)
+    try:
+        existing = set(admin.list_topics())
+        created = []
+        for topic in topics:
+            if topic in existing:
+                continue
+            try:
+                # One topic per request: a batch fails as a whole if any of it exists.
+                admin.create_topics([NewTopic(topic, partitions, replication_factor)])
+                created.append(topic)
+            except TopicAlreadyExistsError:
+                pass
+        return created
+    finally:
+        admin.close()
+
+
+def broker_reachable(bootstrap: str, timeout_ms: int = 2000) -> tuple[bool, str]:
+    try:
+        admin = make_admin(bootstrap, request_timeout_ms=timeout_ms, bootstrap_timeout_ms=timeout_ms)
+    except KafkaError as exc:
+        return False, f"Kafka at {bootstrap} unreachable: {exc}"
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        return False, f"Kafka at {bootstrap} unreachable: {exc}"
+    try:
+        admin.list_topics()
+        return True, "ok"
+    except Exception as exc:  # noqa: BLE001
+        return False, f"Kafka at {bootstrap} unreachable: {exc}"
+    finally:
+        admin.close()

@@ -1,0 +1,104 @@
+"""Which event types exist, what their payload looks like and on which topic they travel.
+
+Every event published or consumed goes through `EventRegistry.validate`, so a
+payload that breaks its schema is caught at the door on both sides.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marshmallow import Schema, ValidationError
+
+from .envelope import CloudEvent, CloudEventSchema, new_id, utc_now_iso
+
+
+class UnknownEventType(LookupError):
+    pass
+
+
+class InvalidEvent(ValueError):
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    type: str
+    topic: str
+    schema: type[Schema]
+    aggregate: str
+    summary: str = ""
+
+    @property
+    def source(self) -> str:
+        return f"/tvp/{self.type.split('.')[2]}"
+
+    @property
+    def dataschema(self) -> str:
+        return f"urn:tvp:schema:{self.type}"
+
+
+class EventRegistry:
+    def __init__(self) -> None:
+        self._specs: dict[str, EventSpec] = {}
+
+    def register(self, type_: str, topic: str, schema: type[Schema], summary: str = "") -> EventSpec:
+        aggregate = type_.split(".")[3]
+        spec = EventSpec(type=type_, topic=topic, schema=schema, aggregate=aggregate, summary=summary)
+        if type_ in self._specs:
+            raise ValueError(f"event type {type_} registered twice")
+        self._specs[type_] = spec
+        return spec
+
+    def spec(self, type_: str) -> EventSpec:
+        try:
+            return self._specs[type_]
+        except KeyError:
+            raise UnknownEventType(f"unknown event type {type_!r}") from None
+
+    def __iter__(self):
+        return iter(self._specs.values())
+
+    def topics(self) -> list[str]:
+        return sorted({spec.topic for spec in self._specs.values()})
+
+    def topics_of(self, service: str) -> list[str]:
+        return sorted({s.topic for s in self._specs.values() if s.source == f"/tvp/{service}"})
+
+    def build(self, type_: str, aggregate_id: str, aggregate_version: int, data: dict,
+              correlation_id: str, causation_id: str | None = None) -> CloudEvent:
+        """Create an event, validating the payload against its registered schema."""
+        spec = self.spec(type_)
+        payload = self._validated_payload(spec, data)
+        event_id = new_id()
+        return CloudEvent(
+            id=event_id,
+            source=spec.source,
+            type=type_,
+            subject=f"{spec.aggregate}/{aggregate_id}",
+            time=utc_now_iso(),
+            data=payload,
+            aggregateversion=aggregate_version,
+            correlationid=correlation_id,
+            causationid=causation_id or correlation_id,
+            dataschema=spec.dataschema,
+        )
+
+    def validate(self, body: dict) -> CloudEvent:
+        """Parse and check a received envelope and its payload."""
+        try:
+            attributes = CloudEventSchema().load(body)
+        except ValidationError as exc:
+            raise InvalidEvent("envelope is not a valid CloudEvent", exc.messages) from exc
+        spec = self.spec(attributes["type"])
+        attributes["data"] = self._validated_payload(spec, attributes["data"])
+        return CloudEvent(**attributes)
+
+    @staticmethod
+    def _validated_payload(spec: EventSpec, data: dict) -> dict:
+        schema = spec.schema()
+        try:
+            return schema.dump(schema.load(data))
+        except ValidationError as exc:
+            raise InvalidEvent(f"payload of {spec.type} is invalid", exc.messages) from exc

@@ -1,0 +1,178 @@
+"""Publishes outbox events to Kafka, in order per aggregate, and keeps them as an event log.
+
+An event leaves the aggregate's outbox only after the broker acknowledged it
+(acks=all, idempotent producer); it is copied into `event_log` first, so a crash
+at any point republishes at worst (same event id: consumers drop it).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Callable
+
+from pymongo import UpdateOne
+from pymongo.database import Database
+from pymongo.errors import BulkWriteError, PyMongoError
+
+from .envelope import CONTENT_TYPE
+from .outbox import EVENT_LOG, OUTBOX, PENDING
+from .registry import EventRegistry
+
+log = logging.getLogger(__name__)
+
+DUPLICATE_KEY = 11000
+
+
+def _send(producer, topic: str, event: dict):
+    key = event["subject"].split("/", 1)[1]
+    value = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return producer.send(topic, key=key.encode("utf-8"), value=value,
+                         headers=[("content-type", CONTENT_TYPE.encode())])
+
+
+class OutboxRelay:
+    def __init__(self, db: Database, collections: list[str], registry: EventRegistry,
+                 producer_factory: Callable[[], object], batch_size: int = 500,
+                 ack_timeout_s: float = 15.0, max_backoff_s: float = 5.0):
+        self.db = db
+        self.collections = collections
+        self.registry = registry
+        self.producer_factory = producer_factory
+        self.batch_size = batch_size
+        self.ack_timeout_s = ack_timeout_s
+        self.max_backoff_s = max_backoff_s
+        self._producer = None
+        self._wake = threading.Event()
+        self.published = 0
+
+    # -- publishing -----------------------------------------------------
+    def _producer_or_new(self):
+        if self._producer is None:
+            self._producer = self.producer_factory()
+        return self._producer
+
+    def _drop_producer(self):
+        if self._producer is not None:
+            try:
+                self._producer.close(timeout=1)
+            except Exception:  # noqa: BLE001 - a broken producer is discarded either way
+                pass
+            self._producer = None
+
+    def _pending(self) -> list[tuple[str, object, list[dict]]]:
+        batch, room = [], self.batch_size
+        for name in self.collections:
+            if room <= 0:
+                break
+            for doc in self.db[name].find({PENDING: True}, {OUTBOX: 1}).limit(room):
+                events = doc.get(OUTBOX) or []
+                batch.append((name, doc["_id"], events))
+                room -= max(1, len(events))
+        return batch
+
+    def publish_pending(self) -> int:
+        """One pass over the outboxes; returns the number of events published. Raises on broker failure."""
+        batch = self._pending()
+        if not batch:
+            return 0
+        producer = self._producer_or_new()
+        futures = []
+        for _, _, events in batch:
+            for event in events:
+                topic = self.registry.spec(event["type"]).topic
+                futures.append(_send(producer, topic, event))
+        producer.flush(timeout=self.ack_timeout_s)
+        for future in futures:
+            future.get(timeout=self.ack_timeout_s)
+        self._record_published(batch)
+        count = sum(len(events) for _, _, events in batch)
+        self.published += count
+        return count
+
+    def _record_published(self, batch) -> None:
+        now = datetime.now(timezone.utc)
+        log_docs = [
+            {"_id": e["id"], "topic": self.registry.spec(e["type"]).topic, "key": e["subject"].split("/", 1)[1],
+             "event": e, "logged_at": now}
+            for _, _, events in batch for e in events
+        ]
+        try:
+            self.db[EVENT_LOG].insert_many(log_docs, ordered=False)
+        except BulkWriteError as exc:
+            # Already logged by an earlier pass that crashed before clearing the outbox.
+            if any(err.get("code") != DUPLICATE_KEY for err in exc.details.get("writeErrors", [])):
+                raise
+        by_collection: dict[str, list] = {}
+        for name, aggregate_id, events in batch:
+            ids = [e["id"] for e in events]
+            by_collection.setdefault(name, []).extend([
+                UpdateOne({"_id": aggregate_id}, {"$pull": {OUTBOX: {"id": {"$in": ids}}}}),
+                UpdateOne({"_id": aggregate_id, OUTBOX: {"$size": 0}}, {"$unset": {PENDING: ""}}),
+            ])
+        for name, ops in by_collection.items():
+            self.db[name].bulk_write(ops, ordered=True)
+
+    # -- running --------------------------------------------------------
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _watch(self, stop: threading.Event) -> None:
+        """Wake the relay as soon as an aggregate collection changes (change stream)."""
+        pipeline = [{"$match": {"ns.coll": {"$in": self.collections},
+                                "operationType": {"$in": ["insert", "update", "replace"]}}}]
+        while not stop.is_set():
+            try:
+                with self.db.watch(pipeline, max_await_time_ms=500) as stream:
+                    while not stop.is_set():
+                        if stream.try_next() is not None:
+                            self._wake.set()
+            except PyMongoError as exc:
+                log.warning("change stream interrupted, relying on polling: %s", exc)
+                stop.wait(1.0)
+
+    def run(self, stop: threading.Event, poll_interval_s: float = 1.0) -> None:
+        watcher = threading.Thread(target=self._watch, args=(stop,), name="outbox-watch", daemon=True)
+        watcher.start()
+        backoff = 0.2
+        while not stop.is_set():
+            try:
+                published = self.publish_pending()
+                backoff = 0.2
+                if published:
+                    continue  # drain the backlog before sleeping
+            except Exception as exc:  # noqa: BLE001 - broker or database away: back off, keep everything
+                log.warning("relay could not publish, retrying in %.1fs: %s", backoff, exc)
+                self._drop_producer()
+                stop.wait(backoff)
+                backoff = min(backoff * 2, self.max_backoff_s)
+                continue
+            self._wake.wait(poll_interval_s)
+            self._wake.clear()
+        self._drop_producer()
+
+    # -- replay ---------------------------------------------------------
+    def replay(self, since: datetime | None = None, progress: Callable[[int], None] | None = None) -> int:
+        """Publish the event log again (e.g. after the in-memory broker restarted)."""
+        query = {"logged_at": {"$gte": since}} if since else {}
+        producer = self._producer_or_new()
+        count, futures = 0, []
+        cursor = self.db[EVENT_LOG].find(query).sort([("logged_at", 1), ("event.aggregateversion", 1)])
+        for doc in cursor:
+            futures.append(_send(producer, doc["topic"], doc["event"]))
+            count += 1
+            if len(futures) >= 1000:
+                producer.flush(timeout=self.ack_timeout_s)
+                for f in futures:
+                    f.get(timeout=self.ack_timeout_s)
+                futures = []
+                if progress:
+                    progress(count)
+        producer.flush(timeout=self.ack_timeout_s)
+        for f in futures:
+            f.get(timeout=self.ack_timeout_s)
+        if progress:
+            progress(count)
+        return count

@@ -1,0 +1,107 @@
+"""The application factory every service's `create_app()` calls."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g, jsonify, request
+from flask_smorest import Api
+
+from .. import correlation
+from ..auth import TokenVerifier, ensure_dev_keys
+from ..config import Settings, load_settings
+from ..db import connect, ping
+from ..logs import configure_logging
+from ..messaging.kafka import broker_reachable
+from ..messaging.outbox import Outbox, ensure_outbox_indexes
+from . import errors, metrics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceContext:
+    """What a request handler needs of its service, kept in app.extensions["tvp"]."""
+    settings: Settings
+    client: object
+    db: object
+    outbox: Outbox
+    verifier: TokenVerifier
+
+
+def service() -> ServiceContext:
+    return current_app.extensions["tvp"]
+
+
+def create_service_app(name: str, title: str, description: str, blueprints: list, aggregates: list[str],
+                       registry, settings: Settings | None = None, setup=None) -> Flask:
+    settings = settings or load_settings(name)
+    configure_logging(name, settings.log_level)
+    app = Flask(f"services.{name}")
+    app.config.update(
+        API_TITLE=title, API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                                              "bearerFormat": "JWT"}}},
+        },
+        JSON_SORT_KEYS=False,
+    )
+    ensure_dev_keys(settings.jwt_private_key_file, settings.jwt_public_key_file)
+    client, db = connect(settings)
+    app.extensions["tvp"] = ServiceContext(
+        settings=settings, client=client, db=db, outbox=Outbox(db, registry),
+        verifier=TokenVerifier(settings.jwt_public_key_file.read_bytes(), settings.jwt_issuer))
+    try:
+        ensure_outbox_indexes(db, aggregates)
+        if setup:
+            setup(db)
+    except Exception as exc:  # noqa: BLE001 - the app starts; /readyz says why it is not ready
+        log.warning("could not prepare indexes yet: %s", exc)
+
+    _init_correlation(app)
+    metrics.init_app(app, name, db, aggregates)
+    api = Api(app)
+    errors.init_app(app)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    _init_operations(app, settings)
+    return app
+
+
+def _init_correlation(app: Flask) -> None:
+    @app.before_request
+    def _take_correlation_id():
+        g.correlation_id = request.headers.get("X-Correlation-Id") or correlation.new_correlation_id()
+        g.correlation_token = correlation.set(g.correlation_id)
+
+    @app.after_request
+    def _give_correlation_id(response):
+        response.headers["X-Correlation-Id"] = g.get("correlation_id") or correlation.new_correlation_id()
+        return response
+
+    @app.teardown_request
+    def _forget_correlation_id(_exc):
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            correlation.reset(token)
+
+
+def _init_operations(app: Flask, settings: Settings) -> None:
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="alive", service=settings.service)
+
+    @app.get("/readyz")
+    def readyz():
+        mongo_ok, mongo_detail = ping(service().client)
+        kafka_ok, kafka_detail = broker_reachable(settings.kafka_bootstrap)
+        checks = {"mongodb": mongo_detail, "kafka": kafka_detail}
+        if mongo_ok and kafka_ok:
+            return jsonify(status="ready", checks=checks)
+        failing = [name for name, ok in (("MongoDB", mongo_ok), ("Kafka", kafka_ok)) if not ok]
+        body = {"code": 503, "status": "Service Unavailable",
+                "message": f"not ready: {' and '.join(failing)} unreachable", "checks": checks}
+        return jsonify(body), 503

@@ -1,0 +1,36 @@
+"""Schemas that every service's API uses."""
+from marshmallow import Schema, fields, validate
+
+
+class ErrorSchema(Schema):
+    code = fields.Integer(required=True)
+    status = fields.String(required=True)
+    message = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.Raw())
+
+
+class PageQuerySchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+_page_schemas: dict = {}
+
+
+def page_schema(item_schema: type[Schema]) -> type[Schema]:
+    """`XxxPageSchema` for a list endpoint: the items of one page and the total."""
+    name = item_schema.__name__.replace("Schema", "PageSchema")
+    if name not in _page_schemas:
+        _page_schemas[name] = type(name, (Schema,), {
+            "items": fields.List(fields.Nested(item_schema), required=True),
+            "total": fields.Integer(required=True),
+            "page": fields.Integer(required=True),
+            "page_size": fields.Integer(required=True),
+        })
+    return _page_schemas[name]
+
+
+def paginate(queryset, page: int, page_size: int) -> dict:
+    total = queryset.count()
+    items = list(queryset.skip((page - 1) * page_size).limit(page_size))
+    return {"items": items, "total": total, "page": page, "page_size": page_size}

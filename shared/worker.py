@@ -1,0 +1,91 @@
+"""A service's worker process: the outbox relay and the Kafka consumer, side by side.
+
+SIGTERM or SIGINT asks both to stop: the consumer finishes its batch, commits
+and leaves its group; the relay finishes its pass.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .config import Settings, load_settings
+from .db import connect
+from .logs import configure_logging
+from .messaging.consumer import EventConsumer, Handler, KafkaDeadLetter, run_consumer_loop
+from .messaging.kafka import make_consumer, make_producer
+from .messaging.outbox import ensure_outbox_indexes
+from .messaging.relay import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WorkerSpec:
+    """What a service's worker consists of."""
+    service: str
+    aggregates: list[str]
+    handlers: dict[str, Handler]
+    subscriptions: list[str]
+    registry: object
+    setup: Callable | None = None
+    extra_threads: list = field(default_factory=list)
+
+
+class Worker:
+    def __init__(self, spec: WorkerSpec, settings: Settings | None = None):
+        self.spec = spec
+        self.settings = settings or load_settings(spec.service)
+        self.stop = threading.Event()
+        self.client, self.db = connect(self.settings)
+        ensure_outbox_indexes(self.db, spec.aggregates)
+        if spec.setup:
+            spec.setup(self.db)
+        producer = lambda: make_producer(self.settings.kafka_bootstrap)  # noqa: E731
+        self.relay = OutboxRelay(self.db, spec.aggregates, spec.registry, producer,
+                                 batch_size=self.settings.relay_batch_size)
+        self.dead_letter = KafkaDeadLetter(producer, self.settings.dead_letter_topic, self.db,
+                                           self.settings.consumer_group)
+        self.consumer = EventConsumer(self.client, self.db, spec.registry, spec.handlers, self.dead_letter,
+                                      max_retries=self.settings.consumer_max_retries)
+
+    def _consume(self) -> None:
+        if not self.spec.subscriptions:
+            return
+        while not self.stop.is_set():
+            try:
+                kafka_consumer = make_consumer(self.settings.kafka_bootstrap, self.settings.consumer_group,
+                                               self.spec.subscriptions, self.settings.kafka_session_timeout_ms)
+                run_consumer_loop(kafka_consumer, self.consumer, self.db, self.stop)
+            except Exception as exc:  # noqa: BLE001 - broker away at start or mid-run: try again
+                log.warning("consumer stopped (%s); reconnecting in 2s", exc)
+                self.stop.wait(2.0)
+
+    def run(self) -> None:
+        threads = [threading.Thread(target=self.relay.run, args=(self.stop,), name="relay"),
+                   threading.Thread(target=self._consume, name="consumer")]
+        for thread in threads:
+            thread.start()
+        log.info("worker running: relay for %s, consumer of %s", self.spec.aggregates, self.spec.subscriptions)
+        while any(t.is_alive() for t in threads):
+            for thread in threads:
+                thread.join(timeout=0.5)
+        self.dead_letter.close()
+        log.info("worker stopped")
+
+    def install_signal_handlers(self) -> None:
+        def _stop(signum, _frame):
+            log.info("signal %s: finishing the current batch and stopping", signum)
+            self.stop.set()
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+
+
+def main(spec: WorkerSpec) -> None:
+    settings = load_settings(spec.service)
+    configure_logging(spec.service, settings.log_level)
+    worker = Worker(spec, settings)
+    worker.install_signal_handlers()
+    worker.run()
