@@ -5,9 +5,11 @@ must agree on them; a breaking change is a new `.vN` type.
 """
 from shared.messaging.registry import EventRegistry
 
-from . import members, topics
+from . import events, members, reporting, topics
 
 REGISTRY = EventRegistry()
 members.register(REGISTRY)
+events.register(REGISTRY)
+reporting.register(REGISTRY)
 
 __all__ = ["REGISTRY", "topics"]

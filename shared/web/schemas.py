@@ -1,12 +1,8 @@
 """Schemas that every service's API uses."""
+from flask_smorest.error_handler import ErrorSchema  # noqa: F401 - the contract's error format, named "Error"
 from marshmallow import Schema, fields, validate
 
 
-class ErrorSchema(Schema):
-    code = fields.Integer(required=True)
-    status = fields.String(required=True)
-    message = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.Raw())
 
 
 class PageQuerySchema(Schema):

@@ -1,6 +1,8 @@
 """HTTP entrypoint for organisations."""
 from __future__ import annotations
 
+import re
+
 
 from flask import g
 from flask.views import MethodView
@@ -30,7 +32,8 @@ class Organisations(MethodView):
         filters = {name: query[name] for name in ("kind", "province", "status") if name in query}
         queryset = OrganisationDocument.objects(**filters).order_by("name_folded")
         if "q" in query:
-            queryset = queryset.filter(name_folded__contains=fold(query["q"]))
+            # A $regex string, not a compiled pattern: SecantusDB ignores BSON regex values.
+            queryset = queryset.filter(__raw__={"name_folded": {"$regex": re.escape(fold(query["q"]))}})
         return paginate(queryset, query["page"], query["page_size"])
 
     @requires(blp, "platform_admin", "chamber_admin")

@@ -1,0 +1,86 @@
+"""Real MongoDB and Kafka for tests: the embedded servers, or testcontainers where Docker runs.
+
+TVP_TEST_INFRA=embedded (default) starts SecantusDB and Tansu on free ports;
+TVP_TEST_INFRA=testcontainers starts mongo:7 (as a one-node replica set, for
+transactions) and Apache Kafka in containers.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from infra import embedded
+
+
+@dataclass
+class Servers:
+    mongo_uri: str
+    kafka_bootstrap: str
+    mongo: object = None   # ManagedProcess when embedded (tests may restart it)
+    kafka: object = None
+    kafka_port: int | None = None
+    log_dir: Path | None = None
+
+    def restart_kafka(self) -> None:
+        """Stop and start the embedded broker on the same port (messages are lost: in-memory)."""
+        self.kafka.stop()
+        self.kafka = embedded.embedded_kafka(self.kafka_port, self.log_dir).start()
+        embedded.wait_for_kafka(self.kafka, self.kafka_port)
+
+    def stop_kafka(self) -> None:
+        self.kafka.stop()
+
+    def start_kafka(self) -> None:
+        self.kafka = embedded.embedded_kafka(self.kafka_port, self.log_dir).start()
+        embedded.wait_for_kafka(self.kafka, self.kafka_port)
+
+
+def start_embedded(workdir: Path) -> tuple[Servers, callable]:
+    log_dir = workdir / "log"
+    mongo_port, kafka_port = embedded.free_port(), embedded.free_port()
+    mongo = embedded.embedded_mongo(mongo_port, workdir / "mongodb", log_dir).start()
+    kafka = embedded.embedded_kafka(kafka_port, log_dir).start()
+    embedded.wait_for_mongo(mongo, mongo_port)
+    embedded.wait_for_kafka(kafka, kafka_port)
+    servers = Servers(embedded.mongo_uri(mongo_port), f"127.0.0.1:{kafka_port}", mongo, kafka, kafka_port, log_dir)
+
+    def stop():
+        servers.kafka.stop()
+        mongo.stop()
+    return servers, stop
+
+
+def start_testcontainers() -> tuple[Servers, callable]:
+    from testcontainers.core.container import DockerContainer
+    from testcontainers.core.waiting_utils import wait_for_logs
+    from testcontainers.kafka import KafkaContainer
+
+    mongo = DockerContainer("mongo:7").with_command("--replSet rs0 --bind_ip_all").with_exposed_ports(27017)
+    mongo.start()
+    wait_for_logs(mongo, "Waiting for connections", timeout=60)
+    mongo.exec(["mongosh", "--quiet", "--eval", "try { rs.status() } catch (e) { rs.initiate() }"])
+    host, port = mongo.get_container_host_ip(), mongo.get_exposed_port(27017)
+    kafka = KafkaContainer("confluentinc/cp-kafka:7.6.0").with_kraft()
+    kafka.start()
+    servers = Servers(f"mongodb://{host}:{port}/?directConnection=true", kafka.get_bootstrap_server())
+
+    def stop():
+        kafka.stop()
+        mongo.stop()
+    return servers, stop
+
+
+def start_servers() -> tuple[Servers, callable, Path]:
+    workdir = Path(tempfile.mkdtemp(prefix="tvp-test-"))
+    if os.environ.get("TVP_TEST_INFRA", "embedded") == "testcontainers":
+        servers, stop = start_testcontainers()
+    else:
+        servers, stop = start_embedded(workdir)
+
+    def stop_and_clean():
+        stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return servers, stop_and_clean, workdir
