@@ -217,7 +217,12 @@ def _record_lag(kafka_consumer, db: Database) -> None:
         assignment = kafka_consumer.assignment()
         if not assignment:
             return
-        ends = kafka_consumer.end_offsets(list(assignment))
+        # The high watermark of the last fetch; Tansu's ListOffsets answers a wrong end offset
+        # (see docs/architecture.md), so end_offsets() is only the fallback.
+        ends = {tp: kafka_consumer.highwater(tp) for tp in assignment}
+        missing = [tp for tp, end in ends.items() if end is None]
+        if missing:
+            ends.update(kafka_consumer.end_offsets(missing))
         lag = sum(max(0, ends[tp] - kafka_consumer.position(tp)) for tp in assignment)
         db[RUNTIME_STATUS].update_one({"_id": "consumer"}, {"$set": {
             "lag": lag, "updated_at": datetime.now(timezone.utc)}}, upsert=True)

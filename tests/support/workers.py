@@ -1,0 +1,21 @@
+"""Service worker processes for tests (real relay + consumer, as `tvp up` runs them)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from infra.embedded import ManagedProcess
+
+
+def worker_env(servers, key_dir: Path, var_dir: Path, databases: dict[str, str]) -> dict:
+    env = {"TVP_MONGO_URI": servers.mongo_uri, "TVP_KAFKA_BOOTSTRAP": servers.kafka_bootstrap,
+           "TVP_VAR_DIR": str(var_dir), "TVP_JWT_PUBLIC_KEY_FILE": str(key_dir / "jwt-public.pem"),
+           "TVP_JWT_PRIVATE_KEY_FILE": str(key_dir / "jwt-private.pem"), "TVP_LOG_LEVEL": "INFO"}
+    for service, db in databases.items():
+        env[f"TVP_{service.upper()}_DB"] = db
+    return env
+
+
+def start_worker(service: str, env: dict, log_dir: Path) -> ManagedProcess:
+    return ManagedProcess(f"{service} worker", [sys.executable, "-m", f"services.{service}.worker"],
+                          log_dir / f"{service}-worker.log", env=env).start()
