@@ -187,3 +187,32 @@ def service_processes(name: str, port: int, env: dict, log_dir: Path, cwd: str |
 def wait_ready(process: ManagedProcess, port: int, timeout_s: float = 60) -> None:
     process.wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200,
                        timeout_s, "ready")
+
+
+class ServiceStack:
+    """The services (web under gunicorn + worker) on given ports, for tests and benchmarks."""
+
+    def __init__(self, env: dict, log_dir: Path, ports: dict[str, int], web_workers: int | None = None):
+        self.env, self.log_dir, self.ports, self.web_workers = env, log_dir, ports, web_workers
+        self.processes: list[ManagedProcess] = []
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def __enter__(self) -> "ServiceStack":
+        try:
+            webs = []
+            for name, port in self.ports.items():
+                web, worker = service_processes(name, port, self.env, self.log_dir, web_workers=self.web_workers)
+                self.processes += [web.start(), worker.start()]
+                webs.append((web, port))
+            for web, port in webs:
+                wait_ready(web, port)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        for process in reversed(self.processes):
+            process.stop()

@@ -51,10 +51,11 @@ def run_id() -> str:
 def settings_for(servers, key_dir, run_id, tmp_path):
     """settings_for(service) -> Settings bound to the test servers and to databases of this test only."""
     def make(service: str, **overrides):
-        return load_settings(service, mongo_uri=servers.mongo_uri, kafka_bootstrap=servers.kafka_bootstrap,
-                             mongo_db=f"t{run_id}_{service}", var_dir=tmp_path,
-                             jwt_public_key_file=key_dir / "jwt-public.pem",
-                             jwt_private_key_file=key_dir / "jwt-private.pem", **overrides)
+        values = dict(mongo_uri=servers.mongo_uri, kafka_bootstrap=servers.kafka_bootstrap,
+                      mongo_db=f"t{run_id}_{service}", var_dir=tmp_path,
+                      jwt_public_key_file=key_dir / "jwt-public.pem",
+                      jwt_private_key_file=key_dir / "jwt-private.pem")
+        return load_settings(service, **{**values, **overrides})
     return make
 
 
