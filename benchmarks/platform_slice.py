@@ -1,0 +1,160 @@
+"""Figures for the foundation: event latency members → events, and POST throughput vs raw pymongo.
+
+Starts its own SecantusDB, Tansu and the three services under gunicorn on free
+ports (nothing on the default ports is touched), then measures:
+
+1. latency: 200 organisation POSTs, one after the other; for each, the time from
+   the 201 to the organisation appearing in the events service's read model
+   (seen through a change stream on that collection);
+2. throughput: N POSTs through gunicorn with C client threads, against N raw
+   pymongo inserts of the same documents with the same C threads, same server,
+   same run. Prints the ratio.
+
+    python -m benchmarks.platform_slice [--posts 200] [--writes 1000] [--threads 8]
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+from pymongo import MongoClient
+
+from infra import embedded
+from infra.embedded import ServiceStack, free_port
+from shared.auth import TokenIssuer, ensure_dev_keys
+from shared.contracts import topics
+from shared.messaging.kafka import ensure_topics
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def progress(label, done, total):
+    sys.stdout.write(f"\r  {label}: {done}/{total}")
+    sys.stdout.flush()
+    if done == total:
+        sys.stdout.write("\n")
+
+
+def body(n):
+    return {"name": f"Bench Firma {n}", "kind": "company", "size_class": "small", "province": "Tekirdağ",
+            "employees": 20 + n % 50}
+
+
+def measure_latency(base, headers, view, posts):
+    arrivals, ready = {}, threading.Event()
+    stop = threading.Event()
+
+    def watch():
+        with view.watch([{"$match": {"operationType": {"$in": ["insert", "update"]}}}]) as stream:
+            ready.set()
+            while not stop.is_set():
+                change = stream.try_next()
+                if change is not None:
+                    arrivals.setdefault(change["documentKey"]["_id"], time.perf_counter())
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    ready.wait(10)
+    session, returned = requests.Session(), {}
+    for n in range(posts):
+        response = session.post(f"{base}/api/v1/organisations", json=body(n), headers=headers, timeout=10)
+        returned[response.json()["id"]] = time.perf_counter()
+        progress("latency posts", n + 1, posts)
+    deadline = time.monotonic() + 30
+    while len(set(returned) & set(arrivals)) < posts and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    # The change stream can fire before the client has read its 201 back; that is a latency of ~0.
+    return [max(0.0, arrivals[i] - t) * 1000 for i, t in returned.items() if i in arrivals], len(returned)
+
+
+def measure_http(base, headers, writes, threads):
+    local = threading.local()
+
+    def post(n):
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        started = time.perf_counter()
+        response = local.session.post(f"{base}/api/v1/organisations", json=body(n), headers=headers, timeout=30)
+        assert response.status_code == 201, response.text
+        return (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        latencies = list(pool.map(post, range(writes)))
+    return writes / (time.perf_counter() - started), latencies
+
+
+def measure_raw(client, db_name, writes, threads):
+    collection = client[db_name].organisations
+
+    def insert(n):
+        now = datetime.now(timezone.utc)
+        collection.insert_one({"_id": uuid.uuid4().hex, **body(n), "province": "Tekirdağ", "region": "TR21",
+                               "is_sme": True, "status": "applicant", "name_folded": f"bench firma {n}",
+                               "status_history": [{"status": "applicant", "at": now}], "created_at": now,
+                               "updated_at": now, "version": 1})
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(insert, range(writes)))
+    return writes / (time.perf_counter() - started)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=200)
+    parser.add_argument("--writes", type=int, default=1000)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="tvp-bench-"))
+    mongo_port, kafka_port = free_port(), free_port()
+    print(f"starting SecantusDB :{mongo_port}, Tansu :{kafka_port} and the services (logs in {work})")
+    mongo = embedded.embedded_mongo(mongo_port, work / "mongodb", work / "log").start()
+    kafka = embedded.embedded_kafka(kafka_port, work / "log").start()
+    try:
+        embedded.wait_for_mongo(mongo, mongo_port)
+        embedded.wait_for_kafka(kafka, kafka_port)
+        bootstrap = f"127.0.0.1:{kafka_port}"
+        ensure_topics(bootstrap, topics.ALL)
+        ensure_dev_keys(work / "jwt-private.pem", work / "jwt-public.pem")
+        headers = {"Authorization": "Bearer " + TokenIssuer((work / "jwt-private.pem").read_bytes()).issue(
+            "platform_admin", subject="bench")}
+        env = {"TVP_MONGO_URI": embedded.mongo_uri(mongo_port), "TVP_KAFKA_BOOTSTRAP": bootstrap,
+               "TVP_VAR_DIR": str(work), "TVP_JWT_PUBLIC_KEY_FILE": str(work / "jwt-public.pem"),
+               "TVP_LOG_LEVEL": "WARNING"}
+        ports = {s: free_port() for s in ("members", "events", "reporting")}
+        client = MongoClient(embedded.mongo_uri(mongo_port))
+        with ServiceStack(env, work / "log", ports) as stack:
+            base = stack.url("members")
+            requests.post(f"{base}/api/v1/organisations", json=body(-1), headers=headers, timeout=10)  # warm up
+            latencies, posted = measure_latency(base, headers, client.tvp_events.member_organisations, args.posts)
+            print(f"\nPOST 201 → events read model, {len(latencies)}/{posted} organisations:")
+            print(f"  p50 {percentile(latencies, 50):.1f} ms   p99 {percentile(latencies, 99):.1f} ms   "
+                  f"max {max(latencies):.1f} ms   mean {statistics.mean(latencies):.1f} ms")
+            raw = measure_raw(client, "tvp_bench_raw", args.writes, args.threads)
+            http, http_latencies = measure_http(base, headers, args.writes, args.threads)
+            print(f"\nwrite throughput, {args.writes} documents, {args.threads} client threads:")
+            print(f"  raw pymongo insert_one      {raw:8.0f} /s   (baseline)")
+            print(f"  POST through gunicorn       {http:8.0f} /s   p50 {percentile(http_latencies, 50):.1f} ms"
+                  f"   p99 {percentile(http_latencies, 99):.1f} ms")
+            print(f"  ratio HTTP / raw            {http / raw:8.2f}")
+        client.close()
+    finally:
+        kafka.stop()
+        mongo.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
