@@ -42,10 +42,8 @@ def percentile(values, q):
 
 
 def progress(label, done, total):
-    sys.stdout.write(f"\r  {label}: {done}/{total}")
-    sys.stdout.flush()
-    if done == total:
-        sys.stdout.write("\n")
+    if done % max(1, total // 10) == 0 or done == total:
+        print(f"  {label}: {done}/{total}", flush=True)
 
 
 def body(n):
@@ -137,7 +135,13 @@ def main(argv=None):
         client = MongoClient(embedded.mongo_uri(mongo_port))
         with ServiceStack(env, work / "log", ports) as stack:
             base = stack.url("members")
-            requests.post(f"{base}/api/v1/organisations", json=body(-1), headers=headers, timeout=10)  # warm up
+            # Warm up: wait until the events worker has joined its consumer group and caught up.
+            warm = requests.post(f"{base}/api/v1/organisations", json=body(-1), headers=headers, timeout=10).json()
+            deadline = time.monotonic() + 60
+            while not client.tvp_events.member_organisations.find_one({"_id": warm["id"]}):
+                if time.monotonic() > deadline:
+                    raise SystemExit("the events worker never received the warm-up event")
+                time.sleep(0.1)
             latencies, posted = measure_latency(base, headers, client.tvp_events.member_organisations, args.posts)
             print(f"\nPOST 201 → events read model, {len(latencies)}/{posted} organisations:")
             print(f"  p50 {percentile(latencies, 50):.1f} ms   p99 {percentile(latencies, 99):.1f} ms   "
