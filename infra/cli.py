@@ -125,19 +125,21 @@ def cmd_up(args) -> int:
         if mongo_uri:
             _say(f"MongoDB: using {mongo_uri}")
         else:
-            mongo = stack.add(embedded.embedded_mongo(27017, var_dir / "mongodb", log_dir))
-            embedded.wait_for_mongo(mongo, 27017)
-            mongo_uri = embedded.mongo_uri(27017)
-            _say(f"MongoDB: SecantusDB on 127.0.0.1:27017, data in {var_dir / 'mongodb'}")
+            port = int(os.environ.get("TVP_EMBEDDED_MONGO_PORT", "27017"))
+            mongo = stack.add(embedded.embedded_mongo(port, var_dir / "mongodb", log_dir))
+            embedded.wait_for_mongo(mongo, port)
+            mongo_uri = embedded.mongo_uri(port)
+            _say(f"MongoDB: SecantusDB on 127.0.0.1:{port}, data in {var_dir / 'mongodb'}")
         bootstrap = os.environ.get("TVP_KAFKA_BOOTSTRAP")
         own_broker = not bootstrap
         if bootstrap:
             _say(f"Kafka: using {bootstrap}")
         else:
-            kafka = stack.add(embedded.embedded_kafka(9092, log_dir))
-            embedded.wait_for_kafka(kafka, 9092)
-            bootstrap = "127.0.0.1:9092"
-            _say("Kafka: Tansu broker on 127.0.0.1:9092 (messages in memory)")
+            port = int(os.environ.get("TVP_EMBEDDED_KAFKA_PORT", "9092"))
+            kafka = stack.add(embedded.embedded_kafka(port, log_dir))
+            embedded.wait_for_kafka(kafka, port)
+            bootstrap = f"127.0.0.1:{port}"
+            _say(f"Kafka: Tansu broker on {bootstrap} (messages in memory)")
         env.update(TVP_MONGO_URI=mongo_uri, TVP_KAFKA_BOOTSTRAP=bootstrap)
         settings = load_settings("members", mongo_uri=mongo_uri, kafka_bootstrap=bootstrap, var_dir=var_dir)
         created = embedded_topics(bootstrap, settings.topic_partitions)
