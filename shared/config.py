@@ -37,7 +37,7 @@ class Settings:
 
     @property
     def consumer_group(self) -> str:
-        return f"tvp.{self.service}"
+        return os.environ.get(f"TVP_{self.service.upper()}_GROUP") or f"tvp.{self.service}"
 
     @property
     def dead_letter_topic(self) -> str:

@@ -43,7 +43,8 @@ def test_sigterm_commits_and_exits(servers, key_dir, tmp_path, run_id):
     assert code == 0
     assert stopped_in < 10
     assert "worker stopped" in (tmp_path / "events-worker.log").read_text()
-    group = KafkaConsumer(bootstrap_servers=servers.kafka_bootstrap, group_id="tvp.events", enable_auto_commit=False)
+    group = KafkaConsumer(bootstrap_servers=servers.kafka_bootstrap, group_id=env["TVP_EVENTS_GROUP"],
+                          enable_auto_commit=False)
     try:
         committed = {tp: group.committed(tp) or 0 for tp in partitions}
     finally:

@@ -13,6 +13,7 @@ def worker_env(servers, key_dir: Path, var_dir: Path, databases: dict[str, str])
            "TVP_JWT_PRIVATE_KEY_FILE": str(key_dir / "jwt-private.pem"), "TVP_LOG_LEVEL": "INFO"}
     for service, db in databases.items():
         env[f"TVP_{service.upper()}_DB"] = db
+        env[f"TVP_{service.upper()}_GROUP"] = f"{db}.group"  # no test shares a consumer group with another
     return env
 
 
