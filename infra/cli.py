@@ -4,6 +4,8 @@
   tvp token --role R     print a bearer token
   tvp topics create      create every topic (idempotent)
   tvp replay             publish the services' event logs again (after a broker restart)
+  tvp subscribe TOPIC    follow a public topic (NDJSON or a table), resuming where it stopped
+  tvp asyncapi           write the AsyncAPI 3 document of the event streams (docs/asyncapi.yaml)
 """
 from __future__ import annotations
 
@@ -60,12 +62,14 @@ def embedded_topics(bootstrap: str, partitions: int) -> list[str]:
         raise StartupError(f"cannot create topics on Kafka at {bootstrap}: {exc}") from None
 
 
-def replay_event_logs(mongo_uri: str, bootstrap: str, services: list[str] | None = None) -> dict[str, int]:
+def replay_event_logs(mongo_uri: str, bootstrap: str, services: list[str] | None = None,
+                      show_progress: bool = True) -> dict[str, int]:
     """Put every published event back on its topic; consumers drop what they have seen."""
     from pymongo import MongoClient
 
     from shared.contracts import REGISTRY
     from shared.messaging.kafka import make_producer
+    from shared.messaging.outbox import EVENT_LOG
     from shared.messaging.relay import OutboxRelay
 
     client = MongoClient(mongo_uri, serverSelectionTimeoutMS=3000)
@@ -74,13 +78,41 @@ def replay_event_logs(mongo_uri: str, bootstrap: str, services: list[str] | None
         for name in services or SERVICES:
             db = client[load_settings(name, mongo_uri=mongo_uri).mongo_db]
             relay = OutboxRelay(db, [], REGISTRY, lambda: make_producer(bootstrap))
+            total = db[EVENT_LOG].estimated_document_count()
+
+            def progress(done, name=name, total=total):
+                if show_progress and total >= 1000:
+                    print(f"\r  replaying {name}: {done}/{total}", end="", file=sys.stderr, flush=True)
             try:
-                counts[name] = relay.replay()
+                counts[name] = relay.replay(progress=progress)
+                if show_progress and total >= 1000:
+                    print(file=sys.stderr)
             finally:
                 relay._drop_producer()
     finally:
         client.close()
     return counts
+
+
+def cmd_asyncapi(args) -> int:
+    from shared.asyncapi import build_document, to_json, to_yaml
+    from shared.contracts import REGISTRY
+
+    document = build_document(REGISTRY)
+    text = to_json(document) if args.format == "json" else to_yaml(document)
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != text:
+            raise StartupError(f"{args.output} is out of date: run `tvp asyncapi --output {args.output}`")
+        _say(f"{args.output} is current")
+        return 0
+    if str(args.output) == "-":
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        _say(f"wrote {args.output}: {len(document['channels'])} channels, "
+             f"{len(document['components']['messages'])} messages")
+    return 0
 
 
 def cmd_replay(args) -> int:
@@ -192,6 +224,13 @@ def main(argv: list[str] | None = None) -> int:
     replay = sub.add_parser("replay", help="publish the event logs again (after the embedded broker restarted)")
     replay.add_argument("--service", action="append", choices=SERVICES)
     replay.set_defaults(func=cmd_replay)
+    from . import subscribe as subscribe_command
+    subscribe_command.add_parser(sub)
+    asyncapi = sub.add_parser("asyncapi", help="write the AsyncAPI 3 document generated from the event registry")
+    asyncapi.add_argument("--output", type=Path, default=Path("docs/asyncapi.yaml"), help="file, or - for stdout")
+    asyncapi.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    asyncapi.add_argument("--check", action="store_true", help="fail if the file differs from the registry")
+    asyncapi.set_defaults(func=cmd_asyncapi)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
