@@ -6,7 +6,10 @@ from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
 
 
 def create_app(settings=None):
+    from .entrypoints.meetings_api import blp as meetings
+    from .entrypoints.membership_api import blp as member_organisations
+
     return create_service_app(
         "events", "TVP Events API",
         "Board and advisory-board meetings, workshops and trainings of the Thrace Productivity Platform.",
-        [], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes)
+        [meetings, member_organisations], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes)

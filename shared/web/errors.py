@@ -43,6 +43,9 @@ def handle_http_exception(exc: HTTPException):
     if exc.code == 422 and errors and not data.get("message"):
         message = "the request is invalid: " + ", ".join(sorted(errors))
     response = _body(exc.code or 500, message, errors)
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":  # e.g. Allow on a 405
+            response.headers[name] = value
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
     return response

@@ -1,0 +1,223 @@
+"""HTTP entrypoint for meetings, their registrations, attendance and decisions."""
+from __future__ import annotations
+
+from flask import g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from shared.errors import Forbidden, PreconditionFailed
+from shared.messaging.outbox import Causation
+from shared.web.app import service
+from shared.web.schemas import ErrorSchema, page_schema
+from shared.web.security import READ_ROLES, current_principal, requires
+
+from ..service_layer import meetings, views
+from .schemas import (AttendanceCreateSchema, CancelSchema, DecisionCreateSchema, DecisionSchema, MeetingCreateSchema,
+                      MeetingQuerySchema, MeetingSchema, RegistrationCreateSchema, RegistrationQuerySchema,
+                      RegistrationSchema, RescheduleSchema)
+
+blp = Blueprint("meetings", __name__, url_prefix="/api/v1/meetings",
+                description="Board and advisory board meetings, workshops, trainings and other events")
+
+MANAGERS = ("platform_admin", "chamber_admin")
+
+
+def _cause() -> Causation:
+    return Causation(correlation_id=g.correlation_id)
+
+
+def _ctx():
+    return service()
+
+
+def _if_match() -> int | None:
+    header = request.headers.get("If-Match")
+    if not header or header.strip() == "*":
+        return None
+    value = header.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    try:
+        return int(value)
+    except ValueError:
+        raise PreconditionFailed(f"If-Match {header[:60]!r} is not an ETag of this meeting") from None
+
+
+def _meeting_response(meeting: dict, status: int = 200):
+    shown = views.Presenter(_ctx().db).meeting(meeting)
+    return shown, status, {"ETag": f'"{shown["version"]}"'}
+
+
+@blp.route("")
+class Meetings(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.arguments(MeetingQuerySchema, location="query")
+    @blp.response(200, page_schema(MeetingSchema))
+    def get(self, query):
+        """List meetings (filters: kind, host, theme, from, to, status, body, q)"""
+        query["from"] = query.pop("from_", None)
+        return views.list_meetings(_ctx().db, query)
+
+    @requires(blp, *MANAGERS)
+    @blp.arguments(MeetingCreateSchema)
+    @blp.response(201, MeetingSchema)
+    @blp.alt_response(409, schema=ErrorSchema, description="Would renumber a meeting whose number is final")
+    def post(self, data):
+        """Schedule a meeting (platform admins may also record past ones)"""
+        ctx = _ctx()
+        meeting = meetings.schedule(ctx.db, ctx.outbox, data, current_principal(), _cause())
+        return _meeting_response(meeting, 201)
+
+
+@blp.route("/<meeting_id>")
+class MeetingById(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.response(200, MeetingSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
+    def get(self, meeting_id):
+        """Get a meeting with its counts and, for governance meetings, its quorum"""
+        return _meeting_response(meetings.load(_ctx().db, meeting_id))
+
+
+@blp.route("/<meeting_id>/reschedule")
+class Reschedule(MethodView):
+    @requires(blp, *MANAGERS)
+    @blp.arguments(RescheduleSchema)
+    @blp.response(200, MeetingSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
+    @blp.alt_response(409, schema=ErrorSchema, description="Not scheduled, or already under way")
+    @blp.alt_response(412, schema=ErrorSchema, description="Stale If-Match")
+    def post(self, data, meeting_id):
+        """Move a scheduled meeting to other times"""
+        ctx = _ctx()
+        meeting = meetings.reschedule(ctx.db, ctx.outbox, meeting_id, data["starts_at"], data["ends_at"],
+                                      current_principal(), _cause(), _if_match())
+        return _meeting_response(meeting)
+
+
+@blp.route("/<meeting_id>/cancel")
+class Cancel(MethodView):
+    @requires(blp, *MANAGERS)
+    @blp.arguments(CancelSchema)
+    @blp.response(200, MeetingSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
+    @blp.alt_response(409, schema=ErrorSchema, description="Not scheduled, or already under way")
+    @blp.alt_response(412, schema=ErrorSchema, description="Stale If-Match")
+    def post(self, data, meeting_id):
+        """Cancel a scheduled meeting, with a reason"""
+        ctx = _ctx()
+        meeting = meetings.cancel(ctx.db, ctx.outbox, meeting_id, data["reason"], current_principal(), _cause(),
+                                  _if_match())
+        return _meeting_response(meeting)
+
+
+@blp.route("/<meeting_id>/close")
+class Close(MethodView):
+    @requires(blp, *MANAGERS)
+    @blp.response(200, MeetingSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
+    @blp.alt_response(409, schema=ErrorSchema, description="Not scheduled, or not started yet")
+    @blp.alt_response(412, schema=ErrorSchema, description="Stale If-Match")
+    def post(self, meeting_id):
+        """Close a meeting that was held: attendance becomes final and the quorum is fixed"""
+        ctx = _ctx()
+        meeting = meetings.close(ctx.db, ctx.outbox, meeting_id, current_principal(), _cause(), _if_match())
+        return _meeting_response(meeting)
+
+
+def _visible(principal):
+    def visible(meeting, registration):
+        if principal.role != "chamber_admin" or meetings.may_manage(principal, meeting):
+            return True
+        return (registration.get("organisation") or {}).get("id") == principal.organisation_id
+    return visible
+
+
+def _one_registration(registration: dict) -> dict:
+    return views.present_registrations(_ctx().db, [registration])[0]
+
+
+@blp.route("/<meeting_id>/registrations")
+class Registrations(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.arguments(RegistrationQuerySchema, location="query")
+    @blp.response(200, page_schema(RegistrationSchema))
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
+    def get(self, query, meeting_id):
+        """List a meeting's registrations and invitations (a chamber admin sees its own people's)"""
+        return views.list_registrations(_ctx().db, meeting_id, query, _visible(current_principal()))
+
+    @requires(blp, *MANAGERS)
+    @blp.arguments(RegistrationCreateSchema)
+    @blp.response(201, RegistrationSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
+    @blp.alt_response(409, schema=ErrorSchema, description="Already registered, or the meeting is not scheduled")
+    def post(self, data, meeting_id):
+        """Register a member's person or an outside participant (waitlisted beyond capacity)"""
+        ctx = _ctx()
+        _, registration = meetings.register(ctx.db, ctx.outbox, meeting_id, data, current_principal(), _cause())
+        return _one_registration(registration)
+
+
+@blp.route("/<meeting_id>/registrations/<registration_id>")
+class RegistrationById(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.response(200, RegistrationSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting or registration")
+    def get(self, meeting_id, registration_id):
+        """Get a registration"""
+        meeting, registration = views.get_registration(_ctx().db, meeting_id, registration_id)
+        if not _visible(current_principal())(meeting, registration):
+            raise Forbidden("a chamber admin sees only its own people's registrations")
+        return _one_registration(registration)
+
+    @requires(blp, *MANAGERS)
+    @blp.response(200, RegistrationSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting or registration")
+    @blp.alt_response(409, schema=ErrorSchema, description="Already cancelled, attended, or meeting not scheduled")
+    def delete(self, meeting_id, registration_id):
+        """Cancel a registration; the first on the waiting list takes the place"""
+        ctx = _ctx()
+        _, registration = meetings.cancel_registration(ctx.db, ctx.outbox, meeting_id, registration_id,
+                                                       current_principal(), _cause())
+        return _one_registration(registration)
+
+
+@blp.route("/<meeting_id>/attendance")
+class Attendance(MethodView):
+    @requires(blp, *MANAGERS)
+    @blp.arguments(AttendanceCreateSchema)
+    @blp.response(201, RegistrationSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
+    @blp.alt_response(409, schema=ErrorSchema, description="Before the start, after closing, or not confirmed")
+    def post(self, data, meeting_id):
+        """Record that a registered participant attended (from the start until the meeting is closed)"""
+        ctx = _ctx()
+        _, registration = meetings.record_attendance(ctx.db, ctx.outbox, meeting_id, data["registration_id"],
+                                                     current_principal(), _cause())
+        return _one_registration(registration)
+
+
+@blp.route("/<meeting_id>/decisions")
+class Decisions(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.response(200, DecisionSchema(many=True))
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
+    def get(self, meeting_id):
+        """The meeting's decisions in order"""
+        return meetings.load(_ctx().db, meeting_id).get("decisions") or []
+
+    @requires(blp, *MANAGERS)
+    @blp.arguments(DecisionCreateSchema)
+    @blp.response(201, DecisionSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
+    @blp.alt_response(409, schema=ErrorSchema, description="Not being held or held, or no quorum")
+    def post(self, data, meeting_id):
+        """Record a decision (governance meetings: only with quorum; numbered <year>/<sequence>-<n>)"""
+        if data.get("votes"):
+            votes = data["votes"]
+            data["votes"] = {"for": votes["for_"], "against": votes["against"], "abstain": votes["abstain"]}
+        ctx = _ctx()
+        _, decision = meetings.record_decision(ctx.db, ctx.outbox, meeting_id, data, current_principal(), _cause())
+        return decision

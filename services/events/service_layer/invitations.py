@@ -1,0 +1,48 @@
+"""Invitations: every member seated on a governance meeting's body on its day is invited.
+
+An invitation is a registration with `source: invitation`, confirmed whatever the
+capacity. It is reconciled with the seats view when the meeting is scheduled or
+rescheduled and, until the meeting starts, whenever a seat of its body is
+assigned or ended.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain.clock import local_date
+from ..domain.meeting import active_registrations, cancel_registration, new_id, place
+from . import payloads
+from .membership import person_snapshot, seated_people
+
+NO_LONGER_SEATED = "no longer seated on the body at the meeting's date"
+
+
+def new_registration(source: str, registrant: str, person_id: str | None, snapshot: dict, now: datetime,
+                     seat: dict | None = None, participant: dict | None = None) -> dict:
+    return {"id": new_id(), "source": source, "registrant": registrant, "person_id": person_id,
+            "seat_id": seat["_id"] if seat else None, "role": seat.get("role") if seat else None,
+            "participant": participant, "gender": snapshot.get("gender"), "province": snapshot.get("province"),
+            "organisation": snapshot["organisation"], "status": None, "waitlist_position": None,
+            "created_at": now, "attended": False, "attended_at": None}
+
+
+def reconcile(db, meeting: dict, now: datetime, session=None) -> list[tuple[str, dict]]:
+    """Invite the seated members not yet registered and withdraw invitations of those no longer seated."""
+    if not meeting.get("body") or meeting["status"] != "scheduled":
+        return []
+    seated = seated_people(db, meeting["body"], local_date(meeting["starts_at"]), session)
+    events = []
+    active = active_registrations(meeting)
+    registered = {r["person_id"] for r in active if r.get("person_id")}
+    for person_id in sorted(set(seated) - registered):
+        seat = seated[person_id]
+        snapshot = person_snapshot(db, person_id, seat.get("organisation_id"), session)
+        registration = place(meeting, new_registration("invitation", "person", person_id, snapshot, now, seat=seat),
+                             always_confirm=True)
+        events.append(payloads.registration_created(meeting, registration))
+    for registration in active:
+        if (registration["source"] == "invitation" and registration.get("person_id") not in seated
+                and not registration.get("attended")):
+            promoted = cancel_registration(meeting, registration, now, NO_LONGER_SEATED)
+            events.append(payloads.registration_cancelled(meeting, registration, promoted))
+    return events

@@ -1,0 +1,351 @@
+"""Use cases on meetings: each is one change of a meeting plus the events announcing it.
+
+A meeting is one document (registrations, attendance and decisions inside it),
+written through the outbox with its version as an optimistic lock. A use case
+reads the meeting, applies the domain rules to it in memory and writes the
+fields that changed together with the events; if another writer got there first
+it starts again from a fresh read.
+"""
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timezone
+from typing import Callable
+
+from pymongo.errors import PyMongoError
+
+from shared.auth import Principal
+from shared.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
+from shared.messaging.outbox import Causation, ConcurrencyConflict, Outbox
+
+from ..adapters.documents import MEETINGS
+from ..domain import meeting as rules
+from ..domain.clock import local_date, local_iso, utc_now
+from ..domain.numbering import Numbered, assign_sequences, blocking_final
+from ..domain.quorum import Quorum
+from ..domain.summary import attendance_summary
+from ..domain.vocabulary import body_of
+from . import payloads
+from .invitations import new_registration, reconcile
+from .membership import active_host, organisation, person, person_snapshot, ref_of_member, seated_people
+
+ATTEMPTS = 8
+UNTRACKED = {"_id", "version", "outbox", "outbox_pending"}
+
+
+# -- storage helpers -----------------------------------------------------------
+
+def aware(value):
+    """Stored times as aware UTC datetimes, whatever the driver's tz_aware setting."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, dict):
+        return {k: aware(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [aware(v) for v in value]
+    return value
+
+
+def load(db, meeting_id: str, session=None) -> dict:
+    found = db[MEETINGS].find_one({"_id": meeting_id}, session=session)
+    if found is None:
+        raise NotFound(f"no meeting {meeting_id}")
+    return aware(found)
+
+
+def _diff(before: dict, after: dict) -> tuple[dict, list[str]]:
+    changed = {k: v for k, v in after.items() if k not in UNTRACKED and before.get(k, object()) != v}
+    removed = [k for k in before if k not in after and k not in UNTRACKED]
+    return changed, removed
+
+
+def _transient(exc: PyMongoError) -> bool:
+    return getattr(exc, "code", None) == 112 or exc.has_error_label("TransientTransactionError")
+
+
+def mutate(db, outbox: Outbox, meeting_id: str, change: Callable[[dict], tuple[list, object]], cause: Causation,
+           session=None, if_match: int | None = None, now: datetime | None = None):
+    """Apply `change(meeting) -> (events, result)` and store it with its events; retried on a lost race."""
+    for attempt in range(1, ATTEMPTS + 1):
+        meeting = load(db, meeting_id, session)
+        if if_match is not None and if_match != meeting["version"]:
+            raise PreconditionFailed(f"the meeting is at version {meeting['version']}, not {if_match}; "
+                                     "read it again")
+        before = copy.deepcopy(meeting)
+        events, result = change(meeting)
+        if not events:
+            return meeting, result
+        meeting["updated_at"] = now or utc_now()
+        set_fields, unset_fields = _diff(before, meeting)
+        try:
+            outbox.update(MEETINGS, meeting_id, before["version"], events, cause, set_fields=set_fields,
+                          unset_fields=unset_fields or None, session=session)
+        except ConcurrencyConflict:
+            if session is not None:
+                raise  # inside a consumer's transaction: the runtime retries the whole event
+            if attempt == ATTEMPTS:
+                raise Conflict("the meeting is being changed by someone else; try again") from None
+            continue
+        except PyMongoError as exc:
+            if session is not None or not _transient(exc) or attempt == ATTEMPTS:
+                raise
+            continue
+        meeting["version"] = before["version"] + len(events)
+        return meeting, result
+    raise Conflict("the meeting is being changed by someone else; try again")
+
+
+# -- numbering -------------------------------------------------------------------
+
+def numbered_of_body(db, body: str, session=None) -> list[Numbered]:
+    cursor = db[MEETINGS].find({"body": body, "status": {"$ne": "cancelled"}},
+                               {"starts_at": 1, "final_sequence": 1}, session=session)
+    return [Numbered(m["_id"], aware(m["starts_at"]), m.get("final_sequence")) for m in cursor]
+
+
+def sequence_of(db, meeting: dict, session=None) -> int | None:
+    if not meeting.get("body") or meeting["status"] == "cancelled":
+        return None
+    if meeting.get("final_sequence") is not None:
+        return meeting["final_sequence"]
+    numbered = [m for m in numbered_of_body(db, meeting["body"], session) if m.id != meeting["_id"]]
+    numbered.append(Numbered(meeting["_id"], meeting["starts_at"], None))
+    return assign_sequences(numbered)[meeting["_id"]]
+
+
+def _check_placement(db, body: str, starts_at: datetime, moving_id: str | None = None) -> None:
+    blocker = blocking_final(numbered_of_body(db, body), starts_at, moving_id)
+    if blocker is not None:
+        raise Conflict(f"meeting {blocker.final_sequence} of {body} ({local_iso(blocker.starts_at)}) already has "
+                       "its final number; a meeting cannot be placed before it",
+                       {"starts_at": ["before a meeting whose number is final"]})
+
+
+# -- permissions -------------------------------------------------------------------
+
+def may_manage(principal: Principal, meeting: dict) -> bool:
+    return principal.is_admin or (principal.role == "chamber_admin"
+                                  and principal.organisation_id == meeting["host_organisation_id"])
+
+
+def _ensure_manager(principal: Principal, meeting: dict) -> None:
+    if not may_manage(principal, meeting):
+        raise Forbidden("only platform admins and the host organisation's admins manage this meeting")
+
+
+# -- use cases ---------------------------------------------------------------------
+
+def schedule(db, outbox: Outbox, data: dict, principal: Principal, cause: Causation) -> dict:
+    now = utc_now()
+    kind = data["kind"]
+    try:
+        body = body_of(kind, data.get("body"))
+    except ValueError as exc:
+        raise Unprocessable(str(exc), {"body": [str(exc)]}) from None
+    host_id = data["host_organisation_id"]
+    if not principal.is_admin:
+        if principal.role != "chamber_admin":
+            raise Forbidden(f"role {principal.role} may not schedule meetings")
+        if body is not None:
+            raise Forbidden("only platform admins schedule governance meetings")
+        if host_id != principal.organisation_id:
+            raise Forbidden("a chamber admin schedules only meetings hosted by its own organisation")
+    rules.check_times(data["starts_at"], data["ends_at"], now, may_record_past=principal.is_admin)
+    host = active_host(db, host_id)
+    if body is not None:
+        _check_placement(db, body, data["starts_at"])
+    venue = data.get("venue")
+    meeting = {
+        "_id": rules.new_id(), "kind": kind, "title": data["title"], "description": data.get("description"),
+        "body": body, "host_organisation_id": host_id, "host": ref_of_member(host, host_id),
+        "province": (venue or {}).get("province") or host.get("province"),
+        "starts_at": data["starts_at"], "ends_at": data["ends_at"], "venue": venue,
+        "themes": data.get("themes") or [], "capacity": data.get("capacity"), "status": "scheduled",
+        "final_sequence": None, "registrations": [], "decisions": [],
+        "created_at": now, "updated_at": now, "created_by": principal.subject,
+    }
+    invitations = reconcile(db, meeting, now)
+    events = [payloads.scheduled(meeting, sequence_of(db, meeting))] + invitations
+    outbox.insert(MEETINGS, meeting, events, cause)
+    return load(db, meeting["_id"])
+
+
+def reschedule(db, outbox: Outbox, meeting_id: str, starts_at: datetime, ends_at: datetime, principal: Principal,
+               cause: Causation, if_match: int | None = None) -> dict:
+    now = utc_now()
+
+    def change(meeting):
+        _ensure_manager(principal, meeting)
+        rules.check_reschedule(meeting)
+        rules.check_times(starts_at, ends_at, now, may_record_past=principal.is_admin)
+        if meeting.get("body"):
+            _check_placement(db, meeting["body"], starts_at, moving_id=meeting["_id"])
+        previous = meeting["starts_at"], meeting["ends_at"]
+        meeting["starts_at"], meeting["ends_at"] = starts_at, ends_at
+        invitations = reconcile(db, meeting, now)
+        return [payloads.rescheduled(meeting, *previous, sequence_of(db, meeting))] + invitations, None
+
+    return mutate(db, outbox, meeting_id, change, cause, if_match=if_match, now=now)[0]
+
+
+def cancel(db, outbox: Outbox, meeting_id: str, reason: str, principal: Principal, cause: Causation,
+           if_match: int | None = None) -> dict:
+    now = utc_now()
+
+    def change(meeting):
+        _ensure_manager(principal, meeting)
+        rules.check_cancel(meeting)
+        meeting.update(status="cancelled", cancellation={"reason": reason, "at": now, "by": principal.subject})
+        return [payloads.cancelled(meeting)], None
+
+    return mutate(db, outbox, meeting_id, change, cause, if_match=if_match, now=now)[0]
+
+
+def close(db, outbox: Outbox, meeting_id: str, principal: Principal, cause: Causation,
+          if_match: int | None = None) -> dict:
+    now = utc_now()
+
+    def change(meeting):
+        _ensure_manager(principal, meeting)
+        rules.check_close(meeting, now)
+        if meeting.get("body"):
+            seated = seated_people(db, meeting["body"], local_date(meeting["starts_at"]))
+            meeting["quorum"] = rules.live_quorum(meeting, set(seated)).to_dict()
+            meeting["seated_people"] = sorted(seated)
+            meeting["final_sequence"] = sequence_of(db, meeting)
+        meeting.update(status="held", held_at=now, attendance_summary=attendance_summary(rules.attended(meeting)))
+        return [payloads.held(meeting)], None
+
+    return mutate(db, outbox, meeting_id, change, cause, if_match=if_match, now=now)[0]
+
+
+def _registrant(db, data: dict, now: datetime) -> tuple[dict, str | None]:
+    """The registration to place and the organisation the registrant belongs to (for permissions)."""
+    if data.get("person_id"):
+        found = person(db, data["person_id"])
+        if found is None:
+            raise Unprocessable(f"person {data['person_id']} is not known to the events service",
+                                {"person_id": ["unknown person"]})
+        if found.get("erased"):
+            raise Unprocessable(f"person {data['person_id']} was erased", {"person_id": ["erased person"]})
+        snapshot = person_snapshot(db, data["person_id"], found.get("organisation_id"))
+        return (new_registration("registration", "person", data["person_id"], snapshot, now),
+                found.get("organisation_id"))
+    participant = data["participant"]
+    organisation_id = participant.get("organisation_id")
+    if organisation_id:
+        org = organisation(db, organisation_id)
+        if org is None:
+            raise Unprocessable(f"organisation {organisation_id} is not known to the events service",
+                                {"participant": {"organisation_id": ["unknown organisation"]}})
+        ref = ref_of_member(org, organisation_id)
+    else:
+        ref = rules.organisation_ref(None, participant["organisation_name"], participant["organisation_kind"],
+                                     participant.get("size_class"), participant.get("province"), member=False)
+    snapshot = {"gender": participant["gender"], "organisation": ref,
+                "province": participant.get("province") or ref.get("province")}
+    stored = {"full_name": participant["full_name"], "email": participant.get("email"),
+              "organisation_name": participant.get("organisation_name")}
+    return new_registration("registration", "participant", None, snapshot, now, participant=stored), organisation_id
+
+
+def _ensure_may_register(principal: Principal, meeting: dict, registrant_organisation: str | None) -> None:
+    if may_manage(principal, meeting):
+        return
+    if principal.role == "chamber_admin" and registrant_organisation == principal.organisation_id:
+        return
+    raise Forbidden("a chamber admin registers only its own people, or anyone for the meetings it hosts")
+
+
+def register(db, outbox: Outbox, meeting_id: str, data: dict, principal: Principal, cause: Causation) -> dict:
+    now = utc_now()
+    template, registrant_organisation = _registrant(db, data, now)
+
+    def change(meeting):
+        _ensure_may_register(principal, meeting, registrant_organisation)
+        rules.check_can_register(meeting)
+        registration = rules.place(meeting, copy.deepcopy(template))
+        return [payloads.registration_created(meeting, registration)], registration
+
+    return mutate(db, outbox, meeting_id, change, cause, now=now)
+
+
+def cancel_registration(db, outbox: Outbox, meeting_id: str, registration_id: str, principal: Principal,
+                        cause: Causation, reason: str | None = None) -> tuple[dict, dict]:
+    now = utc_now()
+
+    def change(meeting):
+        registration = rules.registration_of(meeting, registration_id)
+        if registration is None:
+            raise NotFound(f"no registration {registration_id} in meeting {meeting_id}")
+        registrant_organisation = (registration.get("organisation") or {}).get("id")
+        _ensure_may_register(principal, meeting, registrant_organisation)
+        promoted = rules.cancel_registration(meeting, registration, now, reason or "cancelled")
+        return [payloads.registration_cancelled(meeting, registration, promoted)], registration
+
+    return mutate(db, outbox, meeting_id, change, cause, now=now)
+
+
+def _fill_snapshot(db, registration: dict) -> None:
+    """A person invited before their details reached this service: complete what the counts need."""
+    if registration.get("person_id") and (registration.get("gender") is None
+                                          or not (registration.get("organisation") or {}).get("kind")):
+        snapshot = person_snapshot(db, registration["person_id"], (registration.get("organisation") or {}).get("id"))
+        registration["gender"] = registration.get("gender") or snapshot["gender"]
+        if snapshot["organisation"].get("kind"):
+            registration["organisation"] = snapshot["organisation"]
+            registration["province"] = registration.get("province") or snapshot["province"]
+
+
+def record_attendance(db, outbox: Outbox, meeting_id: str, registration_id: str, principal: Principal,
+                      cause: Causation) -> tuple[dict, dict]:
+    now = utc_now()
+
+    def change(meeting):
+        _ensure_manager(principal, meeting)
+        registration = rules.registration_of(meeting, registration_id)
+        if registration is None:
+            raise Unprocessable(f"meeting {meeting_id} has no registration {registration_id}",
+                                {"registration_id": ["no such registration in this meeting"]})
+        rules.check_attendance(meeting, registration, now)
+        _fill_snapshot(db, registration)
+        registration.update(attended=True, attended_at=now)
+        seated = False
+        if meeting.get("body") and registration.get("person_id"):
+            seated = registration["person_id"] in seated_people(db, meeting["body"], local_date(meeting["starts_at"]))
+        return [payloads.attendance_recorded(meeting, registration, seated)], registration
+
+    return mutate(db, outbox, meeting_id, change, cause, now=now)
+
+
+def current_quorum(db, meeting: dict) -> Quorum | None:
+    if not meeting.get("body"):
+        return None
+    if meeting["status"] == "held" and meeting.get("quorum"):
+        return Quorum(**meeting["quorum"])
+    if meeting["status"] == "cancelled":
+        return None
+    seated = seated_people(db, meeting["body"], local_date(meeting["starts_at"]))
+    return rules.live_quorum(meeting, set(seated))
+
+
+def record_decision(db, outbox: Outbox, meeting_id: str, data: dict, principal: Principal,
+                    cause: Causation) -> tuple[dict, dict]:
+    now = utc_now()
+
+    def change(meeting):
+        _ensure_manager(principal, meeting)
+        quorum = current_quorum(db, meeting) if meeting.get("body") else None
+        votes = data.get("votes")
+        rules.check_decision(meeting, now, quorum, votes)
+        if meeting.get("body"):
+            meeting["final_sequence"] = sequence_of(db, meeting)
+        decisions = meeting.setdefault("decisions", [])
+        n = len(decisions) + 1
+        decision = {"id": rules.new_id(), "n": n, "number": rules.decision_number(meeting, meeting.get("final_sequence"), n),
+                    "text": data["text"], "votes": votes, "quorum": quorum.to_dict() if quorum else None, "at": now,
+                    "by": principal.subject}
+        decisions.append(decision)
+        return [payloads.decision_recorded(meeting, decision)], decision
+
+    return mutate(db, outbox, meeting_id, change, cause, now=now)

@@ -1,0 +1,130 @@
+"""Fixtures for the events service: a fake members' event stream fed through the real consumer runtime."""
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.events.entrypoints.membership_consumer import HANDLERS
+from shared.contracts import REGISTRY
+from shared.messaging.consumer import EventConsumer, Record
+
+ORG = "tr.tvp.members.organisation."
+PERSON = "tr.tvp.members.person."
+SEAT = "tr.tvp.members.seat."
+
+
+class MembersStream:
+    """Builds members' events the way the members service publishes them (versions per aggregate)."""
+
+    def __init__(self, correlation_id: str = "corr-members"):
+        self.versions: dict[str, int] = defaultdict(int)
+        self.correlation_id = correlation_id
+        self.orgs: dict[str, dict] = {}
+        self.seats: dict[str, dict] = {}
+
+    def event(self, type_: str, aggregate_id: str, data: dict):
+        self.versions[aggregate_id] += 1
+        return REGISTRY.build(type_, aggregate_id, self.versions[aggregate_id], data, self.correlation_id)
+
+    def organisation(self, name="Kırklareli TSO", kind="chamber", province="Kırklareli", size_class=None,
+                     organisation_id=None):
+        organisation_id = organisation_id or uuid.uuid4().hex
+        data = {"id": organisation_id, "name": name, "short_name": None, "kind": kind, "province": province,
+                "region": "TR21", "district": None, "tax_number": None, "nace_code": None, "size_class": size_class,
+                "is_sme": kind == "company" and size_class in ("micro", "small", "medium"), "employees": None,
+                "email": None, "website": None, "status": "applicant"}
+        self.orgs[organisation_id] = data
+        return organisation_id, self.event(ORG + "registered.v1", organisation_id, data)
+
+    def membership(self, organisation_id, action="approve"):
+        target = {"approve": "active", "suspend": "suspended", "reinstate": "active", "withdraw": "withdrawn"}[action]
+        previous = self.orgs[organisation_id]["status"]
+        self.orgs[organisation_id]["status"] = target
+        return self.event(ORG + "membership_changed.v1", organisation_id, {
+            **self.orgs[organisation_id], "action": action, "previous_status": previous,
+            "reason": None, "actor": "admin", "at": datetime.now(timezone.utc).isoformat()})
+
+    def person(self, organisation_id, full_name="Ayşe Yılmaz", gender="female", email=None, person_id=None):
+        person_id = person_id or uuid.uuid4().hex
+        return person_id, self.event(PERSON + "registered.v1", person_id, {
+            "id": person_id, "organisation_id": organisation_id, "full_name": full_name,
+            "email": email or f"{person_id[:8]}@example.org", "title": None, "phone": None, "gender": gender})
+
+    def erase(self, person_id, organisation_id):
+        return self.event(PERSON + "erased.v1", person_id, {
+            "id": person_id, "organisation_id": organisation_id, "at": datetime.now(timezone.utc).isoformat()})
+
+    def seat(self, body, person_id, organisation_id, role="member", term_start="2020-01-01", term_end=None):
+        seat_id = uuid.uuid4().hex
+        data = {"id": seat_id, "body": body, "person_id": person_id, "organisation_id": organisation_id,
+                "role": role, "term_start": term_start, "term_end": term_end}
+        self.seats[seat_id] = data
+        return seat_id, self.event(SEAT + "assigned.v1", seat_id, data)
+
+    def end_seat(self, seat_id, ended_on=None):
+        data = dict(self.seats[seat_id], ended_on=ended_on or datetime.now(timezone.utc).date().isoformat(),
+                    reason="resigned")
+        return self.event(SEAT + "ended.v1", seat_id, data)
+
+
+class Feeder:
+    def __init__(self, app):
+        ctx = app.extensions["tvp"]
+        self.db = ctx.db
+        self.dead = []
+        self.consumer = EventConsumer(ctx.client, ctx.db, REGISTRY, HANDLERS,
+                                      dead_letter=lambda record, error: self.dead.append((record, error)),
+                                      max_retries=2, retry_backoff_s=0.01)
+        self.offsets = itertools.count()
+
+    def records(self, *events):
+        return [Record(topic=REGISTRY.spec(e.type).topic, partition=0, offset=next(self.offsets),
+                       key=e.aggregate_id.encode(), value=e.to_json_bytes()) for e in events]
+
+    def __call__(self, *events):
+        self.consumer.process(self.records(*events))
+
+
+@pytest.fixture
+def stream():
+    return MembersStream()
+
+
+@pytest.fixture
+def feed(events_client):
+    return Feeder(events_client.application)
+
+
+@pytest.fixture
+def db(events_client):
+    return events_client.application.extensions["tvp"].db
+
+
+@pytest.fixture
+def active_chamber(stream, feed):
+    def make(name="Kırklareli TSO", province="Kırklareli"):
+        organisation_id, registered = stream.organisation(name=name, province=province)
+        feed(registered, stream.membership(organisation_id))
+        return organisation_id
+    return make
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def future(days=10, hours=0) -> datetime:
+    base = datetime.now(timezone(timedelta(hours=3))).replace(microsecond=0, second=0)
+    return base + timedelta(days=days, hours=hours)
+
+
+def meeting_body(host, kind="workshop", starts=None, hours=3, **extra):
+    starts = starts or future()
+    body = {"kind": kind, "title": extra.pop("title", f"{kind} on resource efficiency"), "host_organisation_id": host,
+            "starts_at": iso(starts), "ends_at": iso(starts + timedelta(hours=hours))}
+    body.update(extra)
+    return body
