@@ -6,9 +6,11 @@ from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
 
 
 def create_app(settings=None):
+    from .entrypoints.bodies_api import blp as bodies
     from .entrypoints.organisations_api import blp as organisations
+    from .entrypoints.people_api import blp as people
 
     return create_service_app(
         "members", "TVP Members API",
         "Organisations, people, governance bodies and the membership lifecycle of the Thrace Productivity Platform.",
-        [organisations], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes)
+        [organisations, people, bodies], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes)

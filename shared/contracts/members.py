@@ -11,6 +11,7 @@ SIZE_CLASSES = ["micro", "small", "medium", "large"]
 MEMBERSHIP_STATUSES = ["applicant", "active", "suspended", "withdrawn"]
 GENDERS = ["female", "male", "other", "undisclosed"]
 SEAT_ROLES = ["chair", "vice_chair", "member"]
+MEMBERSHIP_ACTIONS = ["approve", "suspend", "reinstate", "withdraw"]
 
 
 class OrganisationPayload(Schema):
@@ -35,21 +36,21 @@ class OrganisationUpdatedPayload(OrganisationPayload):
     changed = fields.List(fields.String(), required=True)
 
 
-class MembershipChangedPayload(Schema):
-    id = fields.String(required=True)
-    action = fields.String(required=True, validate=validate.OneOf(["approve", "suspend", "reinstate", "withdraw"]))
+class MembershipChangedPayload(OrganisationPayload):
+    """The organisation as it is after the change, plus what changed and why."""
+    action = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_ACTIONS))
     previous_status = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_STATUSES))
-    status = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_STATUSES))
     reason = fields.String(allow_none=True)
     actor = fields.String(allow_none=True)
     at = fields.String(required=True)
 
 
 class PersonPayload(Schema):
+    """Internal topic only. `full_name` and `email` are null in the event log once the person is erased."""
     id = fields.String(required=True)
     organisation_id = fields.String(required=True)
-    full_name = fields.String(required=True)
-    email = fields.String(required=True)
+    full_name = fields.String(required=True, allow_none=True)
+    email = fields.String(required=True, allow_none=True)
     title = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
     gender = fields.String(allow_none=True, validate=validate.OneOf(GENDERS))
@@ -60,6 +61,7 @@ class PersonUpdatedPayload(PersonPayload):
 
 
 class PersonErasedPayload(Schema):
+    """Remove everything that identifies person `id`; keep anonymous counts."""
     id = fields.String(required=True)
     organisation_id = fields.String(required=True)
     at = fields.String(required=True)
@@ -78,6 +80,7 @@ class SeatPayload(Schema):
 class SeatEndedPayload(SeatPayload):
     ended_on = fields.String(required=True)
     reason = fields.String(allow_none=True)
+    actor = fields.String(allow_none=True)
 
 
 def register(registry) -> None:

@@ -1,5 +1,20 @@
-"""How the members service stores its aggregates (mongoengine, database tvp_members)."""
+"""How the members service stores its aggregates (mongoengine, database tvp_members).
+
+The documents describe the stored shape and declare the indexes; use cases write
+through the outbox with pymongo (one document write per change, or one
+transaction when a change spans aggregates) and read plain dicts.
+
+Rules that must hold under concurrency are unique indexes, not read-then-write
+checks: one organisation per tax number, one person per e-mail address within an
+organisation, one active seat per person per body, one active chair per body.
+"""
+from datetime import datetime, timezone
+
 from mongoengine import (BooleanField, DateTimeField, DictField, Document, IntField, ListField, StringField)
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from ..domain.governance import STANDARD_BODIES
 
 ALIAS = "members"
 
@@ -22,6 +37,7 @@ class OrganisationDocument(Document):
     website = StringField()
     status = StringField(required=True)
     status_history = ListField(DictField())
+    seats_checked_at = DateTimeField()  # written by seat assignments to serialise them with suspensions
     created_at = DateTimeField(required=True)
     updated_at = DateTimeField(required=True)
     version = IntField(default=0)
@@ -31,6 +47,7 @@ class OrganisationDocument(Document):
     meta = {
         "collection": "organisations",
         "db_alias": ALIAS,
+        "strict": False,
         "indexes": [
             {"fields": ["tax_number"], "unique": True, "sparse": True},
             "kind", "province", "status", "name_folded",
@@ -38,8 +55,95 @@ class OrganisationDocument(Document):
     }
 
 
-AGGREGATE_COLLECTIONS = ["organisations"]
+class PersonDocument(Document):
+    id = StringField(primary_key=True)
+    organisation_id = StringField(required=True)
+    status = StringField(required=True)  # active | erased
+    full_name = StringField()
+    name_folded = StringField()
+    email = StringField()
+    email_key = StringField()  # "<organisation id>:<lower-case e-mail>", unset on erasure
+    title = StringField()
+    phone = StringField()
+    gender = StringField()
+    consents = ListField(DictField())
+    seats_checked_at = DateTimeField()
+    erased_at = DateTimeField()
+    created_at = DateTimeField(required=True)
+    updated_at = DateTimeField(required=True)
+    version = IntField(default=0)
+    outbox = ListField(DictField())
+    outbox_pending = BooleanField()
+
+    meta = {
+        "collection": "people",
+        "db_alias": ALIAS,
+        "strict": False,
+        "indexes": [
+            {"fields": ["email_key"], "unique": True, "sparse": True},
+            ("organisation_id", "name_folded"),
+            "status",
+        ],
+    }
 
 
-def ensure_indexes(_db) -> None:
-    OrganisationDocument.ensure_indexes()
+class BodyDocument(Document):
+    """A governance body; `_id` is its code. Not event-sourced: the contract has no body events."""
+    id = StringField(primary_key=True)
+    name = StringField(required=True)
+    name_tr = StringField()
+    kind = StringField(required=True)
+    description = StringField()
+    created_at = DateTimeField(required=True)
+
+    meta = {"collection": "bodies", "db_alias": ALIAS, "strict": False}
+
+
+class SeatDocument(Document):
+    id = StringField(primary_key=True)
+    body = StringField(required=True)
+    person_id = StringField(required=True)
+    organisation_id = StringField(required=True)
+    role = StringField(required=True)
+    term_start = StringField(required=True)  # ISO date
+    term_end = StringField()
+    status = StringField(required=True)  # active | ended
+    ended_on = StringField()
+    end_reason = StringField()
+    created_at = DateTimeField(required=True)
+    updated_at = DateTimeField(required=True)
+    version = IntField(default=0)
+    outbox = ListField(DictField())
+    outbox_pending = BooleanField()
+
+    meta = {
+        "collection": "seats",
+        "db_alias": ALIAS,
+        "strict": False,
+        "indexes": [("body", "status", "term_start"), ("organisation_id", "status"), ("person_id", "status")],
+    }
+
+
+AGGREGATE_COLLECTIONS = ["organisations", "people", "seats"]
+ONE_SEAT_PER_PERSON = "one_active_seat_per_person_per_body"
+ONE_CHAIR = "one_active_chair_per_body"
+
+
+def ensure_standard_bodies(db: Database) -> None:
+    """Create the board and the advisory board if they are missing (idempotent, safe to race)."""
+    now = datetime.now(timezone.utc)
+    for code, body in STANDARD_BODIES.items():
+        try:
+            db.bodies.update_one({"_id": code}, {"$setOnInsert": {**body, "created_at": now}}, upsert=True)
+        except DuplicateKeyError:
+            pass  # another process created it at the same moment
+
+
+def ensure_indexes(db: Database) -> None:
+    for document in (OrganisationDocument, PersonDocument, BodyDocument, SeatDocument):
+        document.ensure_indexes()
+    db.seats.create_index([("body", 1), ("person_id", 1)], unique=True, name=ONE_SEAT_PER_PERSON,
+                          partialFilterExpression={"status": "active"})
+    db.seats.create_index([("body", 1)], unique=True, name=ONE_CHAIR,
+                          partialFilterExpression={"status": "active", "role": "chair"})
+    ensure_standard_bodies(db)

@@ -2,7 +2,7 @@
 
 
 def is_valid_vkn(value: str) -> bool:
-    if len(value) != 10 or not value.isdigit():
+    if len(value) != 10 or not (value.isascii() and value.isdigit()):
         return False
     total = 0
     for i in range(9):

@@ -1,25 +1,19 @@
-"""HTTP entrypoint for organisations."""
+"""HTTP entrypoint for organisations and their membership."""
 from __future__ import annotations
 
-import re
-
-
-from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from shared.messaging.outbox import Causation
 from shared.web.app import service
-from shared.web.schemas import ErrorSchema, page_schema, paginate
+from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
-from ..adapters.documents import OrganisationDocument
-from ..domain.provinces import fold
 from ..service_layer import organisations
-from .schemas import OrganisationCreateSchema, OrganisationQuerySchema, OrganisationSchema
+from .http import ETAG, IF_MATCH, MembersBlueprint, cause, precondition, with_etag
+from .schemas import (MembershipActionSchema, MembershipHistorySchema, OrganisationCreateSchema,
+                      OrganisationQuerySchema, OrganisationSchema, OrganisationUpdateSchema)
 
-blp = Blueprint("organisations", __name__, url_prefix="/api/v1/organisations",
-                description="Member organisations and their membership")
+blp = MembersBlueprint("organisations", __name__, url_prefix="/api/v1/organisations",
+                       description="Member organisations and their membership")
 
 
 @blp.route("")
@@ -28,31 +22,58 @@ class Organisations(MethodView):
     @blp.arguments(OrganisationQuerySchema, location="query")
     @blp.response(200, page_schema(OrganisationSchema))
     def get(self, query):
-        """List organisations"""
-        filters = {name: query[name] for name in ("kind", "province", "status") if name in query}
-        queryset = OrganisationDocument.objects(**filters).order_by("name_folded")
-        if "q" in query:
-            # A $regex string, not a compiled pattern: SecantusDB ignores BSON regex values.
-            queryset = queryset.filter(__raw__={"name_folded": {"$regex": re.escape(fold(query["q"]))}})
-        return paginate(queryset, query["page"], query["page_size"])
+        """List organisations (filters: kind, province, region, status, is_sme, q)"""
+        return organisations.list_organisations(service().db, query)
 
     @requires(blp, "platform_admin", "chamber_admin")
     @blp.arguments(OrganisationCreateSchema)
-    @blp.response(201, OrganisationSchema)
+    @blp.response(201, OrganisationSchema, headers=ETAG)
     @blp.alt_response(409, schema=ErrorSchema, description="Tax number already registered")
     def post(self, data):
         """Register an organisation (it starts as an applicant)"""
-        cause = Causation(correlation_id=g.correlation_id)
-        return organisations.register_organisation(service().outbox, data, cause, current_principal().subject)
+        return with_etag(organisations.register_organisation(service(), data, cause(), current_principal().subject))
 
 
 @blp.route("/<organisation_id>")
 class OrganisationById(MethodView):
     @requires(blp, *READ_ROLES)
-    @blp.response(200, OrganisationSchema)
+    @blp.response(200, OrganisationSchema, headers=ETAG)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown organisation")
     def get(self, organisation_id):
-        """Get an organisation"""
-        return organisations.get_organisation(organisation_id)
+        """Get an organisation (with its ETag)"""
+        return with_etag(organisations.get_organisation(service().db, organisation_id))
+
+    @requires(blp, "platform_admin", "chamber_admin")
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.arguments(OrganisationUpdateSchema)
+    @blp.response(200, OrganisationSchema, headers=ETAG)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown organisation")
+    @blp.alt_response(409, schema=ErrorSchema, description="Tax number taken, or the organisation has withdrawn")
+    @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
+    def patch(self, changes, organisation_id):
+        """Change an organisation's details (chamber admins: their own only)"""
+        return with_etag(organisations.update_organisation(service(), organisation_id, changes, precondition(),
+                                                           cause(), current_principal()))
 
 
+@blp.route("/<organisation_id>/membership")
+class Membership(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.response(200, MembershipHistorySchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown organisation")
+    def get(self, organisation_id):
+        """The membership history: every status change with its reason, actor and time"""
+        return organisations.membership_history(service().db, organisation_id)
+
+    @requires(blp, "platform_admin", "chamber_admin")
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.arguments(MembershipActionSchema)
+    @blp.response(200, OrganisationSchema, headers=ETAG)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown organisation")
+    @blp.alt_response(409, schema=ErrorSchema, description="Transition not allowed from the current status")
+    @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
+    def post(self, data, organisation_id):
+        """Approve, suspend, reinstate or withdraw (platform admins; a chamber admin may withdraw its own)"""
+        return with_etag(organisations.change_membership(service(), organisation_id, data["action"],
+                                                         data.get("reason"), precondition(), cause(),
+                                                         current_principal()))

@@ -1,0 +1,53 @@
+"""Who may do what, beyond the role check at the door (shared.web.security.requires).
+
+platform_admin: everything. chamber_admin: its own organisation and its people
+(it cannot approve, suspend or reinstate, nor seat anyone). programme_officer
+and auditor: read.
+"""
+from __future__ import annotations
+
+from shared.auth import Principal
+from shared.errors import Forbidden
+
+READERS = {"platform_admin", "chamber_admin", "programme_officer", "auditor"}
+
+
+def _own(principal: Principal, organisation_id: str) -> bool:
+    return (principal.role == "chamber_admin" and bool(principal.organisation_id)
+            and principal.organisation_id == organisation_id)
+
+
+def can_register_organisation(principal: Principal) -> bool:
+    return principal.role in {"platform_admin", "chamber_admin"}
+
+
+def can_edit_organisation(principal: Principal, organisation_id: str) -> bool:
+    return principal.is_admin or _own(principal, organisation_id)
+
+
+def can_change_membership(principal: Principal, organisation_id: str, action: str) -> bool:
+    """Admins decide membership; a chamber may only withdraw its own organisation."""
+    return principal.is_admin or (action == "withdraw" and _own(principal, organisation_id))
+
+
+def can_manage_people_of(principal: Principal, organisation_id: str) -> bool:
+    return principal.is_admin or _own(principal, organisation_id)
+
+
+def can_read_person(principal: Principal, organisation_id: str) -> bool:
+    if principal.role == "chamber_admin":
+        return _own(principal, organisation_id)
+    return principal.role in READERS
+
+
+def can_read_consents(principal: Principal, organisation_id: str) -> bool:
+    return principal.is_admin or _own(principal, organisation_id)
+
+
+def can_manage_governance(principal: Principal) -> bool:
+    return principal.is_admin
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise Forbidden(message)

@@ -1,0 +1,92 @@
+"""HTTP entrypoint for governance bodies and their seats."""
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from shared.web.app import service
+from shared.web.schemas import ErrorSchema, PageQuerySchema, page_schema
+from shared.web.security import READ_ROLES, current_principal, requires
+
+from ..service_layer import bodies, seats
+from .http import ETAG, IF_MATCH, MembersBlueprint, cause, precondition, with_etag
+from .schemas import (BodyCreateSchema, BodyHistoryQuerySchema, BodySchema, BodyWithSeatsSchema, SeatCreateSchema,
+                      SeatEndSchema, SeatSchema)
+
+blp = MembersBlueprint("bodies", __name__, url_prefix="/api/v1/bodies",
+                       description="Governance bodies (board, advisory board, working groups) and their seats")
+
+
+@blp.route("")
+class Bodies(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, page_schema(BodySchema))
+    def get(self, query):
+        """List governance bodies"""
+        return bodies.list_bodies(service().db, query["page"], query["page_size"])
+
+    @requires(blp, "platform_admin")
+    @blp.arguments(BodyCreateSchema)
+    @blp.response(201, BodySchema)
+    @blp.alt_response(409, schema=ErrorSchema, description="A body with this code exists")
+    def post(self, data):
+        """Create a working group"""
+        return bodies.create_working_group(service().db, data, current_principal().subject)
+
+
+@blp.route("/<code>")
+class BodyByCode(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.response(200, BodyWithSeatsSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown body")
+    def get(self, code):
+        """A body and its current seats"""
+        return seats.body_with_seats(service().db, code)
+
+
+@blp.route("/<code>/history")
+class BodyHistory(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.arguments(BodyHistoryQuerySchema, location="query")
+    @blp.response(200, page_schema(SeatSchema))
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown body")
+    def get(self, query, code):
+        """Every seat the body has had, in order of term start (filter: status)"""
+        return seats.body_history(service().db, code, query)
+
+
+@blp.route("/<code>/seats")
+class Seats(MethodView):
+    @requires(blp, "platform_admin")
+    @blp.arguments(SeatCreateSchema)
+    @blp.response(201, SeatSchema, headers=ETAG)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown body")
+    @blp.alt_response(409, schema=ErrorSchema, description="Organisation not active, chair taken, or person seated")
+    def post(self, data, code):
+        """Seat a person of an active organisation"""
+        return with_etag(seats.assign_seat(service(), code, data, cause(), current_principal().subject))
+
+
+@blp.route("/<code>/seats/<seat_id>")
+class SeatById(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.response(200, SeatSchema, headers=ETAG)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown body or seat")
+    def get(self, code, seat_id):
+        """A seat"""
+        return with_etag(seats.enrich(service().db, [seats.get_seat(service().db, code, seat_id)])[0])
+
+
+@blp.route("/<code>/seats/<seat_id>/end")
+class SeatEnd(MethodView):
+    @requires(blp, "platform_admin")
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.arguments(SeatEndSchema)
+    @blp.response(200, SeatSchema, headers=ETAG)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown body or seat")
+    @blp.alt_response(409, schema=ErrorSchema, description="The seat has already ended")
+    @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
+    def post(self, data, code, seat_id):
+        """End a seat"""
+        return with_etag(seats.end_seat(service(), code, seat_id, data, precondition(), cause(),
+                                        current_principal().subject))

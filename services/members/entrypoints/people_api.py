@@ -1,0 +1,65 @@
+"""HTTP entrypoint for people of member organisations."""
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from shared.web.app import service
+from shared.web.schemas import ErrorSchema, page_schema
+from shared.web.security import READ_ROLES, current_principal, requires
+
+from ..service_layer import people
+from .http import ETAG, IF_MATCH, MembersBlueprint, cause, precondition, with_etag
+from .schemas import PeopleQuerySchema, PersonCreateSchema, PersonSchema, PersonUpdateSchema
+
+blp = MembersBlueprint("people", __name__, url_prefix="/api/v1/people",
+                       description="People of member organisations, their consents and their erasure")
+
+
+@blp.route("")
+class People(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.arguments(PeopleQuerySchema, location="query")
+    @blp.response(200, page_schema(PersonSchema))
+    def get(self, query):
+        """List people (chamber admins: of their own organisation)"""
+        return people.list_people(service().db, query, current_principal())
+
+    @requires(blp, "platform_admin", "chamber_admin")
+    @blp.arguments(PersonCreateSchema)
+    @blp.response(201, PersonSchema, headers=ETAG)
+    @blp.alt_response(409, schema=ErrorSchema, description="E-mail already registered, or organisation withdrawn")
+    def post(self, data):
+        """Register a person of an organisation"""
+        return with_etag(people.register_person(service(), data, current_principal(), cause()))
+
+
+@blp.route("/<person_id>")
+class PersonById(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.response(200, PersonSchema, headers=ETAG)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown or erased person")
+    def get(self, person_id):
+        """Get a person (consents only for platform admins and the person's own chamber admins)"""
+        return with_etag(people.get_person(service().db, person_id, current_principal()))
+
+    @requires(blp, "platform_admin", "chamber_admin")
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.arguments(PersonUpdateSchema)
+    @blp.response(200, PersonSchema, headers=ETAG)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown or erased person")
+    @blp.alt_response(409, schema=ErrorSchema, description="E-mail already registered for the organisation")
+    @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
+    def patch(self, changes, person_id):
+        """Change a person's details or consents"""
+        return with_etag(people.update_person(service(), person_id, changes, precondition(), current_principal(),
+                                              cause()))
+
+    @requires(blp, "platform_admin", "chamber_admin")
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.response(204)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown or already erased person")
+    @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
+    def delete(self, person_id):
+        """Erase a person (KVKK / GDPR): identifying data removed here and, through person.erased, elsewhere"""
+        people.erase_person(service(), person_id, precondition(), current_principal(), cause())
+        return None

@@ -1,0 +1,63 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.members.domain.person import apply_changes, check_consents, check_organisation_accepts_people, email_key
+from services.members.domain.versioning import etag, parse_if_match
+from shared.errors import Conflict, PreconditionFailed, Unprocessable
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=timezone.utc)
+
+
+def test_consents_one_per_purpose():
+    check_consents([{"purpose": "newsletter"}, {"purpose": "photos"}], NOW)
+    with pytest.raises(Unprocessable) as raised:
+        check_consents([{"purpose": "newsletter"}, {"purpose": "Newsletter "}], NOW)
+    assert raised.value.errors == {"consents": {"1": ["purpose 'Newsletter ' appears twice"]}}
+
+
+@pytest.mark.parametrize("consent", [
+    {"purpose": "x", "granted_at": NOW + timedelta(days=1)},
+    {"purpose": "x", "granted_at": NOW - timedelta(days=1), "withdrawn_at": NOW + timedelta(days=1)},
+    {"purpose": "x", "granted_at": NOW - timedelta(days=1), "withdrawn_at": NOW - timedelta(days=2)},
+])
+def test_impossible_consent_times(consent):
+    with pytest.raises(Unprocessable):
+        check_consents([consent], NOW)
+
+
+def test_email_key_ignores_case():
+    assert email_key("o", " Ali@Example.COM ") == email_key("o", "ali@example.com") != email_key("p", "ali@example.com")
+
+
+def test_withdrawn_organisations_take_no_people():
+    check_organisation_accepts_people("suspended")
+    with pytest.raises(Conflict):
+        check_organisation_accepts_people("withdrawn")
+
+
+def test_person_changes():
+    current = {"full_name": "Ali", "email": "a@x.org", "title": "Dr", "status": "active"}
+    assert apply_changes(current, {"title": None, "full_name": "Ali"}) == ({}, ["title"], ["title"])
+    with pytest.raises(Unprocessable):
+        apply_changes(current, {"email": None})
+    with pytest.raises(Conflict):
+        apply_changes({**current, "status": "erased"}, {"title": "x"})
+
+
+@pytest.mark.parametrize("header, version, matches", [
+    ('"3"', 3, True), ("3", 3, True), ('W/"3"', 3, True), ('"2", "3"', 3, True), ("*", 9, True),
+    ('"2"', 3, False), ("garbage", 3, False), ('"-1"', 3, False), ('"99999999999999999999"', 3, False),
+])
+def test_if_match(header, version, matches):
+    precondition = parse_if_match(header)
+    if matches:
+        precondition.check(version)
+    else:
+        with pytest.raises(PreconditionFailed):
+            precondition.check(version)
+
+
+def test_no_if_match_means_no_precondition():
+    assert parse_if_match(None) is None and parse_if_match("  ") is None
+    assert etag(4) == '"4"'
