@@ -14,7 +14,7 @@ from typing import Callable
 from .config import Settings, load_settings
 from .db import connect
 from .logs import configure_logging
-from .messaging.consumer import EventConsumer, Handler, KafkaDeadLetter, run_consumer_loop
+from .messaging.consumer import BatchHandler, EventConsumer, Handler, KafkaDeadLetter, run_consumer_loop
 from .messaging.kafka import make_consumer, make_producer
 from .messaging.outbox import ensure_outbox_indexes
 from .messaging.relay import OutboxRelay
@@ -32,6 +32,8 @@ class WorkerSpec:
     registry: object
     setup: Callable | None = None
     extra_threads: list = field(default_factory=list)
+    after_publish: Callable | None = None  # see OutboxRelay
+    batch_handler: BatchHandler | None = None  # see shared/messaging/consumer.py
 
 
 class Worker:
@@ -45,11 +47,12 @@ class Worker:
             spec.setup(self.db)
         producer = lambda: make_producer(self.settings.kafka_bootstrap)  # noqa: E731
         self.relay = OutboxRelay(self.db, spec.aggregates, spec.registry, producer,
-                                 batch_size=self.settings.relay_batch_size)
+                                 batch_size=self.settings.relay_batch_size, after_publish=spec.after_publish)
         self.dead_letter = KafkaDeadLetter(producer, self.settings.dead_letter_topic, self.db,
                                            self.settings.consumer_group)
         self.consumer = EventConsumer(self.client, self.db, spec.registry, spec.handlers, self.dead_letter,
-                                      max_retries=self.settings.consumer_max_retries)
+                                      max_retries=self.settings.consumer_max_retries,
+                                      batch_handler=spec.batch_handler)
 
     def _consume(self) -> None:
         if not self.spec.subscriptions:

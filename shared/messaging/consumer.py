@@ -48,6 +48,20 @@ Handler = Callable[[CloudEvent, HandlerContext], None]
 
 
 @dataclass
+class BatchContext:
+    """What a batch handler may touch: the batch's transaction, and the fresh events in the order received."""
+    db: Database
+    session: object
+    outbox: Outbox
+    events: list[CloudEvent]
+
+
+# Optional: one call per batch with every fresh (not yet processed) event, instead of one handler call
+# per event, so that a read model can be updated with a few bulk writes per batch.
+BatchHandler = Callable[[list[CloudEvent], BatchContext], None]
+
+
+@dataclass
 class Record:
     """The parts of a Kafka record the runtime needs (kafka-python's ConsumerRecord fits)."""
     topic: str
@@ -60,7 +74,8 @@ class Record:
 
 class EventConsumer:
     def __init__(self, client: MongoClient, db: Database, registry: EventRegistry, handlers: dict[str, Handler],
-                 dead_letter: Callable[[object, str], None], max_retries: int = 3, retry_backoff_s: float = 0.2):
+                 dead_letter: Callable[[object, str], None], max_retries: int = 3, retry_backoff_s: float = 0.2,
+                 batch_handler: BatchHandler | None = None):
         self.client = client
         self.db = db
         self.registry = registry
@@ -68,6 +83,7 @@ class EventConsumer:
         self.dead_letter = dead_letter
         self.max_retries = max_retries
         self.retry_backoff_s = retry_backoff_s
+        self.batch_handler = batch_handler  # when set, `handlers` only names the types to consume
         self.outbox = Outbox(db, registry)
         self.applied = 0
         self.skipped = 0
@@ -123,13 +139,17 @@ class EventConsumer:
         ids = [e.id for e in events]
         done = {d["_id"] for d in self.db[PROCESSED].find({"_id": {"$in": ids}}, {"_id": 1}, session=session)}
         now = datetime.now(timezone.utc)
-        fresh = []
+        fresh, fresh_events = [], []
         for event in events:
             if event.id in done:
                 continue
             done.add(event.id)  # the same event twice in one batch
-            self.handlers[event.type](event, HandlerContext(self.db, session, self.outbox, event))
+            if self.batch_handler is None:
+                self.handlers[event.type](event, HandlerContext(self.db, session, self.outbox, event))
+            fresh_events.append(event)
             fresh.append({"_id": event.id, "type": event.type, "subject": event.subject, "processed_at": now})
+        if self.batch_handler is not None and fresh_events:
+            self.batch_handler(fresh_events, BatchContext(self.db, session, self.outbox, fresh_events))
         if fresh:
             self.db[PROCESSED].insert_many(fresh, session=session)
         self.applied += len(fresh)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -36,7 +35,8 @@ def _send(producer, topic: str, event: dict):
 class OutboxRelay:
     def __init__(self, db: Database, collections: list[str], registry: EventRegistry,
                  producer_factory: Callable[[], object], batch_size: int = 500,
-                 ack_timeout_s: float = 15.0, max_backoff_s: float = 5.0):
+                 ack_timeout_s: float = 15.0, max_backoff_s: float = 5.0,
+                 after_publish: Callable[[Database, list], None] | None = None):
         self.db = db
         self.collections = collections
         self.registry = registry
@@ -44,6 +44,8 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.ack_timeout_s = ack_timeout_s
         self.max_backoff_s = max_backoff_s
+        # Called with (db, [(collection, aggregate_id, events), ...]) once a batch is logged.
+        self.after_publish = after_publish
         self._producer = None
         self._wake = threading.Event()
         self.published = 0
@@ -114,6 +116,8 @@ class OutboxRelay:
             ])
         for name, ops in by_collection.items():
             self.db[name].bulk_write(ops, ordered=True)
+        if self.after_publish:
+            self.after_publish(self.db, batch)
 
     # -- running --------------------------------------------------------
     def wake(self) -> None:

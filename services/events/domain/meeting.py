@@ -11,10 +11,10 @@ import uuid
 from datetime import datetime, timedelta
 
 from shared.errors import Conflict, Unprocessable
+from shared.provinces import fold
 
 from . import quorum as quorum_rules
 from .clock import EARLIEST, LATEST, local, local_iso
-from .provinces import fold
 from .vocabulary import is_governance, is_sme
 
 MAX_DURATION = timedelta(days=31)

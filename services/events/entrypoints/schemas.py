@@ -5,13 +5,19 @@ from datetime import datetime, time, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from shared.contracts.events import (MEETING_KINDS, MEETING_STATUSES, REGISTRATION_SOURCES, REGISTRATION_STATUSES,
-                                     REGISTRANTS, THEMES)
+from shared.contracts.events import (
+    MEETING_KINDS,
+    MEETING_STATUSES,
+    REGISTRANTS,
+    REGISTRATION_SOURCES,
+    REGISTRATION_STATUSES,
+    THEMES,
+)
 from shared.contracts.members import GENDERS, MEMBERSHIP_STATUSES, ORGANISATION_KINDS, SIZE_CLASSES
+from shared.provinces import PROVINCES, official_province
 from shared.web.schemas import PageQuerySchema
 
 from ..domain.clock import EARLIEST, LATEST, PLATFORM_ZONE, local
-from ..domain.provinces import PROVINCES, official_province
 from ..domain.vocabulary import BODY_PATTERN
 
 ID = validate.Length(min=1, max=100)

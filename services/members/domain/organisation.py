@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from shared.contracts.members import ORGANISATION_KINDS, SIZE_CLASSES  # noqa: F401 - re-exported vocabulary
 from shared.errors import Conflict, Unprocessable
-
-from .provinces import fold, region_of
+from shared.provinces import fold, region_of
 
 SME_CLASSES = {"micro", "small", "medium"}
 

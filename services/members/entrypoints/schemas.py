@@ -11,12 +11,18 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates, validates_schema
 
-from shared.contracts.members import (GENDERS, MEMBERSHIP_ACTIONS, MEMBERSHIP_STATUSES, ORGANISATION_KINDS,
-                                      SEAT_ROLES, SIZE_CLASSES)
+from shared.contracts.members import (
+    GENDERS,
+    MEMBERSHIP_ACTIONS,
+    MEMBERSHIP_STATUSES,
+    ORGANISATION_KINDS,
+    SEAT_ROLES,
+    SIZE_CLASSES,
+)
+from shared.provinces import PROVINCES, official_province
 from shared.web.schemas import PageQuerySchema
 
 from ..domain.governance import BODY_CODE_PATTERN, BODY_KINDS
-from ..domain.provinces import PROVINCES, official_province
 from ..domain.tax_number import is_valid_vkn
 
 LOCAL_ZONE = ZoneInfo("Europe/Istanbul")

@@ -9,11 +9,17 @@ from pymongo.errors import DuplicateKeyError
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound
 from shared.messaging.outbox import Causation
+from shared.provinces import fold
 
 from ..domain import permissions
-from ..domain.organisation import (SEATLESS_STATUSES, apply_changes, check_size_class, derived_fields, folded_name,
-                                   next_status)
-from ..domain.provinces import fold
+from ..domain.organisation import (
+    SEATLESS_STATUSES,
+    apply_changes,
+    check_size_class,
+    derived_fields,
+    folded_name,
+    next_status,
+)
 from ..domain.versioning import Precondition
 from . import seats
 from .common import in_transaction, new_id, utc_now, with_retries

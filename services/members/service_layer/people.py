@@ -11,11 +11,17 @@ from shared.auth import Principal
 from shared.contracts.members import PEOPLE
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.messaging.outbox import EVENT_LOG, Causation
+from shared.provinces import fold
 
 from ..domain import permissions
-from ..domain.person import (IDENTIFYING_FIELDS, IDENTIFYING_PAYLOAD_FIELDS, apply_changes,
-                             check_organisation_accepts_people, check_consents, email_key)
-from ..domain.provinces import fold
+from ..domain.person import (
+    IDENTIFYING_FIELDS,
+    IDENTIFYING_PAYLOAD_FIELDS,
+    apply_changes,
+    check_consents,
+    check_organisation_accepts_people,
+    email_key,
+)
 from ..domain.versioning import Precondition
 from . import seats
 from .common import in_transaction, new_id, utc_now, with_retries

@@ -2,10 +2,17 @@
 import pytest
 
 from services.members.adapters.documents import AGGREGATE_COLLECTIONS
-from services.members.worker import ErasureAwareRelay
+from services.members.worker import SPEC
 from shared.contracts import REGISTRY
+from shared.messaging.relay import OutboxRelay
 
 pytestmark = pytest.mark.integration
+
+
+def _relay(api) -> OutboxRelay:
+    """The relay as the members worker builds it."""
+    return OutboxRelay(api.db, AGGREGATE_COLLECTIONS, REGISTRY, producer_factory=lambda: None,
+                       after_publish=SPEC.after_publish)
 
 
 def test_a_person_erased_during_publication_leaves_no_personal_data_in_the_event_log(api):
@@ -15,8 +22,7 @@ def test_a_person_erased_during_publication_leaves_no_personal_data_in_the_event
     # ... the erasure committed meanwhile (nothing logged yet, so it had nothing to scrub) ...
     assert api.delete(f"/api/v1/people/{person['id']}").status_code == 204
     # ... and then the relay, having been acknowledged by the broker, logs what it published.
-    relay = ErasureAwareRelay(api.db, AGGREGATE_COLLECTIONS, REGISTRY, producer_factory=lambda: None)
-    relay._record_published(batch)
+    _relay(api)._record_published(batch)
     [logged] = list(api.db.event_log.find({"key": person["id"]}))
     assert logged["event"]["type"] == "tr.tvp.members.person.registered.v1"
     data = logged["event"]["data"]
@@ -27,5 +33,5 @@ def test_a_person_erased_during_publication_leaves_no_personal_data_in_the_event
 def test_people_not_erased_keep_their_logged_events(api):
     person = api.person(api.organisation()["id"], full_name="Deniz Ak")
     batch = [("people", person["id"], api.db.people.find_one({"_id": person["id"]})["outbox"])]
-    ErasureAwareRelay(api.db, AGGREGATE_COLLECTIONS, REGISTRY, producer_factory=lambda: None)._record_published(batch)
+    _relay(api)._record_published(batch)
     assert api.db.event_log.find_one({"key": person["id"]})["event"]["data"]["full_name"] == "Deniz Ak"

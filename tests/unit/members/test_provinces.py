@@ -1,6 +1,6 @@
 import pytest
 
-from services.members.domain.provinces import PROVINCES, fold, official_province, region_of
+from shared.provinces import PROVINCES, fold, official_province, region_of
 
 
 def test_there_are_81_provinces_in_26_regions():

@@ -1,4 +1,4 @@
-"""Türkiye's 81 provinces, their official spelling and NUTS-2 region."""
+"""Türkiye's 81 provinces, their official spelling and NUTS-2 region: reference data every service needs."""
 from __future__ import annotations
 
 import unicodedata
