@@ -69,7 +69,8 @@ class TokenIssuer:
 
 class TokenVerifier:
     def __init__(self, public_key_pem: bytes, issuer: str = "tvp"):
-        self.key = public_key_pem
+        # Parsed once: PyJWT would parse the PEM text again on every request.
+        self.key = serialization.load_pem_public_key(public_key_pem)
         self.issuer = issuer
 
     def verify(self, token: str) -> Principal:

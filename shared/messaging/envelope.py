@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from dataclasses import fields as fields_of
 from datetime import datetime, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -42,9 +43,8 @@ class CloudEvent:
         return self.subject.split("/", 1)[1]
 
     def to_dict(self) -> dict:
-        body = asdict(self)
-        body.pop("extra")
-        return body
+        # Shallow on purpose: dataclasses.asdict deep-copies the payload, on every write.
+        return {name: getattr(self, name) for name in _ATTRIBUTES}
 
     def to_json_bytes(self) -> bytes:
         return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -52,6 +52,9 @@ class CloudEvent:
     @classmethod
     def from_dict(cls, body: dict) -> "CloudEvent":
         return cls(**CloudEventSchema().load(body))
+
+
+_ATTRIBUTES = [f.name for f in fields_of(CloudEvent) if f.name != "extra"]
 
 
 class CloudEventSchema(Schema):
