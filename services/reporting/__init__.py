@@ -6,7 +6,13 @@ from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
 
 
 def create_app(settings=None):
+    from .entrypoints.expenditures_api import blp as expenditures
+    from .entrypoints.indicators_api import blp as indicators
+    from .entrypoints.programme_api import blp as programme
+    from .entrypoints.reports_api import blp as reports
+
     return create_service_app(
         "reporting", "TVP Reporting API",
         "Indicators, expenditures and period reports of the Thrace Productivity Platform.",
-        [], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes)
+        [programme, indicators, expenditures, reports], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings,
+        setup=ensure_indexes)

@@ -1,7 +1,33 @@
 """Events of the reporting service."""
+from marshmallow import Schema, fields, validate
 
 REPORTS = "tvp.reporting.reports"
 
+SUBMITTED = "tr.tvp.reporting.report.submitted.v1"
+REPORT_KINDS = ["interim", "final"]
+
+
+class IndicatorFigurePayload(Schema):
+    code = fields.String(required=True)
+    value = fields.Float(required=True)
+    cumulative = fields.Float(required=True)
+    target = fields.Float(allow_none=True)
+    percent_of_target = fields.Float(allow_none=True)
+
+
+class ReportSubmittedPayload(Schema):
+    """A period report was submitted to the programme: its figures and the SHA-256 of its frozen content."""
+    id = fields.String(required=True)
+    period = fields.String(required=True)
+    from_ = fields.String(required=True, data_key="from")
+    to = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(REPORT_KINDS))
+    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    submitted_at = fields.String(required=True)
+    submitted_by = fields.String(allow_none=True)
+    indicators = fields.List(fields.Nested(IndicatorFigurePayload), required=True)
+
 
 def register(registry) -> None:
-    """Report event types are added by the reporting service work (issue 5)."""
+    registry.register(SUBMITTED, REPORTS, ReportSubmittedPayload,
+                      "A period report was submitted: its content and SHA-256 are frozen from now on.")

@@ -1,0 +1,43 @@
+"""HTTP entrypoint for expenditures."""
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from shared.web.app import service
+from shared.web.schemas import ErrorSchema, page_schema
+from shared.web.security import current_principal, requires
+
+from ..service_layer import expenditures
+from .http import READERS, ReportingBlueprint
+from .schemas import ExpenditureCreateSchema, ExpenditureQuerySchema, ExpenditureSchema
+
+blp = ReportingBlueprint("expenditures", __name__, url_prefix="/api/v1/expenditures",
+                         description="Eligible expenditure by budget line, in EUR or TRY with the EUR rate used")
+
+
+@blp.route("")
+class Expenditures(MethodView):
+    @requires(blp, *READERS)
+    @blp.arguments(ExpenditureQuerySchema, location="query")
+    @blp.response(200, page_schema(ExpenditureSchema))
+    def get(self, query):
+        """List expenditures (filters: from, to, budget_line, meeting_id)"""
+        query["from"] = query.pop("from_", None)
+        return expenditures.listing(service().db, query)
+
+    @requires(blp, "platform_admin")
+    @blp.arguments(ExpenditureCreateSchema)
+    @blp.response(201, ExpenditureSchema)
+    def post(self, data):
+        """Record an expenditure (TRY needs eur_rate: TRY per 1 EUR)"""
+        return expenditures.create(service().db, data, current_principal().subject)
+
+
+@blp.route("/<expenditure_id>")
+class ExpenditureById(MethodView):
+    @requires(blp, *READERS)
+    @blp.response(200, ExpenditureSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown expenditure")
+    def get(self, expenditure_id):
+        """Get an expenditure"""
+        return expenditures.get(service().db, expenditure_id)

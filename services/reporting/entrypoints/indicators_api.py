@@ -1,0 +1,25 @@
+"""HTTP entrypoint for the indicators."""
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from shared.web.app import service
+from shared.web.security import READ_ROLES, requires
+
+from ..service_layer import indicators
+from .http import ReportingBlueprint
+from .schemas import IndicatorQuerySchema, IndicatorsSchema
+
+blp = ReportingBlueprint("indicators", __name__, url_prefix="/api/v1/indicators",
+                         description="OI.1–OI.6 and FI.1 for a period, cumulative, against target, with breakdowns")
+
+
+@blp.route("")
+class Indicators(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.arguments(IndicatorQuerySchema, location="query")
+    @blp.response(200, IndicatorsSchema)
+    def get(self, query):
+        """Every indicator for a period (`period=2026-Q3`, `2026-H2`, `2026`, or `from` and `to`)"""
+        query["from"] = query.pop("from_", None)
+        return indicators.compute(service().db, indicators.period_from_query(query))

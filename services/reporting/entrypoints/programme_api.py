@@ -1,0 +1,38 @@
+"""HTTP entrypoint for the programme settings."""
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from shared.web.app import service
+from shared.web.schemas import ErrorSchema
+from shared.web.security import READ_ROLES, current_principal, requires
+
+from ..service_layer import programme
+from .http import ETAG, IF_MATCH, ReportingBlueprint, if_match
+from .schemas import ProgrammeSchema, ProgrammeUpdateSchema
+
+blp = ReportingBlueprint("programme", __name__, url_prefix="/api/v1/programme",
+                         description="The programme: dates, co-financing shares and indicator targets")
+
+
+def _shown(current: dict):
+    shown = programme.shown(current)
+    return shown, {"ETag": f'"{shown["version"]}"'}
+
+
+@blp.route("")
+class Programme(MethodView):
+    @requires(blp, *READ_ROLES)
+    @blp.response(200, ProgrammeSchema, headers=ETAG)
+    def get(self):
+        """The programme settings (defaults with `configured: false` until set)"""
+        return _shown(programme.get(service().db))
+
+    @requires(blp, "platform_admin")
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.arguments(ProgrammeUpdateSchema)
+    @blp.response(200, ProgrammeSchema, headers=ETAG)
+    @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
+    def put(self, data):
+        """Set the programme settings (shares must add up to 100)"""
+        return _shown(programme.put(service().db, data, if_match(), current_principal().subject))

@@ -1,0 +1,95 @@
+"""HTTP entrypoint for period reports and their exports."""
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+
+from shared.web.app import service
+from shared.web.schemas import ErrorSchema, page_schema
+from shared.web.security import current_principal, requires
+
+from ..service_layer import exports, reports
+from .http import OFFICERS, READERS, ReportingBlueprint, cause
+from .schemas import ExportQuerySchema, ReportCreateSchema, ReportQuerySchema, ReportSchema, ReportSummarySchema
+
+blp = ReportingBlueprint("reports", __name__, url_prefix="/api/v1/reports",
+                         description="Period reports: drafts computed on demand, frozen when submitted")
+
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+EXPORT_DOC = {"responses": {"200": {"description": "The report as a file", "content": {
+    exports.CONTENT_TYPES["xlsx"]: _BINARY, exports.CONTENT_TYPES["pdf"]: _BINARY,
+    exports.CONTENT_TYPES["csv"]: {"schema": {"type": "string"}}}}}}
+
+
+@blp.route("")
+class Reports(MethodView):
+    @requires(blp, *READERS)
+    @blp.arguments(ReportQuerySchema, location="query")
+    @blp.response(200, page_schema(ReportSummarySchema))
+    def get(self, query):
+        """List reports, newest first (filters: status, kind, period)"""
+        return reports.listing(service().db, query)
+
+    @requires(blp, *OFFICERS)
+    @blp.arguments(ReportCreateSchema)
+    @blp.response(201, ReportSchema)
+    def post(self, data):
+        """Compute a draft report for a period and kind (interim or final)"""
+        ctx = service()
+        return reports.create(ctx.db, ctx.outbox, data["period"], data["kind"], current_principal().subject, cause())
+
+
+@blp.route("/<report_id>")
+class ReportById(MethodView):
+    @requires(blp, *READERS)
+    @blp.response(200, ReportSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
+    def get(self, report_id):
+        """Get a report with its content"""
+        return reports.get(service().db, report_id)
+
+    @requires(blp, *OFFICERS)
+    @blp.response(204)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
+    @blp.alt_response(409, schema=ErrorSchema, description="Submitted reports cannot be deleted")
+    def delete(self, report_id):
+        """Delete a draft report"""
+        reports.delete(service().db, report_id)
+
+
+@blp.route("/<report_id>/recompute")
+class Recompute(MethodView):
+    @requires(blp, *OFFICERS)
+    @blp.response(200, ReportSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
+    @blp.alt_response(409, schema=ErrorSchema, description="Submitted reports are frozen")
+    def post(self, report_id):
+        """Compute a draft again from the current figures"""
+        return reports.recompute(service().db, report_id)
+
+
+@blp.route("/<report_id>/submit")
+class Submit(MethodView):
+    @requires(blp, *OFFICERS)
+    @blp.response(200, ReportSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
+    @blp.alt_response(409, schema=ErrorSchema, description="Already submitted, or another report of the period "
+                                                           "and kind is")
+    def post(self, report_id):
+        """Submit a draft: its content and SHA-256 are frozen; announces report.submitted"""
+        ctx = service()
+        return reports.submit(ctx.db, ctx.outbox, report_id, current_principal().subject, cause())
+
+
+@blp.route("/<report_id>/export")
+class Export(MethodView):
+    @requires(blp, *READERS)
+    @blp.arguments(ExportQuerySchema, location="query")
+    @blp.doc(**EXPORT_DOC)
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
+    def get(self, query, report_id):
+        """Export a report as XLSX (native charts), CSV or PDF (charts), in Turkish and/or English"""
+        report = reports.get(service().db, report_id)
+        body, filename = exports.render(report, query["format"], query["lang"])
+        return Response(body, status=200, mimetype=exports.CONTENT_TYPES[query["format"]],
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})

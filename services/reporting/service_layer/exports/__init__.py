@@ -1,0 +1,32 @@
+"""Exports of a report's frozen content: XLSX (native charts), CSV and PDF (charts), in Turkish and/or English.
+
+Every export is rendered from the stored content only, so a submitted report
+exports the same figures forever; the PDF is rendered in reportlab's invariant
+mode (no creation time, fixed ids), so it is byte-identical too.
+"""
+from __future__ import annotations
+
+from shared.errors import Unprocessable
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "pdf": "application/pdf",
+}
+
+
+def filename(report: dict, fmt: str, lang: str) -> str:
+    period = report["period"].replace("/", "_")
+    return f"tvp-report-{period}-{report['kind']}-{lang}.{fmt}"
+
+
+def render(report: dict, fmt: str, lang: str = "bi") -> tuple[bytes, str]:
+    if fmt == "xlsx":
+        from .xlsx import render_xlsx as render_one
+    elif fmt == "csv":
+        from .csv_export import render_csv as render_one
+    elif fmt == "pdf":
+        from .pdf import render_pdf as render_one
+    else:
+        raise Unprocessable(f"unknown export format {fmt!r}: xlsx, csv or pdf", {"format": ["xlsx, csv or pdf"]})
+    return render_one(report, lang), filename(report, fmt, lang)

@@ -1,0 +1,65 @@
+"""What the three exports share: labelled rows of the report's content."""
+from __future__ import annotations
+
+from ...domain import labels
+
+ORDER = ("OI.1", "OI.2", "OI.3", "OI.4", "OI.5", "OI.6", "FI.1")
+
+
+def fmt_number(value, lang: str, decimals: int | None = None) -> str:
+    if value is None:
+        return "—"
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 2
+    text = f"{float(value):,.{decimals}f}"
+    if lang == "tr":
+        text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+    return text
+
+
+def fmt_percent(value, lang: str) -> str:
+    if value is None:
+        return "—"
+    return ("%" + fmt_number(value, lang, 1)) if lang == "tr" else (fmt_number(value, lang, 1) + " %")
+
+
+def indicators(content: dict) -> list[dict]:
+    by_code = {i["code"]: i for i in content["indicators"]}
+    return [by_code[c] for c in ORDER if c in by_code]
+
+
+def breakdown_rows(indicator: dict, dimension: str, lang: str) -> list[tuple[str, str, float, float]]:
+    """(raw key, label, period value, cumulative value) of one breakdown, the union of both, largest first."""
+    period = indicator["breakdowns"].get(dimension) or {}
+    cumulative = indicator["cumulative_breakdowns"].get(dimension) or {}
+    keys = sorted(set(period) | set(cumulative), key=lambda k: (-(period.get(k) or 0), -(cumulative.get(k) or 0), k))
+    return [(k, labels.value(k, lang), period.get(k, 0), cumulative.get(k, 0)) for k in keys]
+
+
+def meeting_title(meeting: dict, lang: str) -> str:
+    if meeting.get("numbered_title"):
+        numbered = {"en": meeting["numbered_title"], "tr": meeting.get("numbered_title_tr") or meeting["numbered_title"]}
+        title = numbered["tr"] + " / " + numbered["en"] if lang == "bi" else numbered[lang]
+        return title
+    return meeting.get("title") or ""
+
+
+def quorum_text(meeting: dict, lang: str) -> str:
+    quorum = meeting.get("quorum")
+    if not quorum:
+        return "—"
+    word = labels.text("quorum_met" if quorum.get("met") else "quorum_not_met", lang)
+    return f"{quorum.get('present')}/{quorum.get('seated')} {word}"
+
+
+def period_text(report: dict, lang: str) -> str:
+    content = report["content"]
+    period = content["period"]
+    return f"{period['label']} ({period['from']} – {period['to']})"
+
+
+def funding_statement(content: dict, lang: str) -> list[str]:
+    statement = content.get("funding_statement") or labels.FUNDING_STATEMENT
+    if lang == "bi":
+        return [statement["tr"], statement["en"]]
+    return [statement[lang]]

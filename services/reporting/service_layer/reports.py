@@ -1,0 +1,177 @@
+"""Period reports: computed as drafts, recomputed at will, frozen when submitted.
+
+A report's content is everything its exports show (indicators, meetings,
+financial summary, funding statement), computed once and stored. Submitting
+stores the content it hashes together with the SHA-256 and the
+`report.submitted` event, in one conditional write: from then on neither
+changes, whatever events arrive later. One report per period and kind can be
+submitted.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import datetime, timezone
+
+from pymongo.errors import DuplicateKeyError
+
+from shared.contracts import reporting as contract
+from shared.errors import Conflict, NotFound
+from shared.messaging.outbox import Causation, ConcurrencyConflict, Outbox
+
+from ..adapters.documents import REPORTS, active_generation
+from ..domain import labels, money
+from ..domain.periods import Period, parse_period
+from . import expenditures, indicators, programme as programme_settings
+
+SUMMARY_FIELDS = ("period", "from", "to", "kind", "status", "sha256", "created_at", "created_by", "computed_at",
+                  "submitted_at", "submitted_by", "version", "revision")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def canonical(content: dict) -> bytes:
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def sha256(content: dict) -> str:
+    return hashlib.sha256(canonical(content)).hexdigest()
+
+
+# -- content ---------------------------------------------------------------------------
+
+def meetings_of(db, period: Period) -> list[dict]:
+    gen = active_generation(db)
+    found = list(gen.meetings.find({"day": {"$gte": period.start.isoformat(), "$lte": period.end.isoformat()},
+                                    "status": "held"}))
+    found.sort(key=lambda m: (m["day"], m.get("starts_at") or "", m["_id"]))
+    hosts = {o["_id"]: o for o in gen.organisations.find(
+        {"_id": {"$in": sorted({m.get("host_organisation_id") for m in found if m.get("host_organisation_id")})}},
+        {"name": 1, "short_name": 1})}
+    shown = []
+    for m in found:
+        host = hosts.get(m.get("host_organisation_id")) or {}
+        att = m.get("att") or {}
+        shown.append({
+            "id": m["_id"], "date": m["day"], "starts_at": m.get("starts_at"), "kind": m.get("kind"),
+            "title": m.get("title"), "body": m.get("body"), "sequence": m.get("sequence"),
+            "numbered_title": labels.numbered_title(m, "en") if m.get("sequence") else None,
+            "numbered_title_tr": labels.numbered_title(m, "tr") if m.get("sequence") else None,
+            "host_organisation_id": m.get("host_organisation_id"),
+            "host_name": host.get("short_name") or host.get("name"), "province": m.get("province"),
+            "themes": list(m.get("themes") or []), "attendances": att.get("total", 0),
+            "by_gender": dict(sorted((att.get("gender") or {}).items())),
+            "distinct_organisations": m.get("distinct_organisations", 0), "distinct_smes": m.get("distinct_smes", 0),
+            "quorum": m.get("quorum"), "decisions": m.get("decisions", 0),
+        })
+    return shown
+
+
+def build_content(db, period: Period, kind: str) -> dict:
+    programme = programme_settings.get(db)
+    figures = indicators.compute(db, period, programme)
+    spent = expenditures.in_range(db, period.start, period.end)
+    summary = expenditures.totals(spent, programme["eu_share"])
+    return {
+        "format": "tvp.reporting.report.v1",
+        "kind": kind,
+        "period": figures["period"],
+        "cumulative_from": figures["cumulative_from"],
+        "programme": {k: v for k, v in figures["programme"].items() if k not in ("updated_at", "updated_by")},
+        "indicators": figures["indicators"],
+        "meetings": meetings_of(db, period),
+        "financial": {
+            "currency": "EUR",
+            "eu_share_pct": figures["programme"]["eu_share"],
+            "national_share_pct": figures["programme"]["national_share"],
+            "total_eur": money.as_number(summary["total"]), "eu_eur": money.as_number(summary["eu"]),
+            "national_eur": money.as_number(summary["national"]),
+            "by_budget_line": [
+                {"budget_line": line, "amount_eur": money.as_number(amount),
+                 "eu_eur": money.as_number(money.split(amount, programme["eu_share"])[0]),
+                 "national_eur": money.as_number(money.split(amount, programme["eu_share"])[1])}
+                for line, amount in summary["by_line"].items()],
+            "expenditures": [{k: e.get(k) for k in ("date", "budget_line", "description", "amount", "currency",
+                                                     "eur_rate", "amount_eur", "meeting_id")} | {"id": e["_id"]}
+                             for e in spent],
+        },
+        "funding_statement": dict(labels.FUNDING_STATEMENT),
+        "computed_at": figures["computed_at"],
+    }
+
+
+# -- use cases -------------------------------------------------------------------------
+
+def create(db, outbox: Outbox, period_text: str, kind: str, actor: str, cause: Causation) -> dict:
+    period = parse_period(period_text)
+    content = build_content(db, period, kind)
+    now = _now()
+    document = {"_id": uuid.uuid4().hex, "period": period.label, "from": period.start.isoformat(),
+                "to": period.end.isoformat(), "kind": kind, "status": "draft", "content": content,
+                "sha256": sha256(content), "created_at": now, "created_by": actor, "computed_at": content["computed_at"],
+                "submitted_at": None, "submitted_by": None, "revision": 1}
+    outbox.insert(REPORTS, document, [], cause)
+    return get(db, document["_id"])
+
+
+def get(db, report_id: str) -> dict:
+    found = db[REPORTS].find_one({"_id": report_id}, {"outbox": 0, "outbox_pending": 0})
+    if found is None:
+        raise NotFound(f"no report {report_id}")
+    return found
+
+
+def listing(db, query: dict) -> dict:
+    criteria = {name: query[name] for name in ("status", "kind", "period") if query.get(name)}
+    page, size = query["page"], query["page_size"]
+    projection = {name: 1 for name in SUMMARY_FIELDS}
+    cursor = db[REPORTS].find(criteria, projection).sort([("created_at", -1), ("_id", 1)])
+    items = list(cursor.skip((page - 1) * size).limit(size))
+    return {"items": items, "total": db[REPORTS].count_documents(criteria), "page": page, "page_size": size}
+
+
+def recompute(db, report_id: str) -> dict:
+    report = get(db, report_id)
+    if report["status"] != "draft":
+        raise Conflict("a submitted report is frozen; it cannot be recomputed")
+    content = build_content(db, parse_period(report["period"]), report["kind"])
+    result = db[REPORTS].update_one(
+        {"_id": report_id, "status": "draft", "revision": report["revision"]},
+        {"$set": {"content": content, "sha256": sha256(content), "computed_at": content["computed_at"]},
+         "$inc": {"revision": 1}})
+    if result.matched_count != 1:
+        raise Conflict("the report changed meanwhile (submitted or recomputed); read it again")
+    return get(db, report_id)
+
+
+def submit(db, outbox: Outbox, report_id: str, actor: str, cause: Causation) -> dict:
+    report = get(db, report_id)
+    if report["status"] != "draft":
+        raise Conflict(f"report {report_id} was already submitted on {report['submitted_at']}")
+    content, digest, now = report["content"], sha256(report["content"]), _now()
+    payload = {
+        "id": report_id, "period": report["period"], "from": report["from"], "to": report["to"],
+        "kind": report["kind"], "sha256": digest, "submitted_at": now, "submitted_by": actor,
+        "indicators": [{"code": i["code"], "value": i["value"], "cumulative": i["cumulative"], "target": i["target"],
+                        "percent_of_target": i["percent_of_target"]} for i in content["indicators"]],
+    }
+    try:
+        outbox.update(REPORTS, report_id, report["version"], [(contract.SUBMITTED, payload)], cause, set_fields={
+            "status": "submitted", "submitted_at": now, "submitted_by": actor, "sha256": digest, "content": content,
+            "submitted_key": f"{report['period']}|{report['kind']}"})
+    except ConcurrencyConflict:
+        raise Conflict(f"report {report_id} changed meanwhile (submitted by someone else?); read it again") from None
+    except DuplicateKeyError:
+        raise Conflict(f"a {report['kind']} report for {report['period']} is already submitted") from None
+    return get(db, report_id)
+
+
+def delete(db, report_id: str) -> None:
+    result = db[REPORTS].delete_one({"_id": report_id, "status": "draft"})
+    if result.deleted_count == 1:
+        return
+    get(db, report_id)  # 404 if unknown
+    raise Conflict("a submitted report cannot be deleted")
