@@ -11,7 +11,7 @@ from shared.config import load_settings
 from shared.contracts import topics
 from shared.messaging.kafka import ensure_topics
 
-from .support.servers import start_servers
+from .support.servers import start_private_kafka, start_servers
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +20,18 @@ def servers():
     ensure_topics(servers.kafka_bootstrap, topics.ALL, partitions=3)
     yield servers
     stop()
+
+
+@pytest.fixture
+def private_broker(servers, tmp_path):
+    """The session's MongoDB with a Kafka broker of this test's own (topics empty, free to restart)."""
+    if servers.kafka is None:  # testcontainers: one broker for the session
+        yield servers
+        return
+    own = start_private_kafka(servers, tmp_path / "kafka-log")
+    ensure_topics(own.kafka_bootstrap, topics.ALL, partitions=3)
+    yield own
+    own.kafka.stop()
 
 
 @pytest.fixture(scope="session")

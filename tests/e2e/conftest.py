@@ -6,6 +6,12 @@ from ..support.workers import worker_env
 
 
 @pytest.fixture
+def servers(private_broker):
+    """End-to-end tests run on a broker of their own: no other test's events reach their services."""
+    return private_broker
+
+
+@pytest.fixture
 def stack_factory(servers, key_dir, tmp_path, run_id):
     """stack_factory("members", "events", ...) -> a running ServiceStack on fresh databases."""
     stacks = []

@@ -14,7 +14,11 @@ from ..support.workers import start_worker, worker_env
 pytestmark = pytest.mark.integration
 
 
-def test_broker_down_for_ten_seconds_loses_nothing(servers, members_client, token, key_dir, tmp_path):
+def test_broker_down_for_ten_seconds_loses_nothing(private_broker, settings_for, token, key_dir, tmp_path):
+    from services.members import create_app
+
+    servers = private_broker  # this test stops the broker: it gets one of its own
+    members_client = create_app(settings_for("members", kafka_bootstrap=servers.kafka_bootstrap)).test_client()
     db = members_client.application.extensions["tvp"].db
     worker = start_worker("members", worker_env(servers, key_dir, tmp_path, {"members": db.name}), tmp_path)
     created = []

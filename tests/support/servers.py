@@ -38,6 +38,14 @@ class Servers:
         embedded.wait_for_kafka(self.kafka, self.kafka_port)
 
 
+def start_private_kafka(servers: Servers, log_dir: Path) -> Servers:
+    """A copy of `servers` with a broker of its own on a free port."""
+    port = embedded.free_port()
+    kafka = embedded.embedded_kafka(port, log_dir).start()
+    embedded.wait_for_kafka(kafka, port)
+    return Servers(servers.mongo_uri, f"127.0.0.1:{port}", servers.mongo, kafka, port, log_dir)
+
+
 def start_embedded(workdir: Path) -> tuple[Servers, callable]:
     log_dir = workdir / "log"
     mongo_port, kafka_port = embedded.free_port(), embedded.free_port()
