@@ -122,6 +122,38 @@ def cmd_replay(args) -> int:
     return 0
 
 
+def cmd_demo(args) -> int:
+    from .demo import DemoError, run_demo
+
+    settings = load_settings("members")
+    urls = {name: getattr(args, name) or os.environ.get(f"TVP_{name.upper()}_URL") or
+            f"http://127.0.0.1:{load_settings(name).port}" for name in SERVICES}
+    token = _issuer(settings).issue("platform_admin", subject="demo", ttl_s=3600)
+    out_dir = Path(args.out) if args.out else settings.var_dir / "demo"
+    try:
+        run_demo(urls, token, say=_say, force=args.force, out_dir=out_dir)
+    except DemoError as exc:
+        raise StartupError(str(exc)) from None
+    return 0
+
+
+def cmd_rebuild(args) -> int:
+    from pymongo import MongoClient
+    from pymongo.errors import PyMongoError
+
+    from services.reporting.service_layer.rebuild import rebuild
+
+    settings = load_settings("reporting")
+    client = MongoClient(settings.mongo_uri, serverSelectionTimeoutMS=3000)
+    try:
+        rebuild(client, client[settings.mongo_db], progress=_say)
+    except PyMongoError as exc:
+        raise StartupError(f"cannot rebuild: MongoDB at {settings.mongo_uri}: {str(exc)[:200]}") from None
+    finally:
+        client.close()
+    return 0
+
+
 class Stack:
     """Everything `tvp up` started, stopped in reverse order."""
 
@@ -224,6 +256,15 @@ def main(argv: list[str] | None = None) -> int:
     replay = sub.add_parser("replay", help="publish the event logs again (after the embedded broker restarted)")
     replay.add_argument("--service", action="append", choices=SERVICES)
     replay.set_defaults(func=cmd_replay)
+    demo = sub.add_parser("demo", help="fill an empty platform with demo data through the services' APIs")
+    for name in SERVICES:
+        demo.add_argument(f"--{name}", metavar="URL", help=f"the {name} service (default http://127.0.0.1:port, "
+                                                           f"or TVP_{name.upper()}_URL)")
+    demo.add_argument("--force", action="store_true", help="add the demo data even if the platform is not empty")
+    demo.add_argument("--out", help="where to save the demo report's PDF, XLSX and CSV (default var/demo)")
+    demo.set_defaults(func=cmd_demo)
+    rebuild_cmd = sub.add_parser("rebuild", help="rebuild the reporting projections from reporting's journal")
+    rebuild_cmd.set_defaults(func=cmd_rebuild)
     from . import subscribe as subscribe_command
     subscribe_command.add_parser(sub)
     asyncapi = sub.add_parser("asyncapi", help="write the AsyncAPI 3 document generated from the event registry")

@@ -5,11 +5,12 @@ must agree on them; a breaking change is a new `.vN` type.
 """
 from shared.messaging.registry import EventRegistry
 
-from . import events, members, reporting, topics
+from . import events, members, public, reporting, topics
 
 REGISTRY = EventRegistry()
 members.register(REGISTRY)
 events.register(REGISTRY)
 reporting.register(REGISTRY)
+public.register(REGISTRY)  # tvp.public.* (issue 6)
 
 __all__ = ["REGISTRY", "topics"]

@@ -45,30 +45,46 @@ class Outbox:
             for n, (type_, data) in enumerate(events)
         ]
 
+    def _public(self, aggregate_id: str, version: int, public: list[tuple[str, dict]] | None,
+                cause: Causation) -> list[CloudEvent]:
+        """Public views (`tvp.public.*`) written with the change: they carry the aggregate's version after
+        the change and do not count as events of the aggregate (shared/contracts/public.py)."""
+        built = []
+        for type_, data in public or []:
+            if not self.registry.spec(type_).public:
+                raise ValueError(f"{type_} is not a public event type")
+            built.append(self.registry.build(type_, aggregate_id, max(version, 1), data,
+                                             correlation_id=cause.correlation_id, causation_id=cause.causation_id))
+        return built
+
     def insert(self, collection: str, document: dict, events: list[tuple[str, dict]], cause: Causation,
-               session=None) -> list[CloudEvent]:
-        """Store a new aggregate (version = number of events) with its events."""
+               session=None, public: list[tuple[str, dict]] | None = None) -> list[CloudEvent]:
+        """Store a new aggregate (version = number of events) with its events (and public views, not returned)."""
         built = self._events(str(document["_id"]), 1, events, cause)
+        views = self._public(str(document["_id"]), len(built), public, cause)
         record = dict(document, version=len(built))
-        if built:
-            record[OUTBOX] = [e.to_dict() for e in built]
+        if built or views:
+            record[OUTBOX] = [e.to_dict() for e in built + views]
             record[PENDING] = True
         self.db[collection].insert_one(record, session=session)
         return built
 
     def update(self, collection: str, aggregate_id, expected_version: int, events: list[tuple[str, dict]],
                cause: Causation, set_fields: dict | None = None, unset_fields: list[str] | None = None,
-               push_fields: dict | None = None, session=None) -> list[CloudEvent]:
-        """Change an aggregate read at `expected_version`; raises ConcurrencyConflict if it moved on."""
+               push_fields: dict | None = None, session=None,
+               public: list[tuple[str, dict]] | None = None) -> list[CloudEvent]:
+        """Change an aggregate read at `expected_version`; raises ConcurrencyConflict if it moved on.
+        `public` views go into the same write after the events; only the events are returned."""
         built = self._events(str(aggregate_id), expected_version + 1, events, cause)
+        views = self._public(str(aggregate_id), expected_version + len(built), public, cause)
         update: dict = {"$inc": {"version": len(built)}}
         if set_fields:
             update["$set"] = dict(set_fields)
         if unset_fields:
             update["$unset"] = {name: "" for name in unset_fields}
         push = dict(push_fields or {})
-        if built:
-            push[OUTBOX] = {"$each": [e.to_dict() for e in built]}
+        if built or views:
+            push[OUTBOX] = {"$each": [e.to_dict() for e in built + views]}
             update.setdefault("$set", {})[PENDING] = True
         if push:
             update["$push"] = push

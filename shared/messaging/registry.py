@@ -38,10 +38,19 @@ class EventSpec:
     def dataschema(self) -> str:
         return f"urn:tvp:schema:{self.type}"
 
+    @property
+    def public(self) -> bool:
+        """On a `tvp.public.*` topic: a view for other chambers, not an event of the aggregate's history."""
+        return self.topic.startswith("tvp.public.")
+
+
+_ENVELOPE = CloudEventSchema()
+
 
 class EventRegistry:
     def __init__(self) -> None:
         self._specs: dict[str, EventSpec] = {}
+        self._schemas: dict[type[Schema], Schema] = {}  # one instance per payload schema, reused
 
     def register(self, type_: str, topic: str, schema: type[Schema], summary: str = "") -> EventSpec:
         aggregate = type_.split(".")[3]
@@ -88,16 +97,17 @@ class EventRegistry:
     def validate(self, body: dict) -> CloudEvent:
         """Parse and check a received envelope and its payload."""
         try:
-            attributes = CloudEventSchema().load(body)
+            attributes = _ENVELOPE.load(body)
         except ValidationError as exc:
             raise InvalidEvent("envelope is not a valid CloudEvent", exc.messages) from exc
         spec = self.spec(attributes["type"])
         attributes["data"] = self._validated_payload(spec, attributes["data"])
         return CloudEvent(**attributes)
 
-    @staticmethod
-    def _validated_payload(spec: EventSpec, data: dict) -> dict:
-        schema = spec.schema()
+    def _validated_payload(self, spec: EventSpec, data: dict) -> dict:
+        schema = self._schemas.get(spec.schema)
+        if schema is None:
+            schema = self._schemas[spec.schema] = spec.schema()
         try:
             return schema.dump(schema.load(data))
         except ValidationError as exc:

@@ -94,6 +94,14 @@ def _init_operations(app: Flask, settings: Settings) -> None:
     def healthz():
         return jsonify(status="alive", service=settings.service)
 
+    @app.get("/api/v1/asyncapi.json")
+    def asyncapi():
+        """The AsyncAPI 3 document of every topic (internal and public), generated from the registry."""
+        if "tvp.asyncapi" not in app.extensions:
+            from ..asyncapi import build_document, to_json
+            app.extensions["tvp.asyncapi"] = to_json(build_document(service().outbox.registry))
+        return app.response_class(app.extensions["tvp.asyncapi"], mimetype="application/json")
+
     @app.get("/readyz")
     def readyz():
         mongo_ok, mongo_detail = ping(service().client)

@@ -28,6 +28,7 @@ from ..domain.vocabulary import body_of
 from . import payloads
 from .invitations import new_registration, reconcile
 from .membership import active_host, organisation, person, person_snapshot, ref_of_member, seated_people
+from .public import publication
 
 ATTEMPTS = 8
 UNTRACKED = {"_id", "version", "outbox", "outbox_pending"}
@@ -79,7 +80,8 @@ def mutate(db, outbox: Outbox, meeting_id: str, change: Callable[[dict], tuple[l
         set_fields, unset_fields = _diff(before, meeting)
         try:
             outbox.update(MEETINGS, meeting_id, before["version"], events, cause, set_fields=set_fields,
-                          unset_fields=unset_fields or None, session=session)
+                          unset_fields=unset_fields or None, session=session,
+                          public=publication(before, meeting, events))
         except ConcurrencyConflict:
             if session is not None:
                 raise  # inside a consumer's transaction: the runtime retries the whole event
@@ -166,7 +168,7 @@ def schedule(db, outbox: Outbox, data: dict, principal: Principal, cause: Causat
     }
     invitations = reconcile(db, meeting, now)
     events = [payloads.scheduled(meeting, sequence_of(db, meeting))] + invitations
-    outbox.insert(MEETINGS, meeting, events, cause)
+    outbox.insert(MEETINGS, meeting, events, cause, public=publication(None, meeting, events))
     return load(db, meeting["_id"])
 
 

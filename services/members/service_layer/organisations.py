@@ -21,7 +21,7 @@ from ..domain.organisation import (
     next_status,
 )
 from ..domain.versioning import Precondition
-from . import seats
+from . import public, seats
 from .common import in_transaction, new_id, utc_now, with_retries
 
 COLLECTION = "organisations"
@@ -103,7 +103,8 @@ def update_organisation(ctx, organisation_id: str, changes: dict, precondition: 
         payload = payload_of(after) | {"changed": changed}
         try:
             ctx.outbox.update(COLLECTION, organisation_id, current["version"], [(UPDATED, payload)], cause,
-                              set_fields=to_set, unset_fields=to_unset)
+                              set_fields=to_set, unset_fields=to_unset,
+                              public=public.publication(current, after, ["updated"]))
         except DuplicateKeyError:
             raise _tax_number_taken() from None
         return after | {"version": current["version"] + 1}
@@ -131,7 +132,9 @@ def change_membership(ctx, organisation_id: str, action: str, reason: str | None
                                        "actor": principal.subject, "at": now.isoformat()}
         [event] = ctx.outbox.update(COLLECTION, organisation_id, current["version"], [(MEMBERSHIP_CHANGED, payload)],
                                     cause, set_fields={"status": target, "updated_at": now},
-                                    push_fields={"status_history": entry}, session=session)
+                                    push_fields={"status_history": entry}, session=session,
+                                    public=public.publication(current, after, ["membership_changed"],
+                                                              current.get("status_history", []) + [entry]))
         if target in SEATLESS_STATUSES:
             seats.end_active_seats(ctx, {"organisation_id": organisation_id}, f"organisation {target}",
                                    Causation(cause.correlation_id, event.id), principal.subject, session)

@@ -23,7 +23,7 @@ from shared.messaging.outbox import Causation, ConcurrencyConflict, Outbox
 from ..adapters.documents import REPORTS, active_generation
 from ..domain import labels, money
 from ..domain.periods import Period, parse_period
-from . import expenditures, indicators, programme as programme_settings
+from . import expenditures, indicators, programme as programme_settings, public
 
 SUMMARY_FIELDS = ("period", "from", "to", "kind", "status", "sha256", "created_at", "created_by", "computed_at",
                   "submitted_at", "submitted_by", "version", "revision")
@@ -161,7 +161,8 @@ def submit(db, outbox: Outbox, report_id: str, actor: str, cause: Causation) -> 
     try:
         outbox.update(REPORTS, report_id, report["version"], [(contract.SUBMITTED, payload)], cause, set_fields={
             "status": "submitted", "submitted_at": now, "submitted_by": actor, "sha256": digest, "content": content,
-            "submitted_key": f"{report['period']}|{report['kind']}"})
+            "submitted_key": f"{report['period']}|{report['kind']}"},
+            public=public.publication(report, content, digest, now))
     except ConcurrencyConflict:
         raise Conflict(f"report {report_id} changed meanwhile (submitted by someone else?); read it again") from None
     except DuplicateKeyError:

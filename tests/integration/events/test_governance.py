@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from ...support.outbox import internal
 from .conftest import future, iso, meeting_body
 
 pytestmark = pytest.mark.integration
@@ -133,7 +134,7 @@ def test_quorum_decisions_and_close(events_client, token, board, db):
     assert response.status_code == 201 and response.json["number"] == f"{year}/1-2"
     decisions = events_client.get(f"{API}/{mid}/decisions", headers=token("auditor")).json
     assert [d["number"] for d in decisions] == [f"{year}/1-1", f"{year}/1-2"]
-    outbox = db.meetings.find_one({"_id": mid})["outbox"]
+    outbox = internal(db.meetings.find_one({"_id": mid})["outbox"])
     [held] = [e for e in outbox if e["type"].endswith("held.v1")]
     assert held["data"]["quorum"]["met"] is True and held["data"]["sequence"] == 1
     assert [e["aggregateversion"] for e in outbox] == list(range(1, len(outbox) + 1))

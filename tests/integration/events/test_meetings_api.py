@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from ...support.outbox import internal
 from .conftest import future, iso, meeting_body
 
 pytestmark = pytest.mark.integration
@@ -14,7 +15,7 @@ API = "/api/v1/meetings"
 
 def events_of(db, meeting_id):
     stored = db.meetings.find_one({"_id": meeting_id})
-    return stored.get("outbox", [])
+    return internal(stored.get("outbox", []))
 
 
 def test_schedule_a_workshop_hosted_by_an_active_chamber(events_client, token, active_chamber, db):

@@ -7,6 +7,8 @@ import pytest
 
 from services.members.domain.tax_number import is_valid_vkn
 
+from ...support.outbox import internal
+
 _serial = itertools.count(100_000_000)
 
 
@@ -71,7 +73,7 @@ class Api:
 
     def events(self, collection, aggregate_id) -> list[dict]:
         """The events an aggregate recorded (no relay runs in these tests, so all are still in its outbox)."""
-        return self.db[collection].find_one({"_id": aggregate_id})["outbox"]
+        return internal(self.db[collection].find_one({"_id": aggregate_id})["outbox"])
 
     def types(self, collection, aggregate_id) -> list[str]:
         return [e["type"].split(".")[-2] for e in self.events(collection, aggregate_id)]

@@ -177,7 +177,10 @@ def test_report_draft_submit_and_freeze(api, feed, stream, db, programme):
     assert api("GET", f"/reports/{draft['id']}", role="auditor").json == frozen
     # the submission is an event in the report's outbox, for tvp.reporting.reports
     stored = db.reports.find_one({"_id": draft["id"]})
-    [event] = stored["outbox"]
+    [event, published] = stored["outbox"]  # and, in the same write, its public view (tvp.public.reports.v1)
+    public_view = REGISTRY.validate(published)
+    assert REGISTRY.spec(public_view.type).topic == "tvp.public.reports.v1" and public_view.aggregateversion == 1
+    assert public_view.data["sha256"] == frozen["sha256"] and "submitted_by" not in public_view.data
     parsed = REGISTRY.validate(event)
     assert parsed.type == "tr.tvp.reporting.report.submitted.v1" and parsed.subject == f"report/{draft['id']}"
     assert parsed.correlationid == "submit-1" and parsed.aggregateversion == 1

@@ -46,7 +46,7 @@ def test_validate_round_trips_and_checks_everything():
 def test_every_registered_type_follows_the_naming_rule_and_has_a_contract_topic():
     for spec in REGISTRY:
         assert spec.type.startswith(f"tr.tvp.{spec.source.split('/')[-1]}.") and spec.type[-3:-1] == ".v"
-        assert spec.topic in topics.INTERNAL
+        assert spec.topic in (topics.PUBLIC if spec.public else topics.INTERNAL)
 
 
 def test_cloudevent_from_dict():
