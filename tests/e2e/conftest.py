@@ -1,14 +1,24 @@
 import pytest
 
 from infra.embedded import ServiceStack, free_port
+from shared.contracts import topics
+from shared.messaging.kafka import ensure_topics
 
+from ..support.servers import start_private_kafka
 from ..support.workers import worker_env
 
 
-@pytest.fixture
-def servers(private_broker):
-    """End-to-end tests run on a broker of their own: no other test's events reach their services."""
-    return private_broker
+@pytest.fixture(scope="module")
+def servers(servers, tmp_path_factory):
+    """Each end-to-end module runs on a broker of its own: no other module's events reach its services,
+    and a module may restart its broker."""
+    if servers.kafka is None:  # testcontainers: one broker for the session
+        yield servers
+        return
+    own = start_private_kafka(servers, tmp_path_factory.mktemp("kafka-log"))
+    ensure_topics(own.kafka_bootstrap, topics.ALL, partitions=3)
+    yield own
+    own.kafka.stop()
 
 
 @pytest.fixture

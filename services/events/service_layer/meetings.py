@@ -9,6 +9,8 @@ it starts again from a fresh read.
 from __future__ import annotations
 
 import copy
+import random
+import time
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -87,6 +89,8 @@ def mutate(db, outbox: Outbox, meeting_id: str, change: Callable[[dict], tuple[l
                 raise  # inside a consumer's transaction: the runtime retries the whole event
             if attempt == ATTEMPTS:
                 raise Conflict("the meeting is being changed by someone else; try again") from None
+            # Jitter, so that writers who collided do not collide again in lockstep.
+            time.sleep(random.uniform(0, 0.005 * attempt))
             continue
         except PyMongoError as exc:
             if session is not None or not _transient(exc) or attempt == ATTEMPTS:
