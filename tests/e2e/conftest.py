@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 from infra.embedded import ServiceStack, free_port
@@ -19,6 +21,29 @@ def servers(servers, tmp_path_factory):
     ensure_topics(own.kafka_bootstrap, topics.ALL, partitions=3)
     yield own
     own.kafka.stop()
+
+
+@pytest.fixture(scope="module")
+def service_factory(servers, key_dir, tmp_path_factory):
+    """service_factory("members") -> (base url, database) of one service under gunicorn with its worker,
+    running for the whole module."""
+    stacks = []
+
+    def make(service: str) -> tuple[str, str]:
+        var_dir = tmp_path_factory.mktemp(f"{service}-service")
+        database = f"m{uuid.uuid4().hex[:8]}_{service}"
+        env = worker_env(servers, key_dir, var_dir, {service: database})
+        stack = ServiceStack(env, var_dir / "log", {service: free_port()})
+        stacks.append(stack.__enter__())
+        return stack.url(service), database
+    yield make
+    for stack in stacks:
+        stack.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def admin(issuer) -> dict:
+    return {"Authorization": f"Bearer {issuer.issue('platform_admin', subject='e2e-admin')}"}
 
 
 @pytest.fixture

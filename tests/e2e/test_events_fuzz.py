@@ -11,7 +11,6 @@ import requests
 from openapi_spec_validator import validate
 from pymongo import MongoClient
 
-from infra import embedded
 from shared.contracts import REGISTRY
 from shared.messaging.kafka import make_producer
 
@@ -24,29 +23,8 @@ FUZZ_CASES = 500
 
 
 @pytest.fixture(scope="module")
-def events_service(servers, key_dir, tmp_path_factory):
-    """(base url, database name) of the events service under gunicorn with its worker."""
-    var_dir = tmp_path_factory.mktemp("events-fuzz")
-    database = f"fuzz_{uuid.uuid4().hex[:8]}_events"
-    env = {"TVP_MONGO_URI": servers.mongo_uri, "TVP_KAFKA_BOOTSTRAP": servers.kafka_bootstrap,
-           "TVP_EVENTS_DB": database, "TVP_JWT_PUBLIC_KEY_FILE": str(key_dir / "jwt-public.pem"),
-           "TVP_JWT_PRIVATE_KEY_FILE": str(key_dir / "jwt-private.pem"), "TVP_VAR_DIR": str(var_dir),
-           "TVP_EVENTS_GROUP": f"{database}.group"}
-    port = embedded.free_port()
-    web, worker = embedded.service_processes("events", port, env, var_dir / "log")
-    try:
-        web.start()
-        worker.start()
-        embedded.wait_ready(web, port)
-        yield f"http://127.0.0.1:{port}", database
-    finally:
-        web.stop()
-        worker.stop()
-
-
-@pytest.fixture(scope="module")
-def admin(issuer) -> dict:
-    return {"Authorization": f"Bearer {issuer.issue('platform_admin', subject='fuzz-admin')}"}
+def events_service(service_factory):
+    return service_factory("events")
 
 
 def publish_membership(servers) -> dict:

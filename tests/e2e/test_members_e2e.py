@@ -16,7 +16,6 @@ import pytest
 import requests
 from pymongo import MongoClient
 
-from infra import embedded
 from shared.contracts import REGISTRY
 from shared.messaging.envelope import CONTENT_TYPE
 
@@ -30,28 +29,8 @@ FUZZ_CASES = 500
 
 
 @pytest.fixture(scope="module")
-def members(servers, key_dir, tmp_path_factory):
-    """(base url, database name) of a members service under gunicorn with its worker."""
-    var_dir = tmp_path_factory.mktemp("members-e2e")
-    database = f"e2e_{uuid.uuid4().hex[:8]}_members"
-    env = {"TVP_MONGO_URI": servers.mongo_uri, "TVP_KAFKA_BOOTSTRAP": servers.kafka_bootstrap,
-           "TVP_MEMBERS_DB": database, "TVP_JWT_PUBLIC_KEY_FILE": str(key_dir / "jwt-public.pem"),
-           "TVP_JWT_PRIVATE_KEY_FILE": str(key_dir / "jwt-private.pem"), "TVP_VAR_DIR": str(var_dir)}
-    port = embedded.free_port()
-    web, worker = embedded.service_processes("members", port, env, var_dir / "log")
-    try:
-        web.start()
-        worker.start()
-        embedded.wait_ready(web, port)
-        yield f"http://127.0.0.1:{port}", database
-    finally:
-        web.stop()
-        worker.stop()
-
-
-@pytest.fixture(scope="module")
-def admin(issuer) -> dict:
-    return {"Authorization": f"Bearer {issuer.issue('platform_admin', subject='e2e-admin')}"}
+def members(service_factory):
+    return service_factory("members")
 
 
 class Client:

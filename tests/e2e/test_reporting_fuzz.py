@@ -2,13 +2,9 @@
 (at least 500 cases) that finds no 5xx and no response breaking the documented schema."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import requests
 from openapi_spec_validator import validate
-
-from infra import embedded
 
 from ..support.api_fuzz import fuzz_api
 
@@ -18,28 +14,8 @@ FUZZ_CASES = 500
 
 
 @pytest.fixture(scope="module")
-def reporting_service(servers, key_dir, tmp_path_factory):
-    var_dir = tmp_path_factory.mktemp("reporting-fuzz")
-    database = f"fuzz_{uuid.uuid4().hex[:8]}_reporting"
-    env = {"TVP_MONGO_URI": servers.mongo_uri, "TVP_KAFKA_BOOTSTRAP": servers.kafka_bootstrap,
-           "TVP_REPORTING_DB": database, "TVP_JWT_PUBLIC_KEY_FILE": str(key_dir / "jwt-public.pem"),
-           "TVP_JWT_PRIVATE_KEY_FILE": str(key_dir / "jwt-private.pem"), "TVP_VAR_DIR": str(var_dir),
-           "TVP_REPORTING_GROUP": f"{database}.group"}
-    port = embedded.free_port()
-    web, worker = embedded.service_processes("reporting", port, env, var_dir / "log")
-    try:
-        web.start()
-        worker.start()
-        embedded.wait_ready(web, port)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        web.stop()
-        worker.stop()
-
-
-@pytest.fixture(scope="module")
-def admin(issuer) -> dict:
-    return {"Authorization": f"Bearer {issuer.issue('platform_admin', subject='fuzz-admin')}"}
+def reporting_service(service_factory):
+    return service_factory("reporting")[0]
 
 
 def test_openapi_document_validates(reporting_service):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -12,41 +11,19 @@ from services.events.entrypoints.membership_consumer import HANDLERS
 from shared.contracts import REGISTRY
 from shared.messaging.consumer import EventConsumer, Record
 
+from ...support.streams import EventStream
+
 ORG = "tr.tvp.members.organisation."
 PERSON = "tr.tvp.members.person."
 SEAT = "tr.tvp.members.seat."
 
 
-class MembersStream:
-    """Builds members' events the way the members service publishes them (versions per aggregate)."""
+class MembersStream(EventStream):
+    """Members' events with people and seats, as the events service consumes them."""
 
     def __init__(self, correlation_id: str = "corr-members"):
-        self.versions: dict[str, int] = defaultdict(int)
-        self.correlation_id = correlation_id
-        self.orgs: dict[str, dict] = {}
+        super().__init__(correlation_id)
         self.seats: dict[str, dict] = {}
-
-    def event(self, type_: str, aggregate_id: str, data: dict):
-        self.versions[aggregate_id] += 1
-        return REGISTRY.build(type_, aggregate_id, self.versions[aggregate_id], data, self.correlation_id)
-
-    def organisation(self, name="Kırklareli TSO", kind="chamber", province="Kırklareli", size_class=None,
-                     organisation_id=None):
-        organisation_id = organisation_id or uuid.uuid4().hex
-        data = {"id": organisation_id, "name": name, "short_name": None, "kind": kind, "province": province,
-                "region": "TR21", "district": None, "tax_number": None, "nace_code": None, "size_class": size_class,
-                "is_sme": kind == "company" and size_class in ("micro", "small", "medium"), "employees": None,
-                "email": None, "website": None, "status": "applicant"}
-        self.orgs[organisation_id] = data
-        return organisation_id, self.event(ORG + "registered.v1", organisation_id, data)
-
-    def membership(self, organisation_id, action="approve"):
-        target = {"approve": "active", "suspend": "suspended", "reinstate": "active", "withdraw": "withdrawn"}[action]
-        previous = self.orgs[organisation_id]["status"]
-        self.orgs[organisation_id]["status"] = target
-        return self.event(ORG + "membership_changed.v1", organisation_id, {
-            **self.orgs[organisation_id], "action": action, "previous_status": previous,
-            "reason": None, "actor": "admin", "at": datetime.now(timezone.utc).isoformat()})
 
     def person(self, organisation_id, full_name="Ayşe Yılmaz", gender="female", email=None, person_id=None):
         person_id = person_id or uuid.uuid4().hex

@@ -4,48 +4,28 @@ from __future__ import annotations
 import hashlib
 import itertools
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import datetime, timedelta
 
 from shared.contracts import REGISTRY
 from shared.messaging.consumer import EventConsumer, Record
+
+from ...support.streams import EventStream
 
 ORG = "tr.tvp.members.organisation."
 MEETING = "tr.tvp.events.meeting."
 GOVERNANCE = {"board_meeting": "board", "advisory_board_meeting": "advisory_board"}
 
 
-class Stream:
-    """Builds events with per-aggregate versions, like the producing services."""
+class Stream(EventStream):
+    """Members' and events' events, as the reporting service consumes them."""
 
     def __init__(self, correlation_id: str = "corr-test"):
-        self.versions: dict[str, int] = defaultdict(int)
-        self.correlation_id = correlation_id
-        self.orgs: dict[str, dict] = {}
+        super().__init__(correlation_id)
         self.meetings: dict[str, dict] = {}
 
-    def event(self, type_: str, aggregate_id: str, data: dict):
-        self.versions[aggregate_id] += 1
-        return REGISTRY.build(type_, aggregate_id, self.versions[aggregate_id], data, self.correlation_id)
-
-    # -- members ------------------------------------------------------------------
-    def organisation(self, name="Kırklareli TSO", kind="chamber", province="Kırklareli", size_class=None,
-                     organisation_id=None):
-        organisation_id = organisation_id or uuid.uuid4().hex
-        data = {"id": organisation_id, "name": name, "short_name": None, "kind": kind, "province": province,
-                "region": "TR21", "district": None, "tax_number": None, "nace_code": None, "size_class": size_class,
-                "is_sme": kind == "company" and size_class in ("micro", "small", "medium"), "employees": None,
-                "email": None, "website": None, "status": "applicant"}
-        self.orgs[organisation_id] = data
-        return organisation_id, self.event(ORG + "registered.v1", organisation_id, data)
-
     def membership(self, organisation_id, action="approve", at: str | None = None):
-        target = {"approve": "active", "suspend": "suspended", "reinstate": "active", "withdraw": "withdrawn"}[action]
-        previous = self.orgs[organisation_id]["status"]
-        self.orgs[organisation_id]["status"] = target
-        return self.event(ORG + "membership_changed.v1", organisation_id, {
-            **self.orgs[organisation_id], "action": action, "previous_status": previous, "reason": None,
-            "actor": "admin", "at": at or "2026-01-15T10:00:00+03:00"})
+        return super().membership(organisation_id, action, at or "2026-01-15T10:00:00+03:00")
 
     def update(self, organisation_id, **changes):
         self.orgs[organisation_id].update(changes)
