@@ -99,3 +99,18 @@ def test_token_command(tmp_path):
     bad = subprocess.run([TVP, "token", "--role", "chamber_admin"], env=env, capture_output=True, text=True,
                          timeout=30)
     assert bad.returncode == 1 and bad.stderr.startswith("tvp: ") and "--org" in bad.stderr
+
+
+def test_up_uses_existing_servers_and_starts_none_of_its_own(tmp_path, servers):
+    env = _env(tmp_path, TVP_MONGO_URI=servers.mongo_uri, TVP_KAFKA_BOOTSTRAP=servers.kafka_bootstrap)
+    up = Up(env)
+    try:
+        assert "using" in up.wait_for("MongoDB:") and "using" in up.wait_for("Kafka:")
+        up.wait_for("ready in")
+        # The embedded ports were never taken, and no database was created under var/.
+        assert port_is_free(int(env["TVP_EMBEDDED_MONGO_PORT"]))
+        assert port_is_free(int(env["TVP_EMBEDDED_KAFKA_PORT"]))
+        assert not (tmp_path / "var" / "mongodb").exists()
+        assert requests.get(f"http://127.0.0.1:{env['TVP_EVENTS_PORT']}/readyz", timeout=5).status_code == 200
+    finally:
+        assert up.stop() == 0
