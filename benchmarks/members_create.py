@@ -11,23 +11,17 @@ latency percentiles, and how long the relay took to publish all the events.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import requests
 from pymongo import MongoClient
 
-from infra import embedded
-from infra.embedded import free_port
+from benchmarks.harness import embedded_platform
+from infra.embedded import ServiceStack, free_port
 from services.members.domain.tax_number import is_valid_vkn
-from shared.auth import TokenIssuer, ensure_dev_keys
-from shared.contracts import topics
-from shared.messaging.kafka import ensure_topics
 
 
 def percentile(values, q):
@@ -71,40 +65,21 @@ def main(argv=None) -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--web-workers", type=int, default=2)
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="tvp-bench-members-"))
-    mongo_port, kafka_port, port = free_port(), free_port(), free_port()
-    print(f"starting SecantusDB :{mongo_port}, Tansu :{kafka_port}, members :{port} (logs in {work / 'log'})")
-    mongo = embedded.embedded_mongo(mongo_port, work / "mongodb", work / "log").start()
-    kafka = embedded.embedded_kafka(kafka_port, work / "log").start()
-    web = worker = None
-    try:
-        embedded.wait_for_mongo(mongo, mongo_port)
-        embedded.wait_for_kafka(kafka, kafka_port)
-        bootstrap = f"127.0.0.1:{kafka_port}"
-        ensure_topics(bootstrap, topics.ALL)
-        ensure_dev_keys(work / "jwt-private.pem", work / "jwt-public.pem")
-        headers = {"Authorization": "Bearer " + TokenIssuer((work / "jwt-private.pem").read_bytes()).issue(
-            "platform_admin", subject="bench")}
-        env = {"TVP_MONGO_URI": embedded.mongo_uri(mongo_port), "TVP_KAFKA_BOOTSTRAP": bootstrap,
-               "TVP_MEMBERS_DB": "bench_members", "TVP_VAR_DIR": str(work),
-               "TVP_JWT_PUBLIC_KEY_FILE": str(work / "jwt-public.pem"),
-               "TVP_JWT_PRIVATE_KEY_FILE": str(work / "jwt-private.pem"), "TVP_LOG_LEVEL": "WARNING"}
-        web, worker = embedded.service_processes("members", port, env, work / "log", web_workers=args.web_workers)
-        web.start()
-        worker.start()
-        embedded.wait_ready(web, port)
-        base = f"http://127.0.0.1:{port}"
-        run(base, headers, 50, args.threads, offset=1_000_000)  # warm-up: connections, indexes, JIT-free caches
-        throughput, latencies = run(base, headers, args.posts, args.threads, offset=0)
-        posted_at = time.monotonic()
-        client = MongoClient(embedded.mongo_uri(mongo_port))
-        while client.bench_members.organisations.count_documents({"outbox_pending": True}):
-            if time.monotonic() - posted_at > 120:
-                break
-            time.sleep(0.05)
-        drained_s = time.monotonic() - posted_at
-        published = client.bench_members.event_log.count_documents({})
-        client.close()
+    with embedded_platform("tvp-bench-members-") as platform:
+        env = {**platform.env, "TVP_MEMBERS_DB": "bench_members"}
+        with ServiceStack(env, platform.log_dir, {"members": free_port()}, web_workers=args.web_workers) as stack:
+            base, headers = stack.url("members"), platform.headers
+            run(base, headers, 50, args.threads, offset=1_000_000)  # warm-up: connections, indexes, caches
+            throughput, latencies = run(base, headers, args.posts, args.threads, offset=0)
+            posted_at = time.monotonic()
+            client = MongoClient(platform.mongo_uri)
+            while client.bench_members.organisations.count_documents({"outbox_pending": True}):
+                if time.monotonic() - posted_at > 120:
+                    break
+                time.sleep(0.05)
+            drained_s = time.monotonic() - posted_at
+            published = client.bench_members.event_log.count_documents({})
+            client.close()
         print(f"\nPOST /api/v1/organisations through gunicorn ({args.web_workers} workers x 4 threads), "
               f"{args.posts} requests, {args.threads} client threads:")
         print(f"  throughput  {throughput:7.0f} organisations/s")
@@ -112,14 +87,6 @@ def main(argv=None) -> None:
               f"p99 {percentile(latencies, 99):.1f} ms   max {max(latencies):.1f} ms   "
               f"mean {statistics.mean(latencies):.1f} ms")
         print(f"  relay       all {published} events published to Kafka {drained_s:.2f} s after the last 201")
-    finally:
-        for process in (web, worker):
-            if process is not None:
-                process.stop()
-        kafka.stop()
-        mongo.stop()
-        shutil.rmtree(work, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()

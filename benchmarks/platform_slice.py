@@ -17,25 +17,18 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import shutil
 import statistics
-import sys
-import tempfile
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from pathlib import Path
 
 import requests
 from pymongo import MongoClient
 
-from infra import embedded
+from benchmarks.harness import embedded_platform
 from infra.embedded import ServiceStack, free_port
-from shared.auth import TokenIssuer, ensure_dev_keys
-from shared.contracts import topics
-from shared.messaging.kafka import ensure_topics
 
 
 def percentile(values, q):
@@ -123,23 +116,9 @@ def main(argv=None):
     parser.add_argument("--writes", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="tvp-bench-"))
-    mongo_port, kafka_port = free_port(), free_port()
-    print(f"starting SecantusDB :{mongo_port}, Tansu :{kafka_port} and the services (logs in {work})")
-    mongo = embedded.embedded_mongo(mongo_port, work / "mongodb", work / "log").start()
-    kafka = embedded.embedded_kafka(kafka_port, work / "log").start()
-    try:
-        embedded.wait_for_mongo(mongo, mongo_port)
-        embedded.wait_for_kafka(kafka, kafka_port)
-        bootstrap = f"127.0.0.1:{kafka_port}"
-        ensure_topics(bootstrap, topics.ALL)
-        ensure_dev_keys(work / "jwt-private.pem", work / "jwt-public.pem")
-        headers = {"Authorization": "Bearer " + TokenIssuer((work / "jwt-private.pem").read_bytes()).issue(
-            "platform_admin", subject="bench")}
-        env = {"TVP_MONGO_URI": embedded.mongo_uri(mongo_port), "TVP_KAFKA_BOOTSTRAP": bootstrap,
-               "TVP_VAR_DIR": str(work), "TVP_JWT_PUBLIC_KEY_FILE": str(work / "jwt-public.pem"),
-               "TVP_LOG_LEVEL": "WARNING"}
-        client = MongoClient(embedded.mongo_uri(mongo_port))
+    with embedded_platform("tvp-bench-") as platform:
+        headers, env, work = platform.headers, platform.env, platform.work
+        client = MongoClient(platform.mongo_uri)
         # Phase 1: the write path alone (members web + its relay), against raw pymongo writes.
         with ServiceStack(env, work / "log", {"members": free_port()}) as stack:
             base = stack.url("members")
@@ -171,10 +150,6 @@ def main(argv=None):
             print(f"\nPOST throughput with all three services consuming: {full_rate:.0f} /s "
                   f"({full_rate / raw:.2f} of raw)")
         client.close()
-    finally:
-        kafka.stop()
-        mongo.stop()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from pymongo import MongoClient

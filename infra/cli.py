@@ -88,7 +88,7 @@ def replay_event_logs(mongo_uri: str, bootstrap: str, services: list[str] | None
                 if show_progress and total >= 1000:
                     print(file=sys.stderr)
             finally:
-                relay._drop_producer()
+                relay.close()
     finally:
         client.close()
     return counts

@@ -20,14 +20,14 @@ from __future__ import annotations
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as clock, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from typing import Callable
-from zoneinfo import ZoneInfo
 
 import requests
 
-ISTANBUL = ZoneInfo("Europe/Istanbul")
+from shared.config import PLATFORM_ZONE as ISTANBUL
 
 
 class DemoError(RuntimeError):
@@ -273,8 +273,8 @@ def run_demo(urls: dict[str, str], token: str, say: Callable[[str], None] = prin
         "beneficiary": "Trakya Verimlilik Platformu (Thrace Productivity Platform)",
         "start_date": f"{year}-01-01", "end_date": f"{year + 2}-12-31", "eu_share": 85, "national_share": 15,
         "targets": {"OI.1": 20, "OI.2": 16, "OI.3": 24, "OI.4": 600, "OI.5": 120, "OI.6": 150, "FI.1": 1200000}})
-    meetings_held = [m for m in _all(events, "/meetings?status=held")]
-    for n, (fraction, line, amount, currency, rate, description) in enumerate(EXPENDITURES):
+    meetings_held = _all(events, "/meetings?status=held")
+    for fraction, line, amount, currency, rate, description in EXPENDITURES:
         body = {"date": day_at(fraction).isoformat(), "budget_line": line, "amount": amount, "currency": currency,
                 "description": description}
         if rate:

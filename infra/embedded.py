@@ -168,6 +168,22 @@ def wait_for_kafka(process: ManagedProcess, port: int, timeout_s: float = 60) ->
                        timeout_s, "reachable")
 
 
+def start_embedded_servers(workdir: Path) -> tuple[ManagedProcess, int, ManagedProcess, int]:
+    """SecantusDB and Tansu on free ports, data and logs under `workdir`, both ready (tests, benchmarks)."""
+    log_dir = workdir / "log"
+    mongo_port, kafka_port = free_port(), free_port()
+    mongo = embedded_mongo(mongo_port, workdir / "mongodb", log_dir).start()
+    kafka = embedded_kafka(kafka_port, log_dir).start()
+    try:
+        wait_for_mongo(mongo, mongo_port)
+        wait_for_kafka(kafka, kafka_port)
+    except BaseException:
+        kafka.stop()
+        mongo.stop()
+        raise
+    return mongo, mongo_port, kafka, kafka_port
+
+
 def service_processes(name: str, port: int, env: dict, log_dir: Path, cwd: str | None = None,
                       web_workers: int | None = None) -> tuple[ManagedProcess, ManagedProcess]:
     gunicorn = _venv_script("gunicorn")

@@ -29,11 +29,10 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from shared.config import PLATFORM_ZONE as LOCAL_ZONE
 from shared.contracts import topics as contract_topics
 
-LOCAL_ZONE = ZoneInfo("Europe/Istanbul")
 ID_PREFIX = b'{"id":"'
 COMMIT_INTERVAL_S = 1.0
 

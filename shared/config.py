@@ -8,6 +8,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .contracts.topics import dead_letter_topic
+
+# The platform's local time zone: periods, meeting days and displayed times follow it.
+PLATFORM_ZONE = ZoneInfo("Europe/Istanbul")
 
 SERVICE_PORTS = {"members": 8001, "events": 8002, "reporting": 8003}
 
@@ -41,7 +47,7 @@ class Settings:
 
     @property
     def dead_letter_topic(self) -> str:
-        return f"tvp.{self.service}.dlq"
+        return dead_letter_topic(self.service)
 
     @property
     def event_source(self) -> str:

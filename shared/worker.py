@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from .config import Settings, load_settings
@@ -31,7 +31,6 @@ class WorkerSpec:
     subscriptions: list[str]
     registry: object
     setup: Callable | None = None
-    extra_threads: list = field(default_factory=list)
     after_publish: Callable | None = None  # see OutboxRelay
     batch_handler: BatchHandler | None = None  # see shared/messaging/consumer.py
 

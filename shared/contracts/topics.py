@@ -13,6 +13,12 @@ PUBLIC = [
     "tvp.public.reports.v1",
 ]
 SERVICES = ["members", "events", "reporting"]
-DEAD_LETTER = [f"tvp.{service}.dlq" for service in SERVICES]
+
+
+def dead_letter_topic(service: str) -> str:
+    return f"tvp.{service}.dlq"
+
+
+DEAD_LETTER = [dead_letter_topic(service) for service in SERVICES]
 
 ALL = INTERNAL + PUBLIC + DEAD_LETTER

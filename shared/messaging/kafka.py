@@ -10,7 +10,7 @@ import logging
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import TopicAlreadyExistsError
 
 log = logging.getLogger(__name__)
 
@@ -84,16 +84,13 @@ def ensure_topics(bootstrap: str, topics: list[str], partitions: int = 3, replic
 
 
 def broker_reachable(bootstrap: str, timeout_ms: int = 2000) -> tuple[bool, str]:
+    admin = None
     try:
         admin = make_admin(bootstrap, request_timeout_ms=timeout_ms, bootstrap_timeout_ms=timeout_ms)
-    except KafkaError as exc:
-        return False, f"Kafka at {bootstrap} unreachable: {exc}"
-    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
-        return False, f"Kafka at {bootstrap} unreachable: {exc}"
-    try:
         admin.list_topics()
         return True, "ok"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
         return False, f"Kafka at {bootstrap} unreachable: {exc}"
     finally:
-        admin.close()
+        if admin is not None:
+            admin.close()

@@ -56,6 +56,10 @@ class OutboxRelay:
             self._producer = self.producer_factory()
         return self._producer
 
+    def close(self) -> None:
+        """Close the producer (it is made again when needed)."""
+        self._drop_producer()
+
     def _drop_producer(self):
         if self._producer is not None:
             try:
@@ -120,9 +124,6 @@ class OutboxRelay:
             self.after_publish(self.db, batch)
 
     # -- running --------------------------------------------------------
-    def wake(self) -> None:
-        self._wake.set()
-
     def _watch(self, stop: threading.Event) -> None:
         """Wake the relay as soon as an aggregate collection changes (change stream)."""
         pipeline = [{"$match": {"ns.coll": {"$in": self.collections},

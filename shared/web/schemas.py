@@ -3,8 +3,6 @@ from flask_smorest.error_handler import ErrorSchema  # noqa: F401 - the contract
 from marshmallow import Schema, fields, validate
 
 
-
-
 class PageQuerySchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
@@ -26,7 +24,8 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
     return _page_schemas[name]
 
 
-def paginate(queryset, page: int, page_size: int) -> dict:
-    total = queryset.count()
-    items = list(queryset.skip((page - 1) * page_size).limit(page_size))
+def find_page(collection, filters: dict, projection: dict | None, sort: list, page: int, page_size: int) -> dict:
+    """One page of a list endpoint, sorted, with the total (items still to be shaped by the caller)."""
+    total = collection.count_documents(filters)
+    items = list(collection.find(filters, projection).sort(sort).skip((page - 1) * page_size).limit(page_size))
     return {"items": items, "total": total, "page": page, "page_size": page_size}

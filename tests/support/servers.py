@@ -26,9 +26,8 @@ class Servers:
 
     def restart_kafka(self) -> None:
         """Stop and start the embedded broker on the same port (messages are lost: in-memory)."""
-        self.kafka.stop()
-        self.kafka = embedded.embedded_kafka(self.kafka_port, self.log_dir).start()
-        embedded.wait_for_kafka(self.kafka, self.kafka_port)
+        self.stop_kafka()
+        self.start_kafka()
 
     def stop_kafka(self) -> None:
         self.kafka.stop()
@@ -47,13 +46,9 @@ def start_private_kafka(servers: Servers, log_dir: Path) -> Servers:
 
 
 def start_embedded(workdir: Path) -> tuple[Servers, callable]:
-    log_dir = workdir / "log"
-    mongo_port, kafka_port = embedded.free_port(), embedded.free_port()
-    mongo = embedded.embedded_mongo(mongo_port, workdir / "mongodb", log_dir).start()
-    kafka = embedded.embedded_kafka(kafka_port, log_dir).start()
-    embedded.wait_for_mongo(mongo, mongo_port)
-    embedded.wait_for_kafka(kafka, kafka_port)
-    servers = Servers(embedded.mongo_uri(mongo_port), f"127.0.0.1:{kafka_port}", mongo, kafka, kafka_port, log_dir)
+    mongo, mongo_port, kafka, kafka_port = embedded.start_embedded_servers(workdir)
+    servers = Servers(embedded.mongo_uri(mongo_port), f"127.0.0.1:{kafka_port}", mongo, kafka, kafka_port,
+                      workdir / "log")
 
     def stop():
         servers.kafka.stop()

@@ -5,31 +5,12 @@ and decisions embedded and its own outbox (see shared/messaging/outbox.py). The
 `member_*` collections are this service's view of the membership, built only
 from the members' event stream (entrypoints/membership_consumer.py).
 """
-from mongoengine import BooleanField, Document, IntField, StringField
 from pymongo import ASCENDING
-
-ALIAS = "events"
 
 MEETINGS = "meetings"
 ORGANISATIONS = "member_organisations"
 PEOPLE = "member_people"
 SEATS = "member_seats"
-
-
-class MemberOrganisationView(Document):
-    """The members' organisations as this service knows them, from the members' event stream only."""
-    id = StringField(primary_key=True)
-    name = StringField()
-    kind = StringField()
-    province = StringField()
-    size_class = StringField()
-    is_sme = BooleanField()
-    status = StringField()
-    version = IntField()
-    last_event_id = StringField()
-
-    meta = {"collection": ORGANISATIONS, "db_alias": ALIAS}
-
 
 AGGREGATE_COLLECTIONS: list[str] = [MEETINGS]
 

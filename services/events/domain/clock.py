@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 
-PLATFORM_ZONE = ZoneInfo("Europe/Istanbul")
+from shared.config import PLATFORM_ZONE
+
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
 

@@ -1,33 +1,35 @@
 """HTTP entrypoint for meetings, their registrations, attendance and decisions."""
 from __future__ import annotations
 
-from flask import g, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from shared.errors import Forbidden, PreconditionFailed
-from shared.messaging.outbox import Causation
 from shared.web.app import service
+from shared.web.http import cause
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import meetings, views
-from .schemas import (AttendanceCreateSchema, CancelSchema, DecisionCreateSchema, DecisionSchema, MeetingCreateSchema,
-                      MeetingQuerySchema, MeetingSchema, RegistrationCreateSchema, RegistrationQuerySchema,
-                      RegistrationSchema, RescheduleSchema)
+from .schemas import (
+    AttendanceCreateSchema,
+    CancelSchema,
+    DecisionCreateSchema,
+    DecisionSchema,
+    MeetingCreateSchema,
+    MeetingQuerySchema,
+    MeetingSchema,
+    RegistrationCreateSchema,
+    RegistrationQuerySchema,
+    RegistrationSchema,
+    RescheduleSchema,
+)
 
 blp = Blueprint("meetings", __name__, url_prefix="/api/v1/meetings",
                 description="Board and advisory board meetings, workshops, trainings and other events")
 
 MANAGERS = ("platform_admin", "chamber_admin")
-
-
-def _cause() -> Causation:
-    return Causation(correlation_id=g.correlation_id)
-
-
-def _ctx():
-    return service()
 
 
 def _if_match() -> int | None:
@@ -44,8 +46,18 @@ def _if_match() -> int | None:
         raise PreconditionFailed(f"If-Match {header[:60]!r} is not an ETag of this meeting") from None
 
 
+def _transition(conflict: str):
+    """What every change of a meeting's status answers: the meeting, or 404, 409 (`conflict`) or 412."""
+    def decorate(func):
+        func = blp.alt_response(412, schema=ErrorSchema, description="Stale If-Match")(func)
+        func = blp.alt_response(409, schema=ErrorSchema, description=conflict)(func)
+        func = blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")(func)
+        return blp.response(200, MeetingSchema)(func)
+    return decorate
+
+
 def _meeting_response(meeting: dict, status: int = 200):
-    shown = views.Presenter(_ctx().db).meeting(meeting)
+    shown = views.Presenter(service().db).meeting(meeting)
     return shown, status, {"ETag": f'"{shown["version"]}"'}
 
 
@@ -56,8 +68,7 @@ class Meetings(MethodView):
     @blp.response(200, page_schema(MeetingSchema))
     def get(self, query):
         """List meetings (filters: kind, host, theme, from, to, status, body, q)"""
-        query["from"] = query.pop("from_", None)
-        return views.list_meetings(_ctx().db, query)
+        return views.list_meetings(service().db, query)
 
     @requires(blp, *MANAGERS)
     @blp.arguments(MeetingCreateSchema)
@@ -65,8 +76,8 @@ class Meetings(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Would renumber a meeting whose number is final")
     def post(self, data):
         """Schedule a meeting (platform admins may also record past ones)"""
-        ctx = _ctx()
-        meeting = meetings.schedule(ctx.db, ctx.outbox, data, current_principal(), _cause())
+        ctx = service()
+        meeting = meetings.schedule(ctx.db, ctx.outbox, data, current_principal(), cause())
         return _meeting_response(meeting, 201)
 
 
@@ -77,22 +88,19 @@ class MeetingById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
     def get(self, meeting_id):
         """Get a meeting with its counts and, for governance meetings, its quorum"""
-        return _meeting_response(meetings.load(_ctx().db, meeting_id))
+        return _meeting_response(meetings.load(service().db, meeting_id))
 
 
 @blp.route("/<meeting_id>/reschedule")
 class Reschedule(MethodView):
     @requires(blp, *MANAGERS)
     @blp.arguments(RescheduleSchema)
-    @blp.response(200, MeetingSchema)
-    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
-    @blp.alt_response(409, schema=ErrorSchema, description="Not scheduled, or already under way")
-    @blp.alt_response(412, schema=ErrorSchema, description="Stale If-Match")
+    @_transition("Not scheduled, or already under way")
     def post(self, data, meeting_id):
         """Move a scheduled meeting to other times"""
-        ctx = _ctx()
+        ctx = service()
         meeting = meetings.reschedule(ctx.db, ctx.outbox, meeting_id, data["starts_at"], data["ends_at"],
-                                      current_principal(), _cause(), _if_match())
+                                      current_principal(), cause(), _if_match())
         return _meeting_response(meeting)
 
 
@@ -100,14 +108,11 @@ class Reschedule(MethodView):
 class Cancel(MethodView):
     @requires(blp, *MANAGERS)
     @blp.arguments(CancelSchema)
-    @blp.response(200, MeetingSchema)
-    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
-    @blp.alt_response(409, schema=ErrorSchema, description="Not scheduled, or already under way")
-    @blp.alt_response(412, schema=ErrorSchema, description="Stale If-Match")
+    @_transition("Not scheduled, or already under way")
     def post(self, data, meeting_id):
         """Cancel a scheduled meeting, with a reason"""
-        ctx = _ctx()
-        meeting = meetings.cancel(ctx.db, ctx.outbox, meeting_id, data["reason"], current_principal(), _cause(),
+        ctx = service()
+        meeting = meetings.cancel(ctx.db, ctx.outbox, meeting_id, data["reason"], current_principal(), cause(),
                                   _if_match())
         return _meeting_response(meeting)
 
@@ -115,14 +120,11 @@ class Cancel(MethodView):
 @blp.route("/<meeting_id>/close")
 class Close(MethodView):
     @requires(blp, *MANAGERS)
-    @blp.response(200, MeetingSchema)
-    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
-    @blp.alt_response(409, schema=ErrorSchema, description="Not scheduled, or not started yet")
-    @blp.alt_response(412, schema=ErrorSchema, description="Stale If-Match")
+    @_transition("Not scheduled, or not started yet")
     def post(self, meeting_id):
         """Close a meeting that was held: attendance becomes final and the quorum is fixed"""
-        ctx = _ctx()
-        meeting = meetings.close(ctx.db, ctx.outbox, meeting_id, current_principal(), _cause(), _if_match())
+        ctx = service()
+        meeting = meetings.close(ctx.db, ctx.outbox, meeting_id, current_principal(), cause(), _if_match())
         return _meeting_response(meeting)
 
 
@@ -135,7 +137,7 @@ def _visible(principal):
 
 
 def _one_registration(registration: dict) -> dict:
-    return views.present_registrations(_ctx().db, [registration])[0]
+    return views.present_registrations(service().db, [registration])[0]
 
 
 @blp.route("/<meeting_id>/registrations")
@@ -146,7 +148,7 @@ class Registrations(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
     def get(self, query, meeting_id):
         """List a meeting's registrations and invitations (a chamber admin sees its own people's)"""
-        return views.list_registrations(_ctx().db, meeting_id, query, _visible(current_principal()))
+        return views.list_registrations(service().db, meeting_id, query, _visible(current_principal()))
 
     @requires(blp, *MANAGERS)
     @blp.arguments(RegistrationCreateSchema)
@@ -155,8 +157,8 @@ class Registrations(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Already registered, or the meeting is not scheduled")
     def post(self, data, meeting_id):
         """Register a member's person or an outside participant (waitlisted beyond capacity)"""
-        ctx = _ctx()
-        _, registration = meetings.register(ctx.db, ctx.outbox, meeting_id, data, current_principal(), _cause())
+        ctx = service()
+        _, registration = meetings.register(ctx.db, ctx.outbox, meeting_id, data, current_principal(), cause())
         return _one_registration(registration)
 
 
@@ -167,7 +169,7 @@ class RegistrationById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting or registration")
     def get(self, meeting_id, registration_id):
         """Get a registration"""
-        meeting, registration = views.get_registration(_ctx().db, meeting_id, registration_id)
+        meeting, registration = views.get_registration(service().db, meeting_id, registration_id)
         if not _visible(current_principal())(meeting, registration):
             raise Forbidden("a chamber admin sees only its own people's registrations")
         return _one_registration(registration)
@@ -178,9 +180,9 @@ class RegistrationById(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Already cancelled, attended, or meeting not scheduled")
     def delete(self, meeting_id, registration_id):
         """Cancel a registration; the first on the waiting list takes the place"""
-        ctx = _ctx()
+        ctx = service()
         _, registration = meetings.cancel_registration(ctx.db, ctx.outbox, meeting_id, registration_id,
-                                                       current_principal(), _cause())
+                                                       current_principal(), cause())
         return _one_registration(registration)
 
 
@@ -193,9 +195,9 @@ class Attendance(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Before the start, after closing, or not confirmed")
     def post(self, data, meeting_id):
         """Record that a registered participant attended (from the start until the meeting is closed)"""
-        ctx = _ctx()
+        ctx = service()
         _, registration = meetings.record_attendance(ctx.db, ctx.outbox, meeting_id, data["registration_id"],
-                                                     current_principal(), _cause())
+                                                     current_principal(), cause())
         return _one_registration(registration)
 
 
@@ -206,7 +208,7 @@ class Decisions(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
     def get(self, meeting_id):
         """The meeting's decisions in order"""
-        return meetings.load(_ctx().db, meeting_id).get("decisions") or []
+        return meetings.load(service().db, meeting_id).get("decisions") or []
 
     @requires(blp, *MANAGERS)
     @blp.arguments(DecisionCreateSchema)
@@ -215,9 +217,6 @@ class Decisions(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Not being held or held, or no quorum")
     def post(self, data, meeting_id):
         """Record a decision (governance meetings: only with quorum; numbered <year>/<sequence>-<n>)"""
-        if data.get("votes"):
-            votes = data["votes"]
-            data["votes"] = {"for": votes["for_"], "against": votes["against"], "abstain": votes["abstain"]}
-        ctx = _ctx()
-        _, decision = meetings.record_decision(ctx.db, ctx.outbox, meeting_id, data, current_principal(), _cause())
+        ctx = service()
+        _, decision = meetings.record_decision(ctx.db, ctx.outbox, meeting_id, data, current_principal(), cause())
         return decision

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from shared.errors import NotFound
 from shared.web.app import service
-from shared.web.schemas import ErrorSchema, page_schema
+from shared.web.schemas import ErrorSchema, find_page, page_schema
 from shared.web.security import READ_ROLES, requires
 
 from ..adapters.documents import ORGANISATIONS
@@ -29,10 +29,8 @@ class MemberOrganisations(MethodView):
     def get(self, query):
         """List the organisations known to the events service"""
         criteria = {name: query[name] for name in ("status", "kind") if name in query}
-        collection = service().db[ORGANISATIONS]
-        page, size = query["page"], query["page_size"]
-        items = [_shown(d) for d in collection.find(criteria).sort("_id", 1).skip((page - 1) * size).limit(size)]
-        return {"items": items, "total": collection.count_documents(criteria), "page": page, "page_size": size}
+        found = find_page(service().db[ORGANISATIONS], criteria, None, [("_id", 1)], query["page"], query["page_size"])
+        return found | {"items": [_shown(d) for d in found["items"]]}
 
 
 @blp.route("/<organisation_id>")

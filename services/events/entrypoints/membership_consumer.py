@@ -18,7 +18,6 @@ from ..domain.clock import utc_now
 from ..service_layer.invitations import reconcile
 from ..service_layer.meetings import mutate
 
-VIEW = ORGANISATIONS
 ORGANISATION_FIELDS = ("name", "kind", "province", "size_class", "is_sme", "status")
 PERSON_FIELDS = ("organisation_id", "full_name", "email", "gender")
 SEAT_FIELDS = ("body", "person_id", "organisation_id", "role", "term_start", "term_end")
@@ -26,7 +25,7 @@ SEAT_FIELDS = ("body", "person_id", "organisation_id", "role", "term_start", "te
 
 def organisation_changed(event: CloudEvent, ctx: HandlerContext) -> None:
     fields = {name: event.data[name] for name in ORGANISATION_FIELDS if name in event.data}
-    apply_if_newer(ctx.db[VIEW], event, fields, ctx.session)
+    apply_if_newer(ctx.db[ORGANISATIONS], event, fields, ctx.session)
 
 
 def person_changed(event: CloudEvent, ctx: HandlerContext) -> None:

@@ -17,7 +17,7 @@ from shared.contracts.members import GENDERS, MEMBERSHIP_STATUSES, ORGANISATION_
 from shared.provinces import PROVINCES, official_province
 from shared.web.schemas import PageQuerySchema
 
-from ..domain.clock import EARLIEST, LATEST, PLATFORM_ZONE, local
+from ..domain.clock import EARLIEST, LATEST, PLATFORM_ZONE, local_iso
 from ..domain.vocabulary import BODY_PATTERN
 
 ID = validate.Length(min=1, max=100)
@@ -42,18 +42,14 @@ class Moment(fields.AwareDateTime):
         return moment
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return local(value).isoformat()
+        return local_iso(value)
 
 
 class LocalDateTime(fields.DateTime):
     """Output only: a stored UTC time shown in Europe/Istanbul with its offset."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return local(value).isoformat()
+        return local_iso(value)
 
 
 class DayOrMoment(fields.String):
@@ -107,13 +103,22 @@ def _unique(values):
 
 # -- requests ---------------------------------------------------------------------
 
+class _EndsAfterStart:
+    """Mixin for a request with starts_at and ends_at."""
+
+    @validates_schema
+    def _ends_after_start(self, data, **_):
+        if "starts_at" in data and "ends_at" in data and data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("must be after starts_at", "ends_at")
+
+
 class VenueSchema(Schema):
     city = fields.String(validate=validate.Length(min=1, max=100))
     province = ProvinceField()
     address = fields.String(validate=validate.Length(min=1, max=300))
 
 
-class MeetingCreateSchema(Schema):
+class MeetingCreateSchema(_EndsAfterStart, Schema):
     kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     host_organisation_id = fields.String(required=True, validate=ID)
@@ -126,20 +131,10 @@ class MeetingCreateSchema(Schema):
     capacity = fields.Integer(strict=True, validate=validate.Range(min=1, max=100_000))
     description = fields.String(validate=validate.Length(max=5000))
 
-    @validates_schema
-    def _ends_after_start(self, data, **_):
-        if "starts_at" in data and "ends_at" in data and data["ends_at"] <= data["starts_at"]:
-            raise ValidationError("must be after starts_at", "ends_at")
 
-
-class RescheduleSchema(Schema):
+class RescheduleSchema(_EndsAfterStart, Schema):
     starts_at = Moment(required=True)
     ends_at = Moment(required=True)
-
-    @validates_schema
-    def _ends_after_start(self, data, **_):
-        if "starts_at" in data and "ends_at" in data and data["ends_at"] <= data["starts_at"]:
-            raise ValidationError("must be after starts_at", "ends_at")
 
 
 class CancelSchema(Schema):
@@ -187,7 +182,8 @@ class AttendanceCreateSchema(Schema):
 
 
 class VotesSchema(Schema):
-    for_ = fields.Integer(required=True, strict=True, data_key="for", validate=validate.Range(min=0, max=10_000))
+    for_ = fields.Integer(required=True, strict=True, data_key="for", attribute="for",
+                          validate=validate.Range(min=0, max=10_000))
     against = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10_000))
     abstain = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10_000))
 
@@ -203,7 +199,8 @@ class MeetingQuerySchema(PageQuerySchema):
     theme = fields.String(validate=validate.OneOf(THEMES))
     status = fields.String(validate=validate.OneOf(MEETING_STATUSES))
     body = fields.String(validate=validate.Regexp(BODY_PATTERN))
-    from_ = DayOrMoment(data_key="from", metadata={"description": "Starting at or after (date or time)"})
+    from_ = DayOrMoment(data_key="from", attribute="from",
+                        metadata={"description": "Starting at or after (date or time)"})
     to = DayOrMoment(end_of_day=True, metadata={"description": "Starting at or before (date or time)"})
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Title search"})
 

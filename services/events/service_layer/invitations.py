@@ -12,7 +12,7 @@ from datetime import datetime
 from ..domain.clock import local_date
 from ..domain.meeting import active_registrations, cancel_registration, new_id, place
 from . import payloads
-from .membership import person_snapshot, seated_people
+from .membership import person_snapshots, seated_people
 
 NO_LONGER_SEATED = "no longer seated on the body at the meeting's date"
 
@@ -34,11 +34,11 @@ def reconcile(db, meeting: dict, now: datetime, session=None) -> list[tuple[str,
     events = []
     active = active_registrations(meeting)
     registered = {r["person_id"] for r in active if r.get("person_id")}
-    for person_id in sorted(set(seated) - registered):
-        seat = seated[person_id]
-        snapshot = person_snapshot(db, person_id, seat.get("organisation_id"), session)
-        registration = place(meeting, new_registration("invitation", "person", person_id, snapshot, now, seat=seat),
-                             always_confirm=True)
+    uninvited = sorted(set(seated) - registered)
+    snapshots = person_snapshots(db, {p: seated[p].get("organisation_id") for p in uninvited}, session)
+    for person_id in uninvited:
+        registration = place(meeting, new_registration("invitation", "person", person_id, snapshots[person_id], now,
+                                                       seat=seated[person_id]), always_confirm=True)
         events.append(payloads.registration_created(meeting, registration))
     for registration in active:
         if (registration["source"] == "invitation" and registration.get("person_id") not in seated

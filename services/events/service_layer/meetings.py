@@ -29,7 +29,7 @@ from ..domain.summary import attendance_summary
 from ..domain.vocabulary import body_of
 from . import payloads
 from .invitations import new_registration, reconcile
-from .membership import active_host, organisation, person, person_snapshot, ref_of_member, seated_people
+from .membership import active_host, organisation, person, person_snapshot, ref_of_member, seated_people, snapshot_of
 from .public import publication
 
 ATTEMPTS = 8
@@ -109,18 +109,21 @@ def numbered_of_body(db, body: str, session=None) -> list[Numbered]:
     return [Numbered(m["_id"], aware(m["starts_at"]), m.get("final_sequence")) for m in cursor]
 
 
-def sequence_of(db, meeting: dict, session=None) -> int | None:
+def sequence_of(db, meeting: dict, session=None, numbered: list[Numbered] | None = None) -> int | None:
+    """The meeting's number in its body; `numbered`, when given, is the body's numbered_of_body already read."""
     if not meeting.get("body") or meeting["status"] == "cancelled":
         return None
     if meeting.get("final_sequence") is not None:
         return meeting["final_sequence"]
-    numbered = [m for m in numbered_of_body(db, meeting["body"], session) if m.id != meeting["_id"]]
+    if numbered is None:
+        numbered = numbered_of_body(db, meeting["body"], session)
+    numbered = [m for m in numbered if m.id != meeting["_id"]]
     numbered.append(Numbered(meeting["_id"], meeting["starts_at"], None))
     return assign_sequences(numbered)[meeting["_id"]]
 
 
-def _check_placement(db, body: str, starts_at: datetime, moving_id: str | None = None) -> None:
-    blocker = blocking_final(numbered_of_body(db, body), starts_at, moving_id)
+def _check_placement(numbered: list[Numbered], body: str, starts_at: datetime, moving_id: str | None = None) -> None:
+    blocker = blocking_final(numbered, starts_at, moving_id)
     if blocker is not None:
         raise Conflict(f"meeting {blocker.final_sequence} of {body} ({local_iso(blocker.starts_at)}) already has "
                        "its final number; a meeting cannot be placed before it",
@@ -158,8 +161,9 @@ def schedule(db, outbox: Outbox, data: dict, principal: Principal, cause: Causat
             raise Forbidden("a chamber admin schedules only meetings hosted by its own organisation")
     rules.check_times(data["starts_at"], data["ends_at"], now, may_record_past=principal.is_admin)
     host = active_host(db, host_id)
+    numbered = numbered_of_body(db, body) if body is not None else None
     if body is not None:
-        _check_placement(db, body, data["starts_at"])
+        _check_placement(numbered, body, data["starts_at"])
     venue = data.get("venue")
     meeting = {
         "_id": rules.new_id(), "kind": kind, "title": data["title"], "description": data.get("description"),
@@ -171,7 +175,7 @@ def schedule(db, outbox: Outbox, data: dict, principal: Principal, cause: Causat
         "created_at": now, "updated_at": now, "created_by": principal.subject,
     }
     invitations = reconcile(db, meeting, now)
-    events = [payloads.scheduled(meeting, sequence_of(db, meeting))] + invitations
+    events = [payloads.scheduled(meeting, sequence_of(db, meeting, numbered=numbered))] + invitations
     outbox.insert(MEETINGS, meeting, events, cause, public=publication(None, meeting, events))
     return load(db, meeting["_id"])
 
@@ -184,12 +188,14 @@ def reschedule(db, outbox: Outbox, meeting_id: str, starts_at: datetime, ends_at
         _ensure_manager(principal, meeting)
         rules.check_reschedule(meeting)
         rules.check_times(starts_at, ends_at, now, may_record_past=principal.is_admin)
-        if meeting.get("body"):
-            _check_placement(db, meeting["body"], starts_at, moving_id=meeting["_id"])
+        numbered = numbered_of_body(db, meeting["body"]) if meeting.get("body") else None
+        if numbered is not None:
+            _check_placement(numbered, meeting["body"], starts_at, moving_id=meeting["_id"])
         previous = meeting["starts_at"], meeting["ends_at"]
         meeting["starts_at"], meeting["ends_at"] = starts_at, ends_at
         invitations = reconcile(db, meeting, now)
-        return [payloads.rescheduled(meeting, *previous, sequence_of(db, meeting))] + invitations, None
+        sequence = sequence_of(db, meeting, numbered=numbered)
+        return [payloads.rescheduled(meeting, *previous, sequence)] + invitations, None
 
     return mutate(db, outbox, meeting_id, change, cause, if_match=if_match, now=now)[0]
 
@@ -234,7 +240,7 @@ def _registrant(db, data: dict, now: datetime) -> tuple[dict, str | None]:
                                 {"person_id": ["unknown person"]})
         if found.get("erased"):
             raise Unprocessable(f"person {data['person_id']} was erased", {"person_id": ["erased person"]})
-        snapshot = person_snapshot(db, data["person_id"], found.get("organisation_id"))
+        snapshot = snapshot_of(db, found)
         return (new_registration("registration", "person", data["person_id"], snapshot, now),
                 found.get("organisation_id"))
     participant = data["participant"]
@@ -341,14 +347,15 @@ def record_decision(db, outbox: Outbox, meeting_id: str, data: dict, principal: 
 
     def change(meeting):
         _ensure_manager(principal, meeting)
-        quorum = current_quorum(db, meeting) if meeting.get("body") else None
+        quorum = current_quorum(db, meeting)
         votes = data.get("votes")
         rules.check_decision(meeting, now, quorum, votes)
         if meeting.get("body"):
             meeting["final_sequence"] = sequence_of(db, meeting)
         decisions = meeting.setdefault("decisions", [])
         n = len(decisions) + 1
-        decision = {"id": rules.new_id(), "n": n, "number": rules.decision_number(meeting, meeting.get("final_sequence"), n),
+        number = rules.decision_number(meeting, meeting.get("final_sequence"), n)
+        decision = {"id": rules.new_id(), "n": n, "number": number,
                     "text": data["text"], "votes": votes, "quorum": quorum.to_dict() if quorum else None, "at": now,
                     "by": principal.subject}
         decisions.append(decision)

@@ -46,13 +46,35 @@ def person(db, person_id: str, session=None) -> dict | None:
     return db[PEOPLE].find_one({"_id": person_id}, session=session)
 
 
-def person_snapshot(db, person_id: str, organisation_id: str | None = None, session=None) -> dict:
-    """What a registration keeps of a member's person: gender and organisation attributes, no name."""
-    found = person(db, person_id, session) or {}
-    organisation_id = found.get("organisation_id") or organisation_id
-    org = organisation(db, organisation_id, session)
+def _snapshot(found: dict, org: dict | None, organisation_id: str | None) -> dict:
     ref = ref_of_member(org, organisation_id)
     return {"gender": found.get("gender"), "organisation": ref, "province": ref.get("province")}
+
+
+def snapshot_of(db, found: dict | None, organisation_id: str | None = None, session=None) -> dict:
+    """What a registration keeps of a member's person (`found` in the people view, or None): gender and
+    organisation attributes, no name."""
+    found = found or {}
+    organisation_id = found.get("organisation_id") or organisation_id
+    return _snapshot(found, organisation(db, organisation_id, session), organisation_id)
+
+
+def person_snapshot(db, person_id: str, organisation_id: str | None = None, session=None) -> dict:
+    return snapshot_of(db, person(db, person_id, session), organisation_id, session)
+
+
+def person_snapshots(db, organisation_of: dict[str, str | None], session=None) -> dict[str, dict]:
+    """person_snapshot of many people in two reads: person id -> organisation id to fall back on."""
+    if not organisation_of:
+        return {}
+    people = {p["_id"]: p for p in db[PEOPLE].find({"_id": {"$in": list(organisation_of)}}, session=session)}
+    organisation_ids = {person_id: (people.get(person_id) or {}).get("organisation_id") or fallback
+                        for person_id, fallback in organisation_of.items()}
+    wanted = [i for i in set(organisation_ids.values()) if i]
+    organisations = {o["_id"]: o for o in db[ORGANISATIONS].find({"_id": {"$in": wanted}}, session=session)} \
+        if wanted else {}
+    return {person_id: _snapshot(people.get(person_id) or {}, organisations.get(organisation_id), organisation_id)
+            for person_id, organisation_id in organisation_ids.items()}
 
 
 def seats_of_body(db, body: str, session=None) -> list[dict]:

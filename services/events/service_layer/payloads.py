@@ -4,6 +4,7 @@ from __future__ import annotations
 from shared.contracts import events as contract
 
 from ..domain.clock import local_iso
+from ..domain.meeting import confirmed_count
 
 
 def _ref(organisation: dict | None) -> dict:
@@ -46,7 +47,7 @@ def held(meeting: dict) -> tuple[str, dict]:
         "province": meeting.get("province"), "themes": list(meeting.get("themes") or []),
         "starts_at": local_iso(meeting["starts_at"]), "ends_at": local_iso(meeting["ends_at"]),
         "held_at": local_iso(meeting["held_at"]),
-        "registrations": sum(1 for r in meeting.get("registrations", []) if r["status"] == "confirmed"),
+        "registrations": confirmed_count(meeting),
         "attendance": summary, "quorum": meeting.get("quorum"), "decisions": len(meeting.get("decisions") or [])}
 
 

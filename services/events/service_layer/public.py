@@ -12,6 +12,7 @@ from __future__ import annotations
 from shared.contracts import public as contract
 
 from ..domain.clock import local_iso
+from ..domain.meeting import confirmed_count
 
 ATTENDANCE_COUNTS = ("attendances", "by_gender", "by_province", "by_organisation_kind", "by_size_class",
                      "distinct_organisations", "distinct_smes")
@@ -33,7 +34,7 @@ def view(meeting: dict) -> dict:
         "starts_at": local_iso(meeting["starts_at"]), "ends_at": local_iso(meeting["ends_at"]),
         "themes": list(meeting.get("themes") or []), "capacity": meeting.get("capacity"),
         "status": meeting["status"],
-        "registrations": sum(1 for r in registrations if r.get("status") == "confirmed") if held else None,
+        "registrations": confirmed_count(meeting) if held else None,
         "waitlisted": sum(1 for r in registrations if r.get("status") == "waitlisted") if held else None,
         "held_at": local_iso(meeting.get("held_at")) if held else None,
         "attendance": {name: summary[name] for name in ATTENDANCE_COUNTS} if summary else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from shared.errors import NotFound
+from shared.web.schemas import find_page
 
 from ..adapters.documents import MEETINGS
 from ..domain import meeting as rules
@@ -68,7 +69,7 @@ class Presenter:
             "host_name": self.host_name(meeting["host_organisation_id"]), "province": meeting.get("province"),
             "starts_at": meeting["starts_at"], "ends_at": meeting["ends_at"], "venue": meeting.get("venue"),
             "themes": meeting.get("themes") or [], "capacity": meeting.get("capacity"), "status": meeting["status"],
-            "registrations_count": sum(1 for r in registrations if r["status"] == "confirmed"),
+            "registrations_count": rules.confirmed_count(meeting),
             "waitlist_count": sum(1 for r in registrations if r["status"] == "waitlisted"),
             "invitations_count": sum(1 for r in registrations
                                      if r["source"] == "invitation" and r["status"] == "confirmed"),
@@ -125,18 +126,10 @@ def list_meetings(db, query: dict) -> dict:
         criteria["starts_at"] = window
     if query.get("q"):
         criteria["title"] = {"$regex": re.escape(query["q"]), "$options": "i"}
-    page, page_size = query["page"], query["page_size"]
-    collection = db[MEETINGS]
-    total = collection.count_documents(criteria)
-    cursor = collection.find(criteria, {"outbox": 0}).sort([("starts_at", 1), ("_id", 1)]).skip(
-        (page - 1) * page_size).limit(page_size)
+    found = find_page(db[MEETINGS], criteria, {"outbox": 0}, [("starts_at", 1), ("_id", 1)], query["page"],
+                      query["page_size"])
     presenter = Presenter(db)
-    items = [presenter.meeting(aware(m)) for m in cursor]
-    return {"items": items, "total": total, "page": page, "page_size": page_size}
-
-
-def get_meeting(db, meeting_id: str) -> dict:
-    return Presenter(db).meeting(load(db, meeting_id))
+    return found | {"items": [presenter.meeting(aware(m)) for m in found["items"]]}
 
 
 def list_registrations(db, meeting_id: str, query: dict, visible: callable) -> dict:

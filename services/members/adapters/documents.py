@@ -10,7 +10,7 @@ organisation, one active seat per person per body, one active chair per body.
 """
 from datetime import datetime, timezone
 
-from mongoengine import (BooleanField, DateTimeField, DictField, Document, IntField, ListField, StringField)
+from mongoengine import BooleanField, DateTimeField, DictField, Document, IntField, ListField, StringField
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
@@ -19,7 +19,18 @@ from ..domain.governance import STANDARD_BODIES
 ALIAS = "members"
 
 
-class OrganisationDocument(Document):
+class _Aggregate(Document):
+    """What every event-sourced aggregate stores besides its own fields: times, version and outbox."""
+    created_at = DateTimeField(required=True)
+    updated_at = DateTimeField(required=True)
+    version = IntField(default=0)
+    outbox = ListField(DictField())
+    outbox_pending = BooleanField()
+
+    meta = {"abstract": True, "db_alias": ALIAS, "strict": False}
+
+
+class OrganisationDocument(_Aggregate):
     id = StringField(primary_key=True)
     name = StringField(required=True)
     name_folded = StringField(required=True)
@@ -38,16 +49,9 @@ class OrganisationDocument(Document):
     status = StringField(required=True)
     status_history = ListField(DictField())
     seats_checked_at = DateTimeField()  # written by seat assignments to serialise them with suspensions
-    created_at = DateTimeField(required=True)
-    updated_at = DateTimeField(required=True)
-    version = IntField(default=0)
-    outbox = ListField(DictField())
-    outbox_pending = BooleanField()
 
     meta = {
         "collection": "organisations",
-        "db_alias": ALIAS,
-        "strict": False,
         "indexes": [
             {"fields": ["tax_number"], "unique": True, "sparse": True},
             "kind", "province", "status", "name_folded",
@@ -55,7 +59,7 @@ class OrganisationDocument(Document):
     }
 
 
-class PersonDocument(Document):
+class PersonDocument(_Aggregate):
     id = StringField(primary_key=True)
     organisation_id = StringField(required=True)
     status = StringField(required=True)  # active | erased
@@ -69,16 +73,9 @@ class PersonDocument(Document):
     consents = ListField(DictField())
     seats_checked_at = DateTimeField()
     erased_at = DateTimeField()
-    created_at = DateTimeField(required=True)
-    updated_at = DateTimeField(required=True)
-    version = IntField(default=0)
-    outbox = ListField(DictField())
-    outbox_pending = BooleanField()
 
     meta = {
         "collection": "people",
-        "db_alias": ALIAS,
-        "strict": False,
         "indexes": [
             {"fields": ["email_key"], "unique": True, "sparse": True},
             ("organisation_id", "name_folded"),
@@ -99,7 +96,7 @@ class BodyDocument(Document):
     meta = {"collection": "bodies", "db_alias": ALIAS, "strict": False}
 
 
-class SeatDocument(Document):
+class SeatDocument(_Aggregate):
     id = StringField(primary_key=True)
     body = StringField(required=True)
     person_id = StringField(required=True)
@@ -110,16 +107,9 @@ class SeatDocument(Document):
     status = StringField(required=True)  # active | ended
     ended_on = StringField()
     end_reason = StringField()
-    created_at = DateTimeField(required=True)
-    updated_at = DateTimeField(required=True)
-    version = IntField(default=0)
-    outbox = ListField(DictField())
-    outbox_pending = BooleanField()
 
     meta = {
         "collection": "seats",
-        "db_alias": ALIAS,
-        "strict": False,
         "indexes": [("body", "status", "term_start"), ("organisation_id", "status"), ("person_id", "status")],
     }
 

@@ -6,10 +6,8 @@ and auditor: read.
 """
 from __future__ import annotations
 
-from shared.auth import Principal
+from shared.auth import ROLES, Principal
 from shared.errors import Forbidden
-
-READERS = {"platform_admin", "chamber_admin", "programme_officer", "auditor"}
 
 
 def _own(principal: Principal, organisation_id: str) -> bool:
@@ -37,7 +35,7 @@ def can_manage_people_of(principal: Principal, organisation_id: str) -> bool:
 def can_read_person(principal: Principal, organisation_id: str) -> bool:
     if principal.role == "chamber_admin":
         return _own(principal, organisation_id)
-    return principal.role in READERS
+    return principal.role in ROLES  # every role reads
 
 
 def can_read_consents(principal: Principal, organisation_id: str) -> bool:

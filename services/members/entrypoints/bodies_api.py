@@ -4,15 +4,23 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from shared.web.app import service
+from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause
 from shared.web.schemas import ErrorSchema, PageQuerySchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import bodies, seats
-from .http import ETAG, IF_MATCH, MembersBlueprint, cause, precondition, with_etag
-from .schemas import (BodyCreateSchema, BodyHistoryQuerySchema, BodySchema, BodyWithSeatsSchema, SeatCreateSchema,
-                      SeatEndSchema, SeatSchema)
+from .http import precondition, with_etag
+from .schemas import (
+    BodyCreateSchema,
+    BodyHistoryQuerySchema,
+    BodySchema,
+    BodyWithSeatsSchema,
+    SeatCreateSchema,
+    SeatEndSchema,
+    SeatSchema,
+)
 
-blp = MembersBlueprint("bodies", __name__, url_prefix="/api/v1/bodies",
+blp = ApiBlueprint("bodies", __name__, url_prefix="/api/v1/bodies",
                        description="Governance bodies (board, advisory board, working groups) and their seats")
 
 

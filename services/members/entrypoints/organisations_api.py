@@ -4,15 +4,22 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from shared.web.app import service
+from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import organisations
-from .http import ETAG, IF_MATCH, MembersBlueprint, cause, precondition, with_etag
-from .schemas import (MembershipActionSchema, MembershipHistorySchema, OrganisationCreateSchema,
-                      OrganisationQuerySchema, OrganisationSchema, OrganisationUpdateSchema)
+from .http import precondition, with_etag
+from .schemas import (
+    MembershipActionSchema,
+    MembershipHistorySchema,
+    OrganisationCreateSchema,
+    OrganisationQuerySchema,
+    OrganisationSchema,
+    OrganisationUpdateSchema,
+)
 
-blp = MembersBlueprint("organisations", __name__, url_prefix="/api/v1/organisations",
+blp = ApiBlueprint("organisations", __name__, url_prefix="/api/v1/organisations",
                        description="Member organisations and their membership")
 
 

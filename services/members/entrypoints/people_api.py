@@ -4,14 +4,15 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from shared.web.app import service
+from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import people
-from .http import ETAG, IF_MATCH, MembersBlueprint, cause, precondition, with_etag
+from .http import precondition, with_etag
 from .schemas import PeopleQuerySchema, PersonCreateSchema, PersonSchema, PersonUpdateSchema
 
-blp = MembersBlueprint("people", __name__, url_prefix="/api/v1/people",
+blp = ApiBlueprint("people", __name__, url_prefix="/api/v1/people",
                        description="People of member organisations, their consents and their erasure")
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates, validates_schema
 
@@ -19,18 +18,16 @@ from shared.contracts.members import (
     SEAT_ROLES,
     SIZE_CLASSES,
 )
-from shared.provinces import PROVINCES, official_province
+from shared.provinces import PROVINCES, REGION_OF, official_province
 from shared.web.schemas import PageQuerySchema
 
 from ..domain.governance import BODY_CODE_PATTERN, BODY_KINDS
 from ..domain.tax_number import is_valid_vkn
+from ..service_layer.common import LOCAL_ZONE
 
-LOCAL_ZONE = ZoneInfo("Europe/Istanbul")
 NACE_PATTERN = r"^(?:[A-U]|[A-U]?[0-9]{2}(?:\.[0-9]{1,2}(?:\.[0-9]{2})?)?)$"
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()-]{5,24}$"
-ORGANISATION_REGIONS = sorted({"TR10", "TR21", "TR22", "TR31", "TR32", "TR33", "TR41", "TR42", "TR51", "TR52",
-                               "TR61", "TR62", "TR63", "TR71", "TR72", "TR81", "TR82", "TR83", "TR90", "TRA1",
-                               "TRA2", "TRB1", "TRB2", "TRC1", "TRC2", "TRC3"})
+ORGANISATION_REGIONS = sorted(set(REGION_OF.values()))
 
 
 # -- fields -----------------------------------------------------------------

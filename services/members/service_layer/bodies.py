@@ -5,6 +5,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.errors import Conflict, NotFound
+from shared.web.schemas import find_page
 
 from ..adapters.documents import ensure_standard_bodies
 from ..domain.governance import STANDARD_BODIES
@@ -26,10 +27,7 @@ def get_body(db: Database, code: str, session=None) -> dict:
 def list_bodies(db: Database, page: int, page_size: int) -> dict:
     if db[COLLECTION].count_documents({"_id": {"$in": list(STANDARD_BODIES)}}) < len(STANDARD_BODIES):
         ensure_standard_bodies(db)
-    total = db[COLLECTION].count_documents({})
-    items = list(db[COLLECTION].find({}).sort([("created_at", 1), ("_id", 1)])
-                 .skip((page - 1) * page_size).limit(page_size))
-    return {"items": items, "total": total, "page": page, "page_size": page_size}
+    return find_page(db[COLLECTION], {}, None, [("created_at", 1), ("_id", 1)], page, page_size)
 
 
 def create_working_group(db: Database, data: dict, actor: str) -> dict:

@@ -4,24 +4,27 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timezone
 from typing import Callable, TypeVar
-from zoneinfo import ZoneInfo
 
 from pymongo.errors import DuplicateKeyError
 
+from shared.config import PLATFORM_ZONE as LOCAL_ZONE
 from shared.errors import Conflict, PreconditionFailed
 from shared.messaging.outbox import ConcurrencyConflict
 
 from ..domain.versioning import Precondition
 
-LOCAL_ZONE = ZoneInfo("Europe/Istanbul")
 ATTEMPTS = 5
 T = TypeVar("T")
 
 
+def to_millis(moment: datetime) -> datetime:
+    """In UTC to the millisecond, as BSON keeps it: what is answered now is what is read later."""
+    return moment.astimezone(timezone.utc).replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def utc_now() -> datetime:
     """Now, to the millisecond (what BSON keeps), so a response shows what a later read shows."""
-    now = datetime.now(timezone.utc)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+    return to_millis(datetime.now(timezone.utc))
 
 
 def today() -> date:
@@ -31,6 +34,11 @@ def today() -> date:
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+def pick(document: dict, names: list[str]) -> dict:
+    """An event payload: the named fields of a stored document (`id` is its `_id`)."""
+    return {name: document.get("_id" if name == "id" else name) for name in names}
 
 
 def in_transaction(client, work: Callable[[object], T]) -> T:

@@ -10,6 +10,7 @@ from shared.auth import Principal
 from shared.errors import Conflict, NotFound
 from shared.messaging.outbox import Causation
 from shared.provinces import fold
+from shared.web.schemas import find_page
 
 from ..domain import permissions
 from ..domain.organisation import (
@@ -22,7 +23,7 @@ from ..domain.organisation import (
 )
 from ..domain.versioning import Precondition
 from . import public, seats
-from .common import in_transaction, new_id, utc_now, with_retries
+from .common import in_transaction, new_id, pick, utc_now, with_retries
 
 COLLECTION = "organisations"
 REGISTERED = "tr.tvp.members.organisation.registered.v1"
@@ -36,7 +37,7 @@ HIDDEN = {"outbox": 0, "outbox_pending": 0, "name_folded": 0, "status_history": 
 
 
 def payload_of(document: dict) -> dict:
-    return {name: document.get("_id" if name == "id" else name) for name in PAYLOAD_FIELDS}
+    return pick(document, PAYLOAD_FIELDS)
 
 
 def _tax_number_taken() -> Conflict:
@@ -61,7 +62,7 @@ def register_organisation(ctx, data: dict, cause: Causation, actor: str) -> dict
         events = ctx.outbox.insert(COLLECTION, document, [(REGISTERED, payload_of(document))], cause)
     except DuplicateKeyError:
         raise _tax_number_taken() from None
-    return {name: value for name, value in document.items() if name not in HIDDEN} | {"version": len(events)}
+    return _visible(document) | {"version": len(events)}
 
 
 def get_organisation(db: Database, organisation_id: str, session=None, projection=None) -> dict:
@@ -79,11 +80,8 @@ def list_organisations(db: Database, query: dict) -> dict:
     if "q" in query:
         # A $regex string, not a compiled pattern: SecantusDB ignores BSON regex values.
         filters["name_folded"] = {"$regex": re.escape(fold(query["q"]))}
-    page, size = query["page"], query["page_size"]
-    total = db[COLLECTION].count_documents(filters)
-    items = list(db[COLLECTION].find(filters, HIDDEN).sort([("name_folded", 1), ("_id", 1)])
-                 .skip((page - 1) * size).limit(size))
-    return {"items": items, "total": total, "page": page, "page_size": size}
+    return find_page(db[COLLECTION], filters, HIDDEN, [("name_folded", 1), ("_id", 1)], query["page"],
+                     query["page_size"])
 
 
 def update_organisation(ctx, organisation_id: str, changes: dict, precondition: Precondition | None,
@@ -151,12 +149,3 @@ def membership_history(db: Database, organisation_id: str) -> dict:
 
 def _visible(document: dict) -> dict:
     return {name: value for name, value in document.items() if name not in HIDDEN}
-
-
-def require_exists(db: Database, organisation_id: str, session=None) -> dict:
-    found = db[COLLECTION].find_one({"_id": organisation_id}, {"status": 1, "name": 1}, session=session)
-    if found is None:
-        raise NotFound(f"no organisation {organisation_id}")
-    return found
-
-

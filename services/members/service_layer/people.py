@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from datetime import timezone
 
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
@@ -12,6 +11,7 @@ from shared.contracts.members import PEOPLE
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.messaging.outbox import EVENT_LOG, Causation
 from shared.provinces import fold
+from shared.web.schemas import find_page
 
 from ..domain import permissions
 from ..domain.person import (
@@ -24,7 +24,7 @@ from ..domain.person import (
 )
 from ..domain.versioning import Precondition
 from . import seats
-from .common import in_transaction, new_id, utc_now, with_retries
+from .common import in_transaction, new_id, pick, to_millis, utc_now, with_retries
 
 COLLECTION = "people"
 REGISTERED = "tr.tvp.members.person.registered.v1"
@@ -35,7 +35,7 @@ HIDDEN = {"outbox": 0, "outbox_pending": 0, "name_folded": 0, "email_key": 0, "s
 
 
 def payload_of(person: dict) -> dict:
-    return {name: person.get("_id" if name == "id" else name) for name in PAYLOAD_FIELDS}
+    return pick(person, PAYLOAD_FIELDS)
 
 
 def _email_taken() -> Conflict:
@@ -46,14 +46,9 @@ def _email_taken() -> Conflict:
 def _with_consent_defaults(consents: list[dict] | None, now) -> list[dict] | None:
     if consents is None:
         return None
-    return [{**consent, **{name: _millis(consent[name]) for name in ("granted_at", "withdrawn_at")
-                           if consent.get(name)}, "granted_at": _millis(consent.get("granted_at") or now)}
+    return [{**consent, **{name: to_millis(consent[name]) for name in ("granted_at", "withdrawn_at")
+                           if consent.get(name)}, "granted_at": to_millis(consent.get("granted_at") or now)}
             for consent in consents]
-
-
-def _millis(moment):
-    """In UTC to the millisecond, as BSON keeps it: what is answered now is what is read later."""
-    return moment.astimezone(timezone.utc).replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def visible(person: dict, principal: Principal) -> dict:
@@ -114,11 +109,9 @@ def list_people(db: Database, query: dict, principal: Principal) -> dict:
         filters["organisation_id"] = query["organisation_id"]
     if "q" in query:
         filters["name_folded"] = {"$regex": re.escape(fold(query["q"]))}
-    page, size = query["page"], query["page_size"]
-    total = db[COLLECTION].count_documents(filters)
-    items = db[COLLECTION].find(filters, {"outbox": 0}).sort([("name_folded", 1), ("_id", 1)]) \
-        .skip((page - 1) * size).limit(size)
-    return {"items": [visible(p, principal) for p in items], "total": total, "page": page, "page_size": size}
+    found = find_page(db[COLLECTION], filters, {"outbox": 0}, [("name_folded", 1), ("_id", 1)],
+                      query["page"], query["page_size"])
+    return found | {"items": [visible(p, principal) for p in found["items"]]}
 
 
 def update_person(ctx, person_id: str, changes: dict, precondition: Precondition | None, principal: Principal,

@@ -8,11 +8,11 @@ contact people, the membership history's reasons and actors.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from shared.contracts import public as contract
 
-LOCAL_ZONE = ZoneInfo("Europe/Istanbul")
+from .common import LOCAL_ZONE
+
 FIELDS = ["name", "short_name", "kind", "province", "district", "region", "nace_code", "size_class", "is_sme",
           "website", "status"]
 

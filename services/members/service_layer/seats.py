@@ -8,12 +8,13 @@ from pymongo.errors import DuplicateKeyError
 
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.messaging.outbox import Causation
+from shared.web.schemas import find_page
 
 from ..adapters.documents import ONE_CHAIR, ONE_SEAT_PER_PERSON
 from ..domain.governance import check_may_hold_seat, check_seat_conflicts, check_term, end_date, sort_key
 from ..domain.versioning import Precondition
 from . import bodies
-from .common import broke_index, in_transaction, new_id, today, utc_now, with_retries
+from .common import broke_index, in_transaction, new_id, pick, today, utc_now, with_retries
 
 COLLECTION = "seats"
 ASSIGNED = "tr.tvp.members.seat.assigned.v1"
@@ -23,7 +24,7 @@ HIDDEN = {"outbox": 0, "outbox_pending": 0}
 
 
 def payload_of(seat: dict) -> dict:
-    return {name: seat.get("_id" if name == "id" else name) for name in PAYLOAD_FIELDS}
+    return pick(seat, PAYLOAD_FIELDS)
 
 
 def assign_seat(ctx, code: str, data: dict, cause: Causation, actor: str) -> dict:
@@ -34,10 +35,11 @@ def assign_seat(ctx, code: str, data: dict, cause: Causation, actor: str) -> dic
 
     def work(session) -> dict:
         bodies.get_body(ctx.db, code, session)
-        person = ctx.db.people.find_one({"_id": person_id}, {"status": 1, "organisation_id": 1}, session=session)
+        person = ctx.db.people.find_one({"_id": person_id}, {"status": 1, "organisation_id": 1, "full_name": 1},
+                                        session=session)
         if person is None:
             raise Unprocessable(f"no person {person_id}", {"person_id": ["unknown person"]})
-        organisation = ctx.db.organisations.find_one({"_id": person["organisation_id"]}, {"status": 1},
+        organisation = ctx.db.organisations.find_one({"_id": person["organisation_id"]}, {"status": 1, "name": 1},
                                                      session=session)
         check_may_hold_seat(organisation["status"] if organisation else None, person["status"])
         active = list(ctx.db[COLLECTION].find({"body": code, "status": "active"}, {"person_id": 1, "role": 1},
@@ -64,9 +66,11 @@ def assign_seat(ctx, code: str, data: dict, cause: Causation, actor: str) -> dic
                 raise Conflict("the person already holds a seat on this body",
                                {"person_id": ["already holds a seat on this body"]}) from None
             raise
-        return seat | {"version": len(events)}
+        # The names were read above, in this transaction: no need to read them again (enrich) afterwards.
+        return seat | {"version": len(events), "person_name": person.get("full_name"),
+                       "organisation_name": organisation.get("name")}
 
-    return enrich(ctx.db, [in_transaction(ctx.client, work)])[0]
+    return in_transaction(ctx.client, work)
 
 
 def _end(ctx, seat: dict, ended_on: date, reason: str | None, cause: Causation, actor: str, session=None) -> dict:
@@ -115,11 +119,9 @@ def body_history(db: Database, code: str, query: dict) -> dict:
     """Every seat the body ever had (or only active/ended ones), in order of term start."""
     bodies.get_body(db, code)
     filters = {"body": code, **({"status": query["status"]} if "status" in query else {})}
-    page, size = query["page"], query["page_size"]
-    total = db[COLLECTION].count_documents(filters)
-    items = list(db[COLLECTION].find(filters, HIDDEN).sort([("term_start", 1), ("created_at", 1), ("_id", 1)])
-                 .skip((page - 1) * size).limit(size))
-    return {"items": enrich(db, items), "total": total, "page": page, "page_size": size}
+    found = find_page(db[COLLECTION], filters, HIDDEN, [("term_start", 1), ("created_at", 1), ("_id", 1)],
+                      query["page"], query["page_size"])
+    return found | {"items": enrich(db, found["items"])}
 
 
 def enrich(db: Database, seats: list[dict]) -> list[dict]:

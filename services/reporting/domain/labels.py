@@ -1,8 +1,6 @@
 """Words of the reports in English and Turkish."""
 from __future__ import annotations
 
-LANGS = ("en", "tr", "bi")
-
 VALUES = {
     # organisation kinds
     "chamber": ("Chamber", "Oda"),

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
-ZONE = ZoneInfo("Europe/Istanbul")
+from shared.config import PLATFORM_ZONE as ZONE
+
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 LEVELS = ("Y", "H", "Q", "M", "D")
@@ -48,12 +48,6 @@ class Period:
     def end_instant(self) -> datetime:
         """The first instant after the period (exclusive end)."""
         return datetime.combine(self.end + timedelta(days=1), time.min, ZONE)
-
-    @property
-    def bucket(self) -> str | None:
-        """The single bucket holding exactly this period, if there is one."""
-        tiles = decompose(self.start, self.end)
-        return tiles[0] if len(tiles) == 1 else None
 
     def to_dict(self) -> dict:
         return {"label": self.label, "from": self.start.isoformat(), "to": self.end.isoformat(),
@@ -131,8 +125,9 @@ def local_day(value) -> date:
     return moment.astimezone(ZONE).date()
 
 
-def today() -> date:
-    return datetime.now(ZONE).date()
+def now_text() -> str:
+    """Now in UTC to the second, as the service stores and shows its timestamps."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 # -- buckets ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ Counter paths (`<group>.<dimension>.<value>`):
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date
 
 from shared.contracts.events import CAPACITY_BUILDING_KINDS, GOVERNANCE_KINDS
@@ -31,7 +31,6 @@ from .periods import buckets_of, local_day
 
 UNKNOWN = "unknown"
 NO_SIZE = "none"
-SME_CLASSES = ("micro", "small", "medium")
 ORG_TYPES = ("tr.tvp.members.organisation.registered.v1", "tr.tvp.members.organisation.updated.v1",
              "tr.tvp.members.organisation.membership_changed.v1")
 MEETING = "tr.tvp.events.meeting."
@@ -301,8 +300,3 @@ def remember_reached(meeting: dict, organisation: dict | None) -> None:
     reached = meeting.setdefault("reached", {})
     reached.setdefault(seg(organisation["key"]), {name: organisation.get(name)
                                                   for name in ("kind", "size_class", "province", "is_sme")})
-
-
-def summarise_attendance(items: list[dict]) -> Counter:
-    """Counts per gender of attendance payloads (used by tests and the benchmark to cross-check)."""
-    return Counter(attendance_keys(item)[0] for item in items)

@@ -4,14 +4,15 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from shared.web.app import service
+from shared.web.http import ApiBlueprint
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import current_principal, requires
 
 from ..service_layer import expenditures
-from .http import READERS, ReportingBlueprint
+from .http import READERS
 from .schemas import ExpenditureCreateSchema, ExpenditureQuerySchema, ExpenditureSchema
 
-blp = ReportingBlueprint("expenditures", __name__, url_prefix="/api/v1/expenditures",
+blp = ApiBlueprint("expenditures", __name__, url_prefix="/api/v1/expenditures",
                          description="Eligible expenditure by budget line, in EUR or TRY with the EUR rate used")
 
 

@@ -1,31 +1,12 @@
-"""HTTP plumbing of the reporting API: the blueprint class, If-Match and the causation of a request."""
+"""HTTP plumbing of the reporting API beyond shared/web/http.py: its roles and If-Match parsing."""
 from __future__ import annotations
 
-from flask import g, request
-from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser, abort
+from flask import request
 
 from shared.errors import PreconditionFailed
-from shared.messaging.outbox import Causation
 
-ETAG = {"ETag": {"description": "The version, for If-Match", "schema": {"type": "string"}}}
-IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
-            "description": "The ETag from a GET; when it is stale the answer is 412 and nothing changes"}
 OFFICERS = ("platform_admin", "programme_officer")
 READERS = ("platform_admin", "programme_officer", "auditor")
-
-
-class _Parser(FlaskParser):
-    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        abort(422, exc=error, messages={"json": ["Invalid JSON body."]})
-
-
-class ReportingBlueprint(Blueprint):
-    ARGUMENTS_PARSER = _Parser()
-
-
-def cause() -> Causation:
-    return Causation(correlation_id=g.correlation_id)
 
 
 def if_match() -> int | None:

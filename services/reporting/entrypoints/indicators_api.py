@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from shared.web.app import service
+from shared.web.http import ApiBlueprint
 from shared.web.security import READ_ROLES, requires
 
 from ..service_layer import indicators
-from .http import ReportingBlueprint
 from .schemas import IndicatorQuerySchema, IndicatorsSchema
 
-blp = ReportingBlueprint("indicators", __name__, url_prefix="/api/v1/indicators",
+blp = ApiBlueprint("indicators", __name__, url_prefix="/api/v1/indicators",
                          description="OI.1–OI.6 and FI.1 for a period, cumulative, against target, with breakdowns")
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from shared.web.app import service
+from shared.web.http import ETAG, IF_MATCH, ApiBlueprint
 from shared.web.schemas import ErrorSchema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import programme
-from .http import ETAG, IF_MATCH, ReportingBlueprint, if_match
+from .http import if_match
 from .schemas import ProgrammeSchema, ProgrammeUpdateSchema
 
-blp = ReportingBlueprint("programme", __name__, url_prefix="/api/v1/programme",
+blp = ApiBlueprint("programme", __name__, url_prefix="/api/v1/programme",
                          description="The programme: dates, co-financing shares and indicator targets")
 
 

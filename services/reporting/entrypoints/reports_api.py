@@ -5,14 +5,15 @@ from flask import Response
 from flask.views import MethodView
 
 from shared.web.app import service
+from shared.web.http import ApiBlueprint, cause
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import current_principal, requires
 
 from ..service_layer import exports, reports
-from .http import OFFICERS, READERS, ReportingBlueprint, cause
+from .http import OFFICERS, READERS
 from .schemas import ExportQuerySchema, ReportCreateSchema, ReportQuerySchema, ReportSchema, ReportSummarySchema
 
-blp = ReportingBlueprint("reports", __name__, url_prefix="/api/v1/reports",
+blp = ApiBlueprint("reports", __name__, url_prefix="/api/v1/reports",
                          description="Period reports: drafts computed on demand, frozen when submitted")
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
@@ -249,5 +248,3 @@ class ExportQuerySchema(Schema):
     lang = fields.String(load_default="bi", validate=validate.OneOf(LANGS),
                          metadata={"description": "bi: Turkish and English side by side (default); en; tr"})
 
-
-__all__ = ["date"]

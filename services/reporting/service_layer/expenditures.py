@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date
 from decimal import Decimal
 
 from shared.errors import NotFound, Unprocessable
+from shared.web.schemas import find_page
 
 from ..adapters.documents import EXPENDITURES, active_generation
 from ..domain import money
+from ..domain.periods import now_text
 
 
 def create(db, data: dict, actor: str) -> dict:
@@ -28,7 +30,7 @@ def create(db, data: dict, actor: str) -> dict:
         "amount": money.text(data["amount"]), "currency": data["currency"],
         "eur_rate": None if data.get("eur_rate") is None else str(money.dec(data["eur_rate"]).normalize()),
         "amount_eur": money.text(amount_eur), "description": data["description"], "meeting_id": meeting_id,
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "created_by": actor,
+        "created_at": now_text(), "created_by": actor,
     }
     db[EXPENDITURES].insert_one(document)
     return document
@@ -53,10 +55,7 @@ def listing(db, query: dict) -> dict:
         criteria["budget_line"] = query["budget_line"]
     if query.get("meeting_id"):
         criteria["meeting_id"] = query["meeting_id"]
-    page, size = query["page"], query["page_size"]
-    collection = db[EXPENDITURES]
-    items = list(collection.find(criteria).sort([("date", 1), ("_id", 1)]).skip((page - 1) * size).limit(size))
-    return {"items": items, "total": collection.count_documents(criteria), "page": page, "page_size": size}
+    return find_page(db[EXPENDITURES], criteria, None, [("date", 1), ("_id", 1)], query["page"], query["page_size"])
 
 
 def in_range(db, start: date, end: date) -> list[dict]:

@@ -11,13 +11,25 @@ programme started (the usual case), and the marks otherwise.
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timezone
+from datetime import date
+
+from shared.errors import Unprocessable
 
 from ..adapters.documents import Generation, active_generation
 from ..domain import indicators as definitions
-from ..domain.periods import EARLIEST, Period, bucket_span, decompose, period_between
+from ..domain.periods import (
+    EARLIEST,
+    Period,
+    PeriodError,
+    bucket_span,
+    decompose,
+    now_text,
+    parse_period,
+    period_between,
+)
 from ..domain.rules import reach_of
-from . import expenditures, programme as programme_settings
+from . import expenditures
+from . import programme as programme_settings
 from .projector import META
 
 ADDITIVE = ("oi2", "oi3", "oi4")
@@ -113,6 +125,11 @@ def counters(db, period: Period, programme_start: date, gen: Generation | None =
 
 
 def compute(db, period: Period, programme: dict | None = None) -> dict:
+    return compute_with_expenditures(db, period, programme)[0]
+
+
+def compute_with_expenditures(db, period: Period, programme: dict | None = None) -> tuple[dict, list[dict]]:
+    """The indicators and the expenditures of the period they were computed from (read once, for reports)."""
     started = time.perf_counter()
     programme = programme or programme_settings.get(db)
     start = programme_settings.start_date(programme)
@@ -131,14 +148,12 @@ def compute(db, period: Period, programme: dict | None = None) -> dict:
         "cumulative_from": start.isoformat(),
         "programme": programme_settings.shown(programme),
         "indicators": results,
-        "computed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "computed_at": now_text(),
         "query_ms": round((time.perf_counter() - started) * 1000, 1),
-    }
+    }, in_period
 
 
 def period_from_query(query: dict) -> Period:
-    from ..domain.periods import PeriodError, parse_period
-    from shared.errors import Unprocessable
     try:
         if query.get("period"):
             if query.get("from") or query.get("to"):

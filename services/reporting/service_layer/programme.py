@@ -1,7 +1,7 @@
 """Programme settings: name, dates, co-financing shares and a target per indicator."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 from pymongo.errors import DuplicateKeyError
 
@@ -10,6 +10,7 @@ from shared.errors import PreconditionFailed, Unprocessable
 from ..adapters.documents import PROGRAMME
 from ..domain import money
 from ..domain.indicators import CODES
+from ..domain.periods import now_text
 
 ID = "programme"
 
@@ -70,7 +71,7 @@ def put(db, data: dict, if_match: int | None, actor: str) -> dict:
         "eu_share": str(money.dec(data["eu_share"]).normalize()),
         "national_share": str(money.dec(data["national_share"]).normalize()),
         "targets": targets, "version": current["version"] + 1,
-        "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "updated_by": actor,
+        "updated_at": now_text(), "updated_by": actor,
     }
     try:
         result = db[PROGRAMME].replace_one({"_id": ID, "version": current["version"]}, document,

@@ -12,25 +12,22 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import datetime, timezone
 
 from pymongo.errors import DuplicateKeyError
 
 from shared.contracts import reporting as contract
 from shared.errors import Conflict, NotFound
 from shared.messaging.outbox import Causation, ConcurrencyConflict, Outbox
+from shared.web.schemas import find_page
 
 from ..adapters.documents import REPORTS, active_generation
 from ..domain import labels, money
-from ..domain.periods import Period, parse_period
-from . import expenditures, indicators, programme as programme_settings, public
+from ..domain.periods import Period, now_text, parse_period
+from . import expenditures, indicators, public
+from . import programme as programme_settings
 
 SUMMARY_FIELDS = ("period", "from", "to", "kind", "status", "sha256", "created_at", "created_by", "computed_at",
                   "submitted_at", "submitted_by", "version", "revision")
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def canonical(content: dict) -> bytes:
@@ -70,10 +67,15 @@ def meetings_of(db, period: Period) -> list[dict]:
     return shown
 
 
+def _line_split(line: str, amount, eu_share) -> dict:
+    eu, national = money.split(amount, eu_share)
+    return {"budget_line": line, "amount_eur": money.as_number(amount), "eu_eur": money.as_number(eu),
+            "national_eur": money.as_number(national)}
+
+
 def build_content(db, period: Period, kind: str) -> dict:
     programme = programme_settings.get(db)
-    figures = indicators.compute(db, period, programme)
-    spent = expenditures.in_range(db, period.start, period.end)
+    figures, spent = indicators.compute_with_expenditures(db, period, programme)
     summary = expenditures.totals(spent, programme["eu_share"])
     return {
         "format": "tvp.reporting.report.v1",
@@ -89,11 +91,8 @@ def build_content(db, period: Period, kind: str) -> dict:
             "national_share_pct": figures["programme"]["national_share"],
             "total_eur": money.as_number(summary["total"]), "eu_eur": money.as_number(summary["eu"]),
             "national_eur": money.as_number(summary["national"]),
-            "by_budget_line": [
-                {"budget_line": line, "amount_eur": money.as_number(amount),
-                 "eu_eur": money.as_number(money.split(amount, programme["eu_share"])[0]),
-                 "national_eur": money.as_number(money.split(amount, programme["eu_share"])[1])}
-                for line, amount in summary["by_line"].items()],
+            "by_budget_line": [_line_split(line, amount, programme["eu_share"])
+                               for line, amount in summary["by_line"].items()],
             "expenditures": [{k: e.get(k) for k in ("date", "budget_line", "description", "amount", "currency",
                                                      "eur_rate", "amount_eur", "meeting_id")} | {"id": e["_id"]}
                              for e in spent],
@@ -108,7 +107,7 @@ def build_content(db, period: Period, kind: str) -> dict:
 def create(db, outbox: Outbox, period_text: str, kind: str, actor: str, cause: Causation) -> dict:
     period = parse_period(period_text)
     content = build_content(db, period, kind)
-    now = _now()
+    now = now_text()
     document = {"_id": uuid.uuid4().hex, "period": period.label, "from": period.start.isoformat(),
                 "to": period.end.isoformat(), "kind": kind, "status": "draft", "content": content,
                 "sha256": sha256(content), "created_at": now, "created_by": actor, "computed_at": content["computed_at"],
@@ -126,11 +125,8 @@ def get(db, report_id: str) -> dict:
 
 def listing(db, query: dict) -> dict:
     criteria = {name: query[name] for name in ("status", "kind", "period") if query.get(name)}
-    page, size = query["page"], query["page_size"]
-    projection = {name: 1 for name in SUMMARY_FIELDS}
-    cursor = db[REPORTS].find(criteria, projection).sort([("created_at", -1), ("_id", 1)])
-    items = list(cursor.skip((page - 1) * size).limit(size))
-    return {"items": items, "total": db[REPORTS].count_documents(criteria), "page": page, "page_size": size}
+    return find_page(db[REPORTS], criteria, {name: 1 for name in SUMMARY_FIELDS}, [("created_at", -1), ("_id", 1)],
+                     query["page"], query["page_size"])
 
 
 def recompute(db, report_id: str) -> dict:
@@ -151,7 +147,7 @@ def submit(db, outbox: Outbox, report_id: str, actor: str, cause: Causation) -> 
     report = get(db, report_id)
     if report["status"] != "draft":
         raise Conflict(f"report {report_id} was already submitted on {report['submitted_at']}")
-    content, digest, now = report["content"], sha256(report["content"]), _now()
+    content, digest, now = report["content"], sha256(report["content"]), now_text()
     payload = {
         "id": report_id, "period": report["period"], "from": report["from"], "to": report["to"],
         "kind": report["kind"], "sha256": digest, "submitted_at": now, "submitted_by": actor,

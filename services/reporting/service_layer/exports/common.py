@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from ...domain import labels
-
-ORDER = ("OI.1", "OI.2", "OI.3", "OI.4", "OI.5", "OI.6", "FI.1")
+from ...domain.indicators import CODES
 
 
 def fmt_number(value, lang: str, decimals: int | None = None) -> str:
@@ -25,7 +24,7 @@ def fmt_percent(value, lang: str) -> str:
 
 def indicators(content: dict) -> list[dict]:
     by_code = {i["code"]: i for i in content["indicators"]}
-    return [by_code[c] for c in ORDER if c in by_code]
+    return [by_code[c] for c in CODES if c in by_code]
 
 
 def breakdown_rows(indicator: dict, dimension: str, lang: str) -> list[tuple[str, str, float, float]]:
@@ -53,8 +52,7 @@ def quorum_text(meeting: dict, lang: str) -> str:
 
 
 def period_text(report: dict, lang: str) -> str:
-    content = report["content"]
-    period = content["period"]
+    period = report["content"]["period"]
     return f"{period['label']} ({period['from']} – {period['to']})"
 
 

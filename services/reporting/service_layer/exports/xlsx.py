@@ -56,9 +56,10 @@ def _summary(wb: Workbook, report: dict, lang: str) -> None:
     ws["A1"] = f"{labels.text('report_title', lang)} — {report['period']}"
     ws["A1"].font = TITLE_FONT
     programme = content["programme"]
-    name = programme["name"] if lang == "en" else (programme.get("name_tr") or programme["name"])
+    name_tr = programme.get("name_tr") or programme["name"]
+    name = {"en": programme["name"], "tr": name_tr}.get(lang, f"{name_tr} / {programme['name']}")
     rows = [
-        ("programme", name if lang != "bi" else f"{programme.get('name_tr') or programme['name']} / {programme['name']}"),
+        ("programme", name),
         ("beneficiary", programme.get("beneficiary") or ""),
         ("period", common.period_text(report, lang)),
         ("kind", labels.value(report["kind"], lang)),
