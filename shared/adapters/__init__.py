@@ -1,0 +1,1 @@
+"""Adapters every service's own adapters build on: the MongoDB repository base."""

@@ -1,0 +1,1 @@
+"""The service-layer seam all three services share: unit of work and message bus."""

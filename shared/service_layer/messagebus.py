@@ -1,0 +1,83 @@
+"""The message bus: one way in for every command (HTTP) and every event (Kafka).
+
+Every handler has one signature, `handler(uow, message, principal, cause)`:
+commands are keyed by their class, events by the type constants that
+`shared/contracts` exports. HTTP entrypoints parse a request into a command and
+call `bus.handle`; the worker's consumer calls the event handlers through
+`bus.event_handlers()`, inside its batch transaction.
+
+A command that lost a race (the aggregate moved on between read and write) runs
+again from a fresh read, with jitter so that colliding writers do not collide
+again in step; a command that named the version it expects (If-Match) answers
+412 instead, since that version is gone. Event handlers are not retried here:
+the consumer retries the whole event in a new transaction.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from pymongo.errors import PyMongoError
+
+from ..auth import Principal
+from ..errors import Conflict, PreconditionFailed
+from ..messaging.consumer import HandlerContext
+from ..messaging.envelope import CloudEvent
+from ..messaging.outbox import Causation, ConcurrencyConflict
+from .unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[UnitOfWork, Any, Principal, Causation], Any]
+UnitOfWorkFactory = Callable[..., UnitOfWork]  # (session=None) -> UnitOfWork
+
+
+def system_principal(service: str) -> Principal:
+    """Who acts when a service reacts to another service's event."""
+    return Principal(subject=f"tvp.{service}.worker", role="system")
+
+
+@dataclass
+class MessageBus:
+    service: str
+    unit_of_work: UnitOfWorkFactory
+    commands: Mapping[type, Handler]
+    events: Mapping[str, Handler]
+    attempts: int = 8
+
+    def handle(self, command: Any, principal: Principal, cause: Causation) -> Any:
+        """Run a command's use case in a fresh unit of work, again after a lost race."""
+        handler = self.commands[type(command)]
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return handler(self.unit_of_work(), command, principal, cause)
+            except ConcurrencyConflict:
+                if getattr(command, "precondition", None) is not None:
+                    raise PreconditionFailed("the resource changed while the request ran; read it again") from None
+            except PyMongoError as exc:
+                if not _transient(exc) or attempt == self.attempts:
+                    raise
+            time.sleep(random.uniform(0, 0.005 * attempt))
+        raise Conflict("the resource is being changed by others right now; try again")
+
+    def handle_event(self, event: CloudEvent, session: Any, cause: Causation | None = None) -> Any:
+        """Apply one consumed event inside the consumer's transaction `session`."""
+        cause = cause or Causation(correlation_id=event.correlationid, causation_id=event.id)
+        return self.events[event.type](self.unit_of_work(session=session), event, system_principal(self.service),
+                                       cause)
+
+    def event_handlers(self) -> dict[str, Callable[[CloudEvent, HandlerContext], None]]:
+        """The handlers in the consumer runtime's shape, one per subscribed event type."""
+        return {type_: (lambda event, ctx: self.handle_event(event, ctx.session, ctx.cause)) for type_ in self.events}
+
+    def subscriptions(self, registry) -> list[str]:
+        """The topics to consume: those of the event types this service handles."""
+        return sorted({registry.spec(type_).topic for type_ in self.events})
+
+
+def _transient(exc: PyMongoError) -> bool:
+    """A write conflict or a transaction the server asks to retry: running the command again is safe."""
+    return getattr(exc, "code", None) == 112 or exc.has_error_label("TransientTransactionError")

@@ -1,0 +1,78 @@
+"""The unit of work: what one use case or one event handler may touch, and what makes it atomic.
+
+A use case reads and writes aggregates through the repositories the unit of work
+hands out (`uow.organisations`, `uow.meetings` …). Each write of one aggregate is
+atomic with its events on its own (the outbox lives in the aggregate's document);
+`with uow.atomic():` makes several writes one MongoDB transaction. An event
+handler's unit of work is joined to the consumer's batch transaction, so its
+effects and the processed-event record commit together (shared/messaging/consumer.py).
+The events written are collected in `uow.events`, in order.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator, Mapping
+
+from pymongo import MongoClient
+from pymongo.database import Database
+
+from ..adapters.repository import MongoRepository
+from ..messaging.envelope import CloudEvent
+from ..messaging.outbox import Outbox
+
+
+class UnitOfWork:
+    """The interface use cases see; `MongoUnitOfWork` and the unit tests' fake implement it."""
+
+    events: list[CloudEvent]
+
+    @contextmanager
+    def atomic(self) -> Iterator["UnitOfWork"]:
+        raise NotImplementedError
+
+    @property
+    def in_transaction(self) -> bool:
+        raise NotImplementedError
+
+
+class MongoUnitOfWork(UnitOfWork):
+    def __init__(self, client: MongoClient, db: Database, outbox: Outbox,
+                 repositories: Mapping[str, type[MongoRepository]], session: Any = None):
+        self.client = client
+        self.db = db
+        self.outbox = outbox
+        self._repository_types = repositories
+        self._session = session
+        self._joined = session is not None  # inside a transaction someone else commits (a consumer batch)
+        self._repositories: dict[str, MongoRepository] = {}
+        self.events: list[CloudEvent] = []
+
+    def __getattr__(self, name: str) -> MongoRepository:
+        types = self.__dict__.get("_repository_types", {})
+        if name not in types:
+            raise AttributeError(name)
+        if name not in self._repositories:
+            self._repositories[name] = types[name](self.db, self.outbox, self._session, self.events.extend)
+        return self._repositories[name]
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._session is not None
+
+    @contextmanager
+    def atomic(self) -> Iterator["MongoUnitOfWork"]:
+        """All writes inside commit together or not at all; nested or joined, it is the outer transaction."""
+        if self._session is not None:
+            yield self
+            return
+        with self.client.start_session() as session:
+            with session.start_transaction():
+                self._enter(session)
+                try:
+                    yield self
+                finally:
+                    self._enter(None)
+
+    def _enter(self, session: Any) -> None:
+        self._session = session
+        self._repositories.clear()  # repositories handed out from now on read and write in `session`
