@@ -25,9 +25,22 @@ def stderr_console():
 @contextmanager
 def progress_bars() -> Iterator:
     """A rich progress display on stderr; lines printed through `progress.console` appear above the bars.
-    On a terminal the bars move; otherwise rich prints their final state once."""
+    Only on a terminal: in a pipe or a log file the command's own lines say enough."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    console = stderr_console()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=stderr_console(), transient=False) as progress:
-        yield progress
+                  console=console, transient=False, disable=not console.is_terminal) as progress:
+        try:
+            yield progress
+        except BaseException:
+            progress.live.transient = True  # a failed command ends with its one error line, not a half bar
+            raise
+
+
+def say_above(progress):
+    """`say` for a command showing progress bars: on a terminal the line goes above the bars (so they are not torn
+    apart); otherwise to stdout as usual, unwrapped and unstyled."""
+    if sys.stdout.isatty() and progress.console.is_terminal:
+        return lambda text: progress.console.print(text, soft_wrap=True, markup=False, highlight=False)
+    return say

@@ -4,7 +4,7 @@ from pathlib import Path
 import click
 
 from ..app import example, tvp
-from ..console import note, progress_bars
+from ..console import note, progress_bars, say_above
 from ..errors import CliError
 from ..keys import issuer
 from ..target import HOW_TO_START, live_run
@@ -57,7 +57,7 @@ def demo(members, events, reporting, force: bool, out: Path | None) -> None:
     try:
         with progress_bars() as bars:
             task = bars.add_task("demo data", total=step_count())
-            run_demo(urls, token, say=bars.console.print, force=force, out_dir=out or default_var_dir() / "demo",
+            run_demo(urls, token, say=say_above(bars), force=force, out_dir=out or default_var_dir() / "demo",
                      advance=lambda: bars.advance(task))
     except DemoError as exc:
         raise CliError(str(exc)) from None

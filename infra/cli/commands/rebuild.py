@@ -1,7 +1,7 @@
 import click
 
 from ..app import example, tvp
-from ..console import note, progress_bars
+from ..console import note, progress_bars, say_above
 from ..errors import CliError
 from ..target import resolve
 
@@ -25,7 +25,7 @@ def rebuild(mongo_uri: str | None) -> None:
     try:
         with progress_bars() as bars:
             task = bars.add_task("rebuilding reporting", total=None)
-            rebuild_projections(target.mongo_uri, database, say=bars.console.print,
+            rebuild_projections(target.mongo_uri, database, say=say_above(bars),
                                 progress=lambda done, total: bars.update(task, completed=done, total=total))
     except PyMongoError as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
