@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -154,6 +155,29 @@ def test_run_json_status_logs_and_stop_of_a_running_stack(tmp_path):
         sources = {line.split("|", 1)[0].strip() for line in logs.stdout.splitlines()}
         assert sources == {"members-web", "members-worker"}, sources
         assert "worker running" in logs.stdout and "Booting worker" in logs.stdout
+
+        second = tvp(env, "up")
+        assert second.returncode == 1 and second.stderr.startswith(f"error: a stack is already running (`tvp up` "
+                                                                   f"pid {up.proc.pid}")
+
+        follower = subprocess.Popen([TVP, "logs", "events", "-f", "-n", "0"], env=env, stdout=subprocess.PIPE,
+                                    text=True)
+        try:
+            time.sleep(1.5)
+            with open(tmp_path / "var" / "log" / "events-worker.log", "a") as log:
+                log.write("a line written while following\n")
+            lines = []
+            reader = threading.Thread(target=lambda: lines.extend(follower.stdout), daemon=True)
+            reader.start()
+            deadline = time.monotonic() + 10
+            while not any("a line written while following" in line for line in lines) \
+                    and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert any(line.startswith("events-worker") and "a line written while following" in line
+                       for line in lines), lines
+        finally:
+            follower.terminate()
+            follower.wait(10)
 
         # Another command reads run.json: it targets this stack, and says so.
         topics = tvp(env, "topics", "create")
