@@ -1,3 +1,4 @@
+"""`tvp asyncapi`: the AsyncAPI document generated from the event registry."""
 import sys
 from pathlib import Path
 

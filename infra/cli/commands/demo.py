@@ -1,3 +1,4 @@
+"""`tvp demo`: demo data through the running services' APIs (the data itself is in infra/demo.py)."""
 import os
 from pathlib import Path
 

@@ -1,3 +1,4 @@
+"""`tvp logs`: the stack's log files, printed or followed."""
 import time
 from pathlib import Path
 

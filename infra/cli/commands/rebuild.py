@@ -1,3 +1,4 @@
+"""`tvp rebuild`: reporting's projections rebuilt through the reporting entrypoint made for it."""
 import click
 
 from ..app import example, tvp

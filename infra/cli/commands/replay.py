@@ -1,3 +1,4 @@
+"""`tvp replay`: the services' event logs published again (also used by `tvp up`)."""
 import click
 
 from ..app import example, tvp

@@ -1,3 +1,4 @@
+"""`tvp status`: each process of run.json, alive and ready or not."""
 import json
 import socket
 from datetime import datetime, timezone

@@ -1,3 +1,4 @@
+"""`tvp stop`: ends the running `tvp up` from another terminal."""
 import os
 import signal
 import time

@@ -1,3 +1,4 @@
+"""`tvp subscribe`: the command line of the public-topic subscriber (infra/subscribe.py)."""
 import os
 import signal
 import threading

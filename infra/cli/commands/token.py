@@ -1,3 +1,4 @@
+"""`tvp token`: a bearer token signed with the running stack's key."""
 import click
 
 from shared.auth import ROLES

@@ -1,3 +1,4 @@
+"""`tvp topics create`: every topic of the contract, idempotently."""
 import click
 
 from ..app import example, tvp

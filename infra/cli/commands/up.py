@@ -1,8 +1,8 @@
+"""`tvp up`: the whole stack on this machine, recorded in run.json while it runs."""
 import os
 import signal
 import threading
 import time
-
 
 from ... import embedded, runfile
 from ..app import example, tvp
