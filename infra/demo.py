@@ -145,6 +145,8 @@ class Client:
         except requests.ConnectionError:
             raise DemoError(f"the {self.name} service is not reachable at {self.base}; start the platform "
                             "with `tvp up`") from None
+        except requests.RequestException as exc:
+            raise DemoError(f"{method} {self.name} {path} failed: {type(exc).__name__}") from None
         if expect and response.status_code not in expect:
             raise DemoError(f"{method} {self.name} {path} answered {response.status_code}: {response.text[:300]}")
         return response.json() if response.content and "json" in response.headers.get("Content-Type", "") else \
@@ -159,8 +161,16 @@ def demo_year(today: date) -> tuple[int, date, date]:
     return year, date(year, 1, 8), date(year, 12, 20)
 
 
+def step_count() -> int:
+    """How many times run_demo calls `advance`: one per organisation, person, seat, meeting and expenditure,
+    and one per wait and per saved file."""
+    return (len(ORGANISATIONS) + len(PEOPLE) + len(BOARD) + len(ADVISORY) + len(MEETINGS) + len(EXPENDITURES)
+            + 3 + 3)
+
+
 def run_demo(urls: dict[str, str], token: str, say: Callable[[str], None] = print, force: bool = False,
-             out_dir: Path | None = None, today: date | None = None, wait_s: float = 90.0) -> dict:
+             out_dir: Path | None = None, today: date | None = None, wait_s: float = 90.0,
+             advance: Callable[[], None] = lambda: None) -> dict:
     headers = {"Authorization": f"Bearer {token}", "X-Correlation-Id": f"demo-{int(time.time())}"}
     members = Client(urls["members"].rstrip("/"), headers, "members")
     events = Client(urls["events"].rstrip("/"), headers, "events")
@@ -184,17 +194,20 @@ def run_demo(urls: dict[str, str], token: str, say: Callable[[str], None] = prin
         orgs[key] = members("POST", "/organisations", json=body)
         members("POST", f"/organisations/{orgs[key]['id']}/membership",
                 json={"action": "approve", "reason": "Demo: founding member of the platform"})
+        advance()
     people = {}
     for key, org, name, gender, title in PEOPLE:
         slug = _ascii(name.replace("Prof. Dr. ", "").split()[0])
         people[key] = members("POST", "/people", json={
             "organisation_id": orgs[org]["id"], "full_name": name, "gender": gender, "title": title,
             "email": f"{slug}.{key[2:]}@example.org"})
+        advance()
     term_start = date(year - 1, 1, 1).isoformat()
     for body, seats in (("board", BOARD), ("advisory_board", ADVISORY)):
         for person, role in seats:
             members("POST", f"/bodies/{body}/seats", json={"person_id": people[person]["id"], "role": role,
                                                            "term_start": term_start})
+            advance()
     say(f"  {len(orgs)} organisations approved, {len(people)} people, {len(BOARD)} Board and {len(ADVISORY)} "
         "Advisory Board seats")
 
@@ -202,6 +215,7 @@ def run_demo(urls: dict[str, str], token: str, say: Callable[[str], None] = prin
     say("events: waiting for the members' events to arrive …")
     _wait(lambda: all(_may_host(events, orgs[k]["id"]) for k in orgs), wait_s,
           "the events service did not learn of the member organisations in time")
+    advance()
 
     # -- meetings ---------------------------------------------------------------------
     say("events: meetings, registrations, attendance, decisions …")
@@ -264,6 +278,7 @@ def run_demo(urls: dict[str, str], token: str, say: Callable[[str], None] = prin
         held["governance" if governance else "capacity"] += 1
         counter += 1
         say(f"  {day.isoformat()}  {kind:<23} {title[:60]}")
+        advance()
 
     # -- reporting ------------------------------------------------------------------
     say("reporting: programme settings and expenditures …")
@@ -280,6 +295,7 @@ def run_demo(urls: dict[str, str], token: str, say: Callable[[str], None] = prin
         if rate:
             body["eur_rate"] = rate
         reporting("POST", "/expenditures", json=body)
+        advance()
 
     say("reporting: waiting for the figures …")
     period = str(year)
@@ -290,7 +306,9 @@ def run_demo(urls: dict[str, str], token: str, say: Callable[[str], None] = prin
         return by_code["OI.2"] >= held["governance"] and by_code["OI.3"] >= held["capacity"] and \
             (year != datetime.now(ISTANBUL).year or by_code["OI.1"] >= len(orgs))
     _wait(figures_arrived, wait_s, "the reporting service did not receive the meetings in time")
+    advance()
     report = reporting("POST", "/reports", json={"period": period, "kind": "interim"})
+    advance()
     figures = {i["code"]: i for i in report["content"]["indicators"]}
     say(f"report {report['id']}: interim, {period}, draft")
     for code in ("OI.1", "OI.2", "OI.3", "OI.4", "OI.5", "OI.6", "FI.1"):
@@ -304,6 +322,7 @@ def run_demo(urls: dict[str, str], token: str, say: Callable[[str], None] = prin
             path = out_dir / f"tvp-demo-report-{period}.{fmt}"
             path.write_bytes(response.content)
             saved.append(path)
+            advance()
         say("saved: " + ", ".join(str(p) for p in saved))
     say(f"export: {reporting.base}/api/v1/reports/{report['id']}/export?format=pdf (xlsx, csv; &lang=en|tr)")
     say(f"demo ready in {time.monotonic() - started:.0f}s: {len(meetings_held)} meetings held")

@@ -23,7 +23,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import signal
 import sys
 import threading
 import time
@@ -359,60 +358,3 @@ def default_group(username: str | None) -> str:
     except Exception:  # noqa: BLE001
         login = "anonymous"
     return f"tvp-subscribe.{login}"
-
-
-def add_parser(sub) -> None:
-    parser = sub.add_parser(
-        "subscribe", help="follow a public topic: print or append its events as NDJSON, resume where it stopped",
-        description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("topic", metavar="TOPIC", help=f"e.g. {', '.join(contract_topics.PUBLIC)}")
-    parser.add_argument("--from-beginning", action="store_true",
-                        help="ignore the group's committed offsets and read the whole topic again")
-    parser.add_argument("--group", help="consumer group whose committed offsets are resumed "
-                                        "(default: the --username, else tvp-subscribe.<login>)")
-    parser.add_argument("--format", choices=["json", "table"], default="json",
-                        help="json: the CloudEvents as NDJSON (default); table: one readable line per event")
-    parser.add_argument("--output", type=Path, help="append to FILE instead of printing (ids in it are not repeated)")
-    parser.add_argument("--bootstrap", default=os.environ.get("TVP_KAFKA_BOOTSTRAP") or "127.0.0.1:9092",
-                        help="Kafka bootstrap servers (default: $TVP_KAFKA_BOOTSTRAP or 127.0.0.1:9092)")
-    parser.add_argument("--username", default=os.environ.get("TVP_KAFKA_USERNAME"),
-                        help="SASL/SCRAM user (default: $TVP_KAFKA_USERNAME); password from $TVP_KAFKA_PASSWORD")
-    parser.add_argument("--password-file", type=Path, help="read the SASL password from this file")
-    parser.add_argument("--mechanism", default="SCRAM-SHA-512", choices=["SCRAM-SHA-512", "SCRAM-SHA-256"])
-    parser.add_argument("--tls", action="store_true", help="TLS to the broker (SASL_SSL with --username)")
-    parser.add_argument("--ca-file", help="CA certificate(s) to verify the broker with")
-    parser.add_argument("--max-events", type=int, help="stop after writing N events")
-    parser.add_argument("--idle-timeout", type=float, metavar="SECONDS",
-                        help="stop once caught up and nothing new came for SECONDS")
-    parser.add_argument("--keep-duplicates", action="store_true", help="do not drop events whose id was seen")
-    parser.add_argument("--quiet", action="store_true", help="no live count on stderr")
-    parser.set_defaults(func=cmd_subscribe)
-
-
-def cmd_subscribe(args) -> int:
-    from .embedded import StartupError
-
-    password = os.environ.get("TVP_KAFKA_PASSWORD")
-    if args.password_file:
-        password = args.password_file.read_text(encoding="utf-8").strip()
-    if args.topic not in contract_topics.PUBLIC and not args.quiet:
-        sys.stderr.write(f"note: {args.topic} is not one of the public topics ({', '.join(contract_topics.PUBLIC)})\n")
-    stop = threading.Event()
-
-    def _on_signal(_signum, _frame):
-        stop.set()
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
-    try:
-        security = kafka_security(args.username, password, args.mechanism, args.tls, args.ca_file)
-        subscriber = Subscriber(
-            args.topic, args.bootstrap, args.group or default_group(args.username),
-            from_beginning=args.from_beginning, fmt=args.format, output=args.output,
-            max_events=args.max_events, idle_timeout_s=args.idle_timeout, dedupe=not args.keep_duplicates,
-            security=security, live=LiveCount(args.topic, enabled=not args.quiet), stop=stop)
-        return subscriber.run()
-    except SubscribeError as exc:
-        raise StartupError(str(exc)) from None
-    except BrokenPipeError:
-        # `tvp subscribe ... | head`: the reader went away; offsets of what was written are committed.
-        return 0

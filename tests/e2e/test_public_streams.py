@@ -277,7 +277,7 @@ def test_after_a_broker_restart_subscribers_get_every_event_exactly_as_before(st
     members, events = Api(stack.url("members"), token()), Api(stack.url("events"), token())
     env = {"TVP_KAFKA_BOOTSTRAP": servers.kafka_bootstrap, "TVP_MONGO_URI": servers.mongo_uri,
            "TVP_MEMBERS_DB": f"t{run_id}_members", "TVP_EVENTS_DB": f"t{run_id}_events",
-           "TVP_REPORTING_DB": f"t{run_id}_reporting"}
+           "TVP_REPORTING_DB": f"t{run_id}_reporting", "TVP_VAR_DIR": str(tmp_path / "var")}
     chamber = member(members, name=f"Edirne TSO {run_id}", kind="chamber", province="Edirne")
     wait_for(lambda: events("GET", f"/member-organisations/{chamber['id']}").json().get("may_host"), 30)
     starts_at, ends_at = started()
@@ -309,7 +309,8 @@ def test_after_a_broker_restart_subscribers_get_every_event_exactly_as_before(st
     # The broker restarts with empty memory; the operator runs what `tvp up` runs.
     servers.restart_kafka()
     tvp("topics", "create", env=env)
-    replayed = tvp("replay", "--service", "members", "--service", "events", env=env).stdout.decode()
+    replayed = tvp("replay", "--service", "members", "--service", "events", "--bootstrap", servers.kafka_bootstrap,
+                   env=env).stdout.decode()
     assert "replayed" in replayed
 
     after = {topic: per_key(read_all(servers, topic, tmp_path / f"after-{topic}.ndjson", env), keys)

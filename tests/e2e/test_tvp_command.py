@@ -1,9 +1,11 @@
 """`tvp up` as a user runs it: own servers, readiness, data kept across runs, clean stop, clear errors."""
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 import requests
 
 from infra.embedded import free_port, port_is_free
+from shared.auth import ensure_dev_keys
 
 pytestmark = pytest.mark.e2e
 TVP = str(Path(sys.executable).with_name("tvp"))
@@ -88,17 +91,21 @@ def test_a_taken_port_is_one_line_and_a_non_zero_exit(tmp_path):
         env = _env(tmp_path, TVP_EMBEDDED_MONGO_PORT=str(holder.getsockname()[1]))
         result = subprocess.run([TVP, "up"], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
-    assert result.stderr.startswith("tvp: SecantusDB: port") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: SecantusDB: port") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr + result.stdout
 
 
 def test_token_command(tmp_path):
     env = _env(tmp_path)
+    refused = subprocess.run([TVP, "token", "--role", "auditor"], env=env, capture_output=True, text=True, timeout=30)
+    assert refused.returncode == 1 and refused.stderr.startswith("error: no signing key at ")
+    # The key pair `tvp up` makes (only it does).
+    ensure_dev_keys(tmp_path / "var" / "keys" / "jwt-private.pem", tmp_path / "var" / "keys" / "jwt-public.pem")
     ok = subprocess.run([TVP, "token", "--role", "auditor"], env=env, capture_output=True, text=True, timeout=30)
     assert ok.returncode == 0 and ok.stdout.count(".") == 2
     bad = subprocess.run([TVP, "token", "--role", "chamber_admin"], env=env, capture_output=True, text=True,
                          timeout=30)
-    assert bad.returncode == 1 and bad.stderr.startswith("tvp: ") and "--org" in bad.stderr
+    assert bad.returncode == 1 and bad.stderr.startswith("error: ") and "--org" in bad.stderr
 
 
 def test_up_uses_existing_servers_and_starts_none_of_its_own(tmp_path, servers):
@@ -114,3 +121,101 @@ def test_up_uses_existing_servers_and_starts_none_of_its_own(tmp_path, servers):
         assert requests.get(f"http://127.0.0.1:{env['TVP_EVENTS_PORT']}/readyz", timeout=5).status_code == 200
     finally:
         assert up.stop() == 0
+
+
+def tvp(env, *args, timeout_s=60):
+    return subprocess.run([TVP, *args], env=env, capture_output=True, text=True, timeout=timeout_s)
+
+
+def test_run_json_status_logs_and_stop_of_a_running_stack(tmp_path):
+    env = _env(tmp_path)
+    var = tmp_path / "var"
+    up = Up(env)
+    try:
+        up.wait_for("ready in")
+        run = json.loads((var / "run.json").read_text())
+        assert run["pid"] == up.proc.pid and run["var_dir"] == str(var)
+        assert run["ports"] == {s: int(env[f"TVP_{s.upper()}_PORT"]) for s in ("members", "events", "reporting")}
+        assert run["mongo_uri"] == f"mongodb://127.0.0.1:{env['TVP_EMBEDDED_MONGO_PORT']}/?directConnection=true"
+        assert run["kafka_bootstrap"] == f"127.0.0.1:{env['TVP_EMBEDDED_KAFKA_PORT']}"
+        assert run["started_at"].endswith("+00:00")
+        names = ["mongodb", "kafka", "members-web", "members-worker", "events-web", "events-worker",
+                 "reporting-web", "reporting-worker"]
+        assert [p["name"] for p in run["processes"]] == names
+        assert all(p["restarts"] == 0 and p["pid"] > 0 for p in run["processes"])
+
+        status = tvp(env, "status", "--json")
+        assert status.returncode == 0, status.stderr
+        report = json.loads(status.stdout)
+        assert report["ready"] and [(p["name"], p["state"], p["ready"]) for p in report["processes"]] == [
+            (name, "running", True) for name in names]
+
+        logs = tvp(env, "logs", "members")
+        assert logs.returncode == 0
+        sources = {line.split("|", 1)[0].strip() for line in logs.stdout.splitlines()}
+        assert sources == {"members-web", "members-worker"}, sources
+        assert "worker running" in logs.stdout and "Booting worker" in logs.stdout
+
+        second = tvp(env, "up")
+        assert second.returncode == 1 and second.stderr.startswith(f"error: a stack is already running (`tvp up` "
+                                                                   f"pid {up.proc.pid}")
+
+        follower = subprocess.Popen([TVP, "logs", "events", "-f", "-n", "0"], env=env, stdout=subprocess.PIPE,
+                                    text=True)
+        try:
+            time.sleep(1.5)
+            with open(tmp_path / "var" / "log" / "events-worker.log", "a") as log:
+                log.write("a line written while following\n")
+            lines = []
+            reader = threading.Thread(target=lambda: lines.extend(follower.stdout), daemon=True)
+            reader.start()
+            deadline = time.monotonic() + 10
+            while not any("a line written while following" in line for line in lines) \
+                    and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert any(line.startswith("events-worker") and "a line written while following" in line
+                       for line in lines), lines
+        finally:
+            follower.terminate()
+            follower.wait(10)
+
+        # Another command reads run.json: it targets this stack, and says so.
+        topics = tvp(env, "topics", "create")
+        assert topics.returncode == 0 and f"Kafka {run['kafka_bootstrap']} (from {var / 'run.json'}" in topics.stderr
+
+        stopped = tvp(env, "stop")
+        assert stopped.returncode == 0, stopped.stderr
+        assert stopped.stdout.startswith(f"stopped `tvp up` (pid {up.proc.pid})")
+        assert up.proc.wait(10) == 0
+        assert not (var / "run.json").exists()
+        for name in ("TVP_MEMBERS_PORT", "TVP_EMBEDDED_MONGO_PORT", "TVP_EMBEDDED_KAFKA_PORT"):
+            assert port_is_free(int(env[name])), name
+        after = tvp(env, "status", "--json")
+        assert after.returncode == 3 and after.stderr.startswith("error: no stack is running")
+    finally:
+        if up.proc.poll() is None:
+            up.stop()
+
+
+def test_status_is_3_once_a_process_of_the_stack_is_killed(tmp_path):
+    env = _env(tmp_path)
+    up = Up(env)
+    try:
+        up.wait_for("ready in")
+        assert tvp(env, "status", "--json").returncode == 0
+        worker = next(p for p in json.loads((tmp_path / "var" / "run.json").read_text())["processes"]
+                      if p["name"] == "events-worker")
+        os.kill(worker["pid"], signal.SIGKILL)
+        status = tvp(env, "status", "--json")
+        assert status.returncode == 3
+        # `tvp up` stops the whole stack when one process dies; until it has, status names the dead one.
+        if (tmp_path / "var" / "run.json").exists() and status.stdout:
+            states = {p["name"]: p["state"] for p in json.loads(status.stdout)["processes"]}
+            assert states["events-worker"] == "dead"
+        assert up.proc.wait(60) == 1
+        assert any("events worker exited" in line for line in up.proc.stdout.read().splitlines())
+        assert not (tmp_path / "var" / "run.json").exists()
+        assert tvp(env, "status").returncode == 3
+    finally:
+        if up.proc.poll() is None:
+            up.stop()

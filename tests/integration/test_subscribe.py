@@ -118,11 +118,11 @@ def test_table_format_and_max_events(servers, topic):
 def test_errors_are_one_line(servers):
     run = tvp_subscribe(servers, "tvp.public.nothing.v9", "--idle-timeout", "1", timeout_s=60)
     assert run.returncode == 1
-    assert run.stderr.decode().strip().splitlines()[-1].startswith("tvp: topic tvp.public.nothing.v9 does not exist")
+    assert run.stderr.decode().strip().splitlines()[-1].startswith("error: topic tvp.public.nothing.v9 does not exist")
     run = subprocess.run([sys.executable, "-m", "infra.cli", "subscribe", topics.PUBLIC[0], "--bootstrap",
                           "127.0.0.1:1"], capture_output=True, timeout=60, cwd=ROOT)
     assert run.returncode == 1
-    assert run.stderr.decode().strip().splitlines()[-1] == "tvp: cannot reach Kafka at 127.0.0.1:1"
+    assert run.stderr.decode().strip().splitlines()[-1] == "error: cannot reach Kafka at 127.0.0.1:1"
 
 
 def test_a_running_subscriber_misses_nothing_when_the_broker_restarts(private_broker, tmp_path):

@@ -1,0 +1,155 @@
+"""`tvp up`: the whole stack on this machine, recorded in run.json while it runs."""
+import os
+import signal
+import threading
+import time
+
+from ... import embedded, runfile
+from ..app import example, tvp
+from ..console import say
+from ..errors import CliError
+from ..target import Target
+
+SERVICES = ("members", "events", "reporting")
+
+
+def create_topics(bootstrap: str, partitions: int) -> list[str]:
+    from shared.contracts import topics
+    from shared.messaging.kafka import ensure_topics
+
+    try:
+        return ensure_topics(bootstrap, topics.ALL, partitions)
+    except Exception as exc:  # noqa: BLE001 - any broker failure is one line
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise CliError(f"cannot create topics on Kafka at {bootstrap}: {first}") from None
+
+
+class Stack:
+    """Everything `tvp up` started, stopped in reverse order. `kind` tells `tvp status` how to judge readiness:
+    a server by its port, a web process by its /readyz, a worker by being alive."""
+
+    def __init__(self):
+        self.processes: list[tuple[embedded.ManagedProcess, str]] = []
+
+    def add(self, process: embedded.ManagedProcess, kind: str) -> embedded.ManagedProcess:
+        self.processes.append((process.start(), kind))
+        return process
+
+    def stop(self) -> None:
+        for process, _ in reversed(self.processes):
+            process.stop()
+
+    def first_dead(self):
+        return next((p for p, _ in self.processes if not p.alive), None)
+
+    def describe(self) -> list[dict]:
+        # `restarts` stays 0 until processes are supervised and restarted (a later issue); the field is the contract.
+        return [{"name": p.log_file.stem, "kind": kind, "pid": p.proc.pid, "port": p.port, "restarts": 0,
+                 "log": str(p.log_file)} for p, kind in self.processes]
+
+
+@tvp.command(epilog=example("tvp up", "TVP_VAR_DIR=/tmp/tvp TVP_MEMBERS_PORT=9001 tvp up",
+                            "TVP_MONGO_URI=mongodb://db:27017/ TVP_KAFKA_BOOTSTRAP=kafka:9092 tvp up"))
+def up() -> int:
+    """Start MongoDB, Kafka and the three services; Ctrl-C (or `tvp stop`) stops them all.
+
+    Starts SecantusDB and the Tansu broker unless TVP_MONGO_URI / TVP_KAFKA_BOOTSTRAP
+    name servers to use, creates the topics, publishes the event logs again into a
+    fresh embedded broker, starts each service (web under gunicorn + worker) and,
+    once all are ready, writes var/run.json for the other commands. Logs are in
+    var/log/ (`tvp logs`).
+    """
+    var_dir = runfile.default_var_dir()
+    existing = runfile.read(var_dir)
+    if existing is not None and existing.live:
+        raise CliError(f"a stack is already running (`tvp up` pid {existing.pid}, {existing.path}): "
+                       "`tvp status` shows it, `tvp stop` stops it")
+    log_dir = var_dir / "log"
+    env = {"TVP_VAR_DIR": str(var_dir)}
+    stack = Stack()
+    stopping = threading.Event()
+
+    def _on_signal(_signum, _frame):
+        stopping.set()
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    started, started_at = time.monotonic(), runfile.now_iso()
+    wrote = False
+    try:
+        mongo_uri = os.environ.get("TVP_MONGO_URI")
+        if mongo_uri:
+            say(f"MongoDB: using {mongo_uri}")
+        else:
+            port = int(os.environ.get("TVP_EMBEDDED_MONGO_PORT", "27017"))
+            mongo = stack.add(embedded.embedded_mongo(port, var_dir / "mongodb", log_dir), "server")
+            embedded.wait_for_mongo(mongo, port)
+            mongo_uri = embedded.mongo_uri(port)
+            say(f"MongoDB: SecantusDB on 127.0.0.1:{port}, data in {var_dir / 'mongodb'}")
+        bootstrap = os.environ.get("TVP_KAFKA_BOOTSTRAP")
+        own_broker = not bootstrap
+        if bootstrap:
+            say(f"Kafka: using {bootstrap}")
+        else:
+            port = int(os.environ.get("TVP_EMBEDDED_KAFKA_PORT", "9092"))
+            kafka = stack.add(embedded.embedded_kafka(port, log_dir), "server")
+            embedded.wait_for_kafka(kafka, port)
+            bootstrap = f"127.0.0.1:{port}"
+            say(f"Kafka: Tansu broker on {bootstrap} (messages in memory)")
+        env.update(TVP_MONGO_URI=mongo_uri, TVP_KAFKA_BOOTSTRAP=bootstrap)
+        from shared.auth import TokenIssuer, ensure_dev_keys
+        from shared.config import load_settings
+        from shared.contracts import topics
+
+        settings = load_settings("members", mongo_uri=mongo_uri, kafka_bootstrap=bootstrap, var_dir=var_dir)
+        created = create_topics(bootstrap, settings.topic_partitions)
+        say(f"topics: {len(created)} created, {len(topics.ALL) - len(created)} already there")
+        databases = {name: load_settings(name).mongo_db for name in SERVICES}
+        if own_broker:
+            # The embedded broker forgot everything when it stopped: put the event history back.
+            from .replay import replay_event_logs
+
+            counts = replay_event_logs(Target(var_dir, mongo_uri=mongo_uri, bootstrap=bootstrap), SERVICES,
+                                       show_progress=False)
+            if any(counts.values()):
+                say("event logs replayed: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        # Only `tvp up` makes the development key pair; `tvp token` refuses without it.
+        ensure_dev_keys(settings.jwt_private_key_file, settings.jwt_public_key_file)
+        if not settings.jwt_private_key_file.exists():
+            raise CliError(f"no private key at {settings.jwt_private_key_file}: only its owner can issue tokens")
+        issuer = TokenIssuer(settings.jwt_private_key_file.read_bytes(), settings.jwt_issuer)
+        webs, ports = [], {}
+        for name in SERVICES:
+            port = load_settings(name).port
+            web, worker = embedded.service_processes(name, port, env, log_dir)
+            stack.add(web, "web")
+            stack.add(worker, "worker")
+            webs.append((name, web, port))
+            ports[name] = port
+        for name, web, port in webs:
+            embedded.wait_ready(web, port, timeout_s=60)
+        runfile.write(var_dir, {
+            "pid": os.getpid(), "started_at": started_at, "ports": ports, "mongo_uri": mongo_uri,
+            "kafka_bootstrap": bootstrap, "var_dir": str(var_dir), "databases": databases,
+            "log_dir": str(log_dir), "jwt_private_key_file": str(settings.jwt_private_key_file),
+            "jwt_issuer": settings.jwt_issuer, "processes": stack.describe()})
+        wrote = True
+        say(f"ready in {time.monotonic() - started:.1f}s")
+        for name, _, port in webs:
+            say(f"  {name:<10} http://127.0.0.1:{port}/api/v1/docs")
+        say(f"admin token (12 h): {issuer.issue('platform_admin', subject='admin')}")
+        say(f"logs in {log_dir} (`tvp logs`); state in {runfile.run_file(var_dir)}; Ctrl-C or `tvp stop` stops "
+            "everything")
+        while not stopping.is_set():
+            dead = stack.first_dead()
+            if dead is not None:
+                raise CliError(dead.died_message())
+            stopping.wait(0.5)
+        say("stopping…")
+        return 0
+    finally:
+        stack.stop()
+        if wrote:
+            # Nothing it describes runs any more, whether the stop was asked for or forced by a dead process.
+            runfile.remove(var_dir, os.getpid())
+
+
