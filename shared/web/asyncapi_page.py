@@ -99,16 +99,22 @@ def type_of(document: dict, schema: dict) -> str:
     for combinator in ("anyOf", "oneOf", "allOf"):
         if combinator in schema:
             return " or ".join(type_of(document, part) for part in schema[combinator])
-    kind = schema.get("type", "any")
-    if isinstance(kind, list):
-        return " or ".join(type_of(document, {**schema, "type": k}) for k in kind)
-    if kind == "array":
-        return "array of " + type_of(document, schema.get("items", {}))
+    kinds = schema.get("type", "any")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    names = []
+    for kind in kinds:
+        if kind == "array":
+            names.append("array of " + type_of(document, schema.get("items", {})))
+        elif kind != "null" and "format" in schema:
+            names.append(f"{kind} ({schema['format']})")
+        else:
+            names.append(kind)
+    text = " or ".join(names)
     if "enum" in schema:
-        return f"{kind}: " + ", ".join(str(v) for v in schema["enum"] if v is not None)
-    if "const" in schema:
-        return f"{kind} = {schema['const']}"
-    return f"{kind} ({schema['format']})" if "format" in schema else kind
+        text += ": " + ", ".join(str(v) for v in schema["enum"] if v is not None)
+    elif "const" in schema:
+        text += f" = {schema['const']}"
+    return text
 
 
 def _fields(document: dict, schema: dict) -> list[dict]:
