@@ -16,13 +16,6 @@ from . import correlation
 FORMAT = "{asctime}{levelname}{service}{correlation_id}{name}{message}"
 RENAMED = {"asctime": "timestamp", "levelname": "level", "name": "logger"}
 
-# kafka-python 3 warns "Task ... ran for 0.19s (>0.100s threshold)" whenever one step of its
-# network loop takes longer than 0.1 s. On a shared or busy machine that is every few
-# seconds in every process with a Kafka client, and it says nothing we can act on (our code
-# does not run inside that loop). Below WARNING, so --log-level DEBUG still shows them.
-SLOW_TASK_LOGGER = "kafka.net.selector"
-SLOW_TASK_MARK = " ran for "
-
 
 class ContextFilter(logging.Filter):
     """Adds the service name and the current correlation id to every record."""
@@ -37,26 +30,13 @@ class ContextFilter(logging.Filter):
         return True
 
 
-class SlowTaskDemotion(logging.Filter):
-    """Turns kafka-python's slow-task warnings into DEBUG records (see SLOW_TASK_LOGGER)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno == logging.WARNING and SLOW_TASK_MARK in record.getMessage():
-            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
-            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
-        return True
-
-
 def json_formatter() -> JsonFormatter:
     return JsonFormatter(FORMAT, style="{", rename_fields=RENAMED, timestamp=False)
 
 
-def quiet_kafka() -> None:
-    # kafka-python is chatty at INFO about every reconnect.
-    logging.getLogger("kafka").setLevel(logging.WARNING)
-    selector = logging.getLogger(SLOW_TASK_LOGGER)
-    if not any(isinstance(f, SlowTaskDemotion) for f in selector.filters):
-        selector.addFilter(SlowTaskDemotion())
+def quiet_kafka(level: int) -> None:
+    # kafka-python is chatty at INFO about every reconnect; at DEBUG whoever asked sees all of it.
+    logging.getLogger("kafka").setLevel(logging.DEBUG if level <= logging.DEBUG else logging.WARNING)
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
@@ -66,7 +46,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    quiet_kafka()
+    quiet_kafka(root.level)
 
 
 def gunicorn_logconfig(service: str, level: str = "INFO") -> dict:
