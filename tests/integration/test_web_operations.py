@@ -1,7 +1,7 @@
 """What every service's app serves besides its domain: the access log, offline API docs, the AsyncAPI page.
 
-Against the members app on the test servers (Flask test client); the three services share
-the app factory, and the e2e suite covers them under gunicorn.
+Against the apps on the test servers (Flask test client): the members app, and all three
+for the docs page; the e2e suite covers them under gunicorn.
 """
 from __future__ import annotations
 
@@ -74,8 +74,9 @@ def references(html: str) -> list[str]:
     return parser.urls
 
 
-def test_swagger_ui_is_served_from_local_assets(app):
-    client = app.test_client()
+@pytest.mark.parametrize("service_client", ["members_client", "events_client", "reporting_client"])
+def test_swagger_ui_is_served_from_local_assets(service_client, request):
+    client = request.getfixturevalue(service_client)
     page = client.get("/api/v1/docs")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
