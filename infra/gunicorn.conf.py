@@ -1,15 +1,45 @@
 """gunicorn settings for every service: `gunicorn -c infra/gunicorn.conf.py 'services.members:create_app()'`."""
 import os
+import re
+import sys
 import tempfile
+from pathlib import Path
 
+from shared.logs import gunicorn_logconfig
+
+
+def _service_name() -> str:
+    """The service this gunicorn serves, from its app argument (`services.<name>:create_app()`)."""
+    for arg in reversed(sys.argv):
+        match = re.match(r"services\.(\w+)[.:]", arg)
+        if match:
+            return match.group(1)
+    return os.environ.get("TVP_SERVICE", "web")
+
+
+SERVICE = _service_name()
 bind = os.environ.get("TVP_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("TVP_WEB_WORKERS", "2"))
 threads = int(os.environ.get("TVP_WEB_THREADS", "4"))
 worker_class = "gthread"
 timeout = 30
 graceful_timeout = 10
-accesslog = None  # requests are logged as JSON by the app and counted in /metrics
+accesslog = None  # one JSON line per request comes from the app (shared/web/access_log.py)
+logconfig_dict = gunicorn_logconfig(SERVICE, os.environ.get("TVP_LOG_LEVEL") or "INFO")
 preload_app = False  # each worker creates its own MongoDB and Kafka clients after the fork
+
+# gunicorn >= 25.1 opens a control socket for `gunicornc`, by default one per user
+# ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl): three services, or two stacks,
+# started by one user would fight over it. One per service and stack, beside its other
+# runtime files: <TVP_VAR_DIR>/run/<service>-<port>.ctl. TVP_CONTROL_SOCKET overrides it;
+# set it to "off" to open none.
+_control = os.environ.get("TVP_CONTROL_SOCKET", "")
+if _control == "off":
+    control_socket_disable = True
+else:
+    _port = bind.rsplit(":", 1)[-1]
+    _default = Path(os.environ.get("TVP_VAR_DIR") or "var").resolve() / "run" / f"{SERVICE}-{_port}.ctl"
+    control_socket = _control or str(_default)
 
 # Counters from all workers are summed at /metrics (prometheus multiprocess mode).
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .contracts.topics import dead_letter_topic
+from .messaging.topics import dead_letter_topic
 
 # The platform's local time zone: periods, meeting days and displayed times follow it.
 PLATFORM_ZONE = ZoneInfo("Europe/Istanbul")

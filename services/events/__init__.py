@@ -1,4 +1,5 @@
 """Events service: meetings, workshops and trainings with registrations, attendance, quorum and decisions."""
+from shared.asyncapi import build_document
 from shared.contracts import REGISTRY
 from shared.web.app import create_service_app
 
@@ -12,4 +13,5 @@ def create_app(settings=None):
     return create_service_app(
         "events", "TVP Events API",
         "Board and advisory-board meetings, workshops and trainings of the Thrace Productivity Platform.",
-        [meetings, member_organisations], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes)
+        [meetings, member_organisations], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
+        asyncapi_document=lambda: build_document(REGISTRY))

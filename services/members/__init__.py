@@ -1,4 +1,5 @@
 """Members service: organisations, people, governance bodies and the membership lifecycle."""
+from shared.asyncapi import build_document
 from shared.contracts import REGISTRY
 from shared.web.app import create_service_app
 
@@ -13,4 +14,5 @@ def create_app(settings=None):
     return create_service_app(
         "members", "TVP Members API",
         "Organisations, people, governance bodies and the membership lifecycle of the Thrace Productivity Platform.",
-        [organisations, people, bodies], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes)
+        [organisations, people, bodies], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
+        asyncapi_document=lambda: build_document(REGISTRY))

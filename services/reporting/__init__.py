@@ -1,4 +1,5 @@
 """Reporting service: indicators, expenditures and period reports for the Competitive Sectors Programme."""
+from shared.asyncapi import build_document
 from shared.contracts import REGISTRY
 from shared.web.app import create_service_app
 
@@ -15,4 +16,4 @@ def create_app(settings=None):
         "reporting", "TVP Reporting API",
         "Indicators, expenditures and period reports of the Thrace Productivity Platform.",
         [programme, indicators, expenditures, reports], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings,
-        setup=ensure_indexes)
+        setup=ensure_indexes, asyncapi_document=lambda: build_document(REGISTRY))

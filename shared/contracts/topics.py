@@ -1,4 +1,5 @@
 """Every topic of the contract, internal and public."""
+from shared.messaging.topics import dead_letter_topic
 
 INTERNAL = [
     "tvp.members.organisations",
@@ -13,10 +14,6 @@ PUBLIC = [
     "tvp.public.reports.v1",
 ]
 SERVICES = ["members", "events", "reporting"]
-
-
-def dead_letter_topic(service: str) -> str:
-    return f"tvp.{service}.dlq"
 
 
 DEAD_LETTER = [dead_letter_topic(service) for service in SERVICES]

@@ -14,6 +14,34 @@ from kafka.errors import TopicAlreadyExistsError
 
 log = logging.getLogger(__name__)
 
+# kafka-python 3 warns "Task ... ran for 0.19s (>0.100s threshold)" whenever one step of its
+# network loop takes longer than 0.1 s. On a shared or busy machine that is every few
+# seconds in every process with a Kafka client (web, worker, tvp subscribe), and it calls
+# for no action: our code does not run inside that loop. So it is demoted to DEBUG, where
+# it still shows for whoever asks for kafka's debug output.
+SLOW_TASK_LOGGER = "kafka.net.selector"
+SLOW_TASK_MARK = " ran for "
+
+
+class SlowTaskDemotion(logging.Filter):
+    """Turns kafka-python's slow-task warnings into DEBUG records (see SLOW_TASK_LOGGER)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and SLOW_TASK_MARK in record.getMessage():
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
+
+
+def _demote_slow_task_warnings() -> None:
+    selector = logging.getLogger(SLOW_TASK_LOGGER)
+    if not any(isinstance(f, SlowTaskDemotion) for f in selector.filters):
+        selector.addFilter(SlowTaskDemotion())
+
+
+# Every tvp process makes its Kafka clients through this module, so importing it is enough.
+_demote_slow_task_warnings()
+
 
 def _servers(bootstrap: str) -> list[str]:
     return [s.strip() for s in bootstrap.split(",") if s.strip()]

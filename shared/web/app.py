@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, jsonify, request
@@ -14,7 +15,7 @@ from ..db import connect, ping
 from ..logs import configure_logging
 from ..messaging.kafka import broker_reachable
 from ..messaging.outbox import Outbox, ensure_outbox_indexes
-from . import errors, metrics
+from . import access_log, api_docs, errors, metrics
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +35,18 @@ def service() -> ServiceContext:
 
 
 def create_service_app(name: str, title: str, description: str, blueprints: list, aggregates: list[str],
-                       registry, settings: Settings | None = None, setup=None) -> Flask:
+                       registry, settings: Settings | None = None, setup=None,
+                       asyncapi_document: Callable[[], dict] | None = None) -> Flask:
+    """The service's Flask app. `registry` and `asyncapi_document` (builds the AsyncAPI document
+    served at /api/v1/asyncapi.json and /api/v1/asyncapi) come from the service, so this runtime
+    module never imports the published language (shared/contracts, shared/asyncapi)."""
     settings = settings or load_settings(name)
     configure_logging(name, settings.log_level)
     app = Flask(f"services.{name}")
     app.config.update(
         API_TITLE=title, API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        **api_docs.SWAGGER_UI_CONFIG,
         API_SPEC_OPTIONS={
             "info": {"description": description},
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
@@ -61,12 +66,14 @@ def create_service_app(name: str, title: str, description: str, blueprints: list
     except Exception as exc:  # noqa: BLE001 - the app starts; /readyz says why it is not ready
         log.warning("could not prepare indexes yet: %s", exc)
 
+    access_log.init_app(app)
     _init_correlation(app)
     metrics.init_app(app, name, db, aggregates)
     api = Api(app)
     errors.init_app(app)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    api_docs.init_app(app, asyncapi_document)
     _init_operations(app, settings)
     return app
 
@@ -93,14 +100,6 @@ def _init_operations(app: Flask, settings: Settings) -> None:
     @app.get("/healthz")
     def healthz():
         return jsonify(status="alive", service=settings.service)
-
-    @app.get("/api/v1/asyncapi.json")
-    def asyncapi():
-        """The AsyncAPI 3 document of every topic (internal and public), generated from the registry."""
-        if "tvp.asyncapi" not in app.extensions:
-            from ..asyncapi import build_document, to_json
-            app.extensions["tvp.asyncapi"] = to_json(build_document(service().outbox.registry))
-        return app.response_class(app.extensions["tvp.asyncapi"], mimetype="application/json")
 
     @app.get("/readyz")
     def readyz():

@@ -4,8 +4,9 @@ A4 portrait: title block, indicator table with progress chart, breakdown charts,
 meetings of the period, financial summary with the co-financing split and a pie
 chart, and the EU funding statement; a header with the platform and the EU
 emblem, a footer with the page number, the SHA-256 of submitted reports, and a
-DRAFT mark across draft pages. Turkish letters need a TrueType font: DejaVu Sans
-(Debian's fonts-dejavu-core, or TVP_PDF_FONT_DIR); without it the text is
+DRAFT mark across draft pages. Turkish letters need a TrueType font: DejaVu Sans,
+from TVP_PDF_FONT_DIR, else the copy the pinned matplotlib package ships (the same
+font file on every machine), else Debian's fonts-dejavu-core; without it the text is
 transliterated to Helvetica's Latin-1 and a warning is logged.
 """
 from __future__ import annotations
@@ -53,12 +54,13 @@ def fonts() -> tuple[str, str]:
     """(regular, bold) font names; DejaVu Sans when it can be found."""
     global _fonts
     if _fonts is None:
-        dirs = ([os.environ["TVP_PDF_FONT_DIR"]] if os.environ.get("TVP_PDF_FONT_DIR") else []) + FONT_DIRS
+        dirs = [os.environ["TVP_PDF_FONT_DIR"]] if os.environ.get("TVP_PDF_FONT_DIR") else []
         try:
-            import matplotlib  # noqa: F401 - ships DejaVu too, if it is installed
+            import matplotlib  # a dependency only for its DejaVu TTFs: no system font package needed
             dirs.append(str(Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf"))
         except ImportError:
             pass
+        dirs += FONT_DIRS
         for folder in dirs:
             regular, bold = Path(folder) / "DejaVuSans.ttf", Path(folder) / "DejaVuSans-Bold.ttf"
             if regular.exists() and bold.exists():
@@ -67,7 +69,7 @@ def fonts() -> tuple[str, str]:
                 _fonts = ("TVPSans", "TVPSans-Bold")
                 break
         else:
-            log.warning("DejaVu Sans not found (install fonts-dejavu-core or set TVP_PDF_FONT_DIR); "
+            log.warning("DejaVu Sans not found (install matplotlib or fonts-dejavu-core, or set TVP_PDF_FONT_DIR); "
                         "Turkish letters are transliterated in PDF exports")
             _fonts = ("Helvetica", "Helvetica-Bold")
     return _fonts
