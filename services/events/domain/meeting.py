@@ -10,12 +10,13 @@ import hashlib
 import uuid
 from datetime import datetime, timedelta
 
+from shared.contracts.members import is_sme
 from shared.errors import Conflict, Unprocessable
 from shared.provinces import fold
 
 from . import quorum as quorum_rules
 from .clock import EARLIEST, LATEST, local, local_iso
-from .vocabulary import is_governance, is_sme
+from .vocabulary import is_governance
 
 MAX_DURATION = timedelta(days=31)
 ACTIVE = ("confirmed", "waitlisted")

@@ -7,6 +7,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.auth import Principal
+from shared.contracts import members as contract
 from shared.errors import Conflict, NotFound
 from shared.messaging.outbox import Causation
 from shared.provinces import fold
@@ -26,9 +27,9 @@ from . import public, seats
 from .common import in_transaction, new_id, pick, utc_now, with_retries
 
 COLLECTION = "organisations"
-REGISTERED = "tr.tvp.members.organisation.registered.v1"
-UPDATED = "tr.tvp.members.organisation.updated.v1"
-MEMBERSHIP_CHANGED = "tr.tvp.members.organisation.membership_changed.v1"
+REGISTERED = contract.ORGANISATION_REGISTERED
+UPDATED = contract.ORGANISATION_UPDATED
+MEMBERSHIP_CHANGED = contract.ORGANISATION_MEMBERSHIP_CHANGED
 
 PAYLOAD_FIELDS = ["id", "name", "short_name", "kind", "province", "region", "district", "tax_number", "nace_code",
                   "size_class", "is_sme", "employees", "email", "website", "status"]

@@ -7,6 +7,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.auth import Principal
+from shared.contracts import members as contract
 from shared.contracts.members import PEOPLE
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.messaging.outbox import EVENT_LOG, Causation
@@ -27,9 +28,9 @@ from . import seats
 from .common import in_transaction, new_id, pick, to_millis, utc_now, with_retries
 
 COLLECTION = "people"
-REGISTERED = "tr.tvp.members.person.registered.v1"
-UPDATED = "tr.tvp.members.person.updated.v1"
-ERASED = "tr.tvp.members.person.erased.v1"
+REGISTERED = contract.PERSON_REGISTERED
+UPDATED = contract.PERSON_UPDATED
+ERASED = contract.PERSON_ERASED
 PAYLOAD_FIELDS = ["id", "organisation_id", "full_name", "email", "title", "phone", "gender"]
 HIDDEN = {"outbox": 0, "outbox_pending": 0, "name_folded": 0, "email_key": 0, "seats_checked_at": 0}
 

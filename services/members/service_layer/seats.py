@@ -6,6 +6,7 @@ from datetime import date
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from shared.contracts import members as contract
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.messaging.outbox import Causation
 from shared.web.schemas import find_page
@@ -17,8 +18,8 @@ from . import bodies
 from .common import broke_index, in_transaction, new_id, pick, today, utc_now, with_retries
 
 COLLECTION = "seats"
-ASSIGNED = "tr.tvp.members.seat.assigned.v1"
-ENDED = "tr.tvp.members.seat.ended.v1"
+ASSIGNED = contract.SEAT_ASSIGNED
+ENDED = contract.SEAT_ENDED
 PAYLOAD_FIELDS = ["id", "body", "person_id", "organisation_id", "role", "term_start", "term_end"]
 HIDDEN = {"outbox": 0, "outbox_pending": 0}
 
