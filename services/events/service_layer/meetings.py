@@ -17,7 +17,8 @@ from typing import Callable
 from pymongo.errors import PyMongoError
 
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
+from shared.concurrency import Precondition
+from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.messaging.outbox import Causation, ConcurrencyConflict, Outbox
 
 from ..adapters.documents import MEETINGS
@@ -67,13 +68,12 @@ def _transient(exc: PyMongoError) -> bool:
 
 
 def mutate(db, outbox: Outbox, meeting_id: str, change: Callable[[dict], tuple[list, object]], cause: Causation,
-           session=None, if_match: int | None = None, now: datetime | None = None):
+           session=None, precondition: Precondition | None = None, now: datetime | None = None):
     """Apply `change(meeting) -> (events, result)` and store it with its events; retried on a lost race."""
     for attempt in range(1, ATTEMPTS + 1):
         meeting = load(db, meeting_id, session)
-        if if_match is not None and if_match != meeting["version"]:
-            raise PreconditionFailed(f"the meeting is at version {meeting['version']}, not {if_match}; "
-                                     "read it again")
+        if precondition is not None:
+            precondition.check(meeting["version"])
         before = copy.deepcopy(meeting)
         events, result = change(meeting)
         if not events:
@@ -181,7 +181,7 @@ def schedule(db, outbox: Outbox, data: dict, principal: Principal, cause: Causat
 
 
 def reschedule(db, outbox: Outbox, meeting_id: str, starts_at: datetime, ends_at: datetime, principal: Principal,
-               cause: Causation, if_match: int | None = None) -> dict:
+               cause: Causation, precondition: Precondition | None = None) -> dict:
     now = utc_now()
 
     def change(meeting):
@@ -197,11 +197,11 @@ def reschedule(db, outbox: Outbox, meeting_id: str, starts_at: datetime, ends_at
         sequence = sequence_of(db, meeting, numbered=numbered)
         return [payloads.rescheduled(meeting, *previous, sequence)] + invitations, None
 
-    return mutate(db, outbox, meeting_id, change, cause, if_match=if_match, now=now)[0]
+    return mutate(db, outbox, meeting_id, change, cause, precondition=precondition, now=now)[0]
 
 
 def cancel(db, outbox: Outbox, meeting_id: str, reason: str, principal: Principal, cause: Causation,
-           if_match: int | None = None) -> dict:
+           precondition: Precondition | None = None) -> dict:
     now = utc_now()
 
     def change(meeting):
@@ -210,11 +210,11 @@ def cancel(db, outbox: Outbox, meeting_id: str, reason: str, principal: Principa
         meeting.update(status="cancelled", cancellation={"reason": reason, "at": now, "by": principal.subject})
         return [payloads.cancelled(meeting)], None
 
-    return mutate(db, outbox, meeting_id, change, cause, if_match=if_match, now=now)[0]
+    return mutate(db, outbox, meeting_id, change, cause, precondition=precondition, now=now)[0]
 
 
 def close(db, outbox: Outbox, meeting_id: str, principal: Principal, cause: Causation,
-          if_match: int | None = None) -> dict:
+          precondition: Precondition | None = None) -> dict:
     now = utc_now()
 
     def change(meeting):
@@ -228,7 +228,7 @@ def close(db, outbox: Outbox, meeting_id: str, principal: Principal, cause: Caus
         meeting.update(status="held", held_at=now, attendance_summary=attendance_summary(rules.attended(meeting)))
         return [payloads.held(meeting)], None
 
-    return mutate(db, outbox, meeting_id, change, cause, if_match=if_match, now=now)[0]
+    return mutate(db, outbox, meeting_id, change, cause, precondition=precondition, now=now)[0]
 
 
 def _registrant(db, data: dict, now: datetime) -> tuple[dict, str | None]:

@@ -7,11 +7,11 @@ from typing import Callable, TypeVar
 
 from pymongo.errors import DuplicateKeyError
 
+from shared.concurrency import Precondition
 from shared.config import PLATFORM_ZONE as LOCAL_ZONE
 from shared.errors import Conflict, PreconditionFailed
 from shared.messaging.outbox import ConcurrencyConflict
 
-from ..domain.versioning import Precondition
 
 ATTEMPTS = 5
 T = TypeVar("T")

@@ -7,6 +7,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.auth import Principal
+from shared.concurrency import Precondition
 from shared.contracts import members as contract
 from shared.errors import Conflict, NotFound
 from shared.messaging.outbox import Causation
@@ -22,7 +23,6 @@ from ..domain.organisation import (
     folded_name,
     next_status,
 )
-from ..domain.versioning import Precondition
 from . import public, seats
 from .common import in_transaction, new_id, pick, utc_now, with_retries
 

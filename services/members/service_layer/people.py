@@ -7,6 +7,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.auth import Principal
+from shared.concurrency import Precondition
 from shared.contracts import members as contract
 from shared.contracts.members import PEOPLE
 from shared.errors import Conflict, NotFound, Unprocessable
@@ -23,7 +24,6 @@ from ..domain.person import (
     check_organisation_accepts_people,
     email_key,
 )
-from ..domain.versioning import Precondition
 from . import seats
 from .common import in_transaction, new_id, pick, to_millis, utc_now, with_retries
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from pymongo.errors import DuplicateKeyError
 
+from shared.concurrency import Precondition
 from shared.errors import PreconditionFailed, Unprocessable
 
 from ..adapters.documents import PROGRAMME
@@ -49,10 +50,10 @@ def start_date(programme: dict) -> date:
     return date.fromisoformat(programme["start_date"])
 
 
-def put(db, data: dict, if_match: int | None, actor: str) -> dict:
+def put(db, data: dict, precondition: Precondition | None, actor: str) -> dict:
     current = get(db)
-    if if_match is not None and if_match != current["version"]:
-        raise PreconditionFailed(f"the programme settings are at version {current['version']}, not {if_match}")
+    if precondition is not None:
+        precondition.check(current["version"])
     try:
         money.check_shares(data["eu_share"], data["national_share"])
     except money.MoneyError as exc:

@@ -186,3 +186,21 @@ def test_list_filters_and_pagination(events_client, token, active_chamber):
     assert events_client.get(API, query_string={"page_size": 101}, headers=token()).status_code == 422
     assert events_client.get(API, query_string={"from": "yesterday"}, headers=token()).status_code == 422
     assert listing(q="TRAINING")["total"] == 2
+
+
+def test_if_match_takes_lists_weak_tags_and_a_star_as_members_does(events_client, token, active_chamber):
+    mid = events_client.post(API, json=meeting_body(active_chamber()), headers=token()).json["id"]
+    new_start = future(days=21)
+    times = {"starts_at": iso(new_start), "ends_at": iso(new_start + timedelta(hours=2))}
+    stale = events_client.post(f"{API}/{mid}/reschedule", json=times, headers={**token(), "If-Match": '"7", "8"'})
+    assert stale.status_code == 412
+    listed = events_client.post(f"{API}/{mid}/reschedule", json=times, headers={**token(), "If-Match": '"0", W/"1"'})
+    assert listed.status_code == 200 and listed.headers["ETag"] == '"2"'
+    star = events_client.post(f"{API}/{mid}/cancel", json={"reason": "storm"}, headers={**token(), "If-Match": "*"})
+    assert star.status_code == 200 and star.json["status"] == "cancelled"
+
+
+def test_a_body_that_is_not_json_is_422_as_in_the_other_services(events_client, token, active_chamber):
+    response = events_client.post(API, data="{not json", headers={**token(), "Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json["errors"] == {"json": ["Invalid JSON body."]}
