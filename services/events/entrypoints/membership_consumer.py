@@ -9,13 +9,13 @@ removes the name and e-mail address this service kept.
 """
 from __future__ import annotations
 
+from shared.clock import utc_now
 from shared.contracts import members
 from shared.messaging.consumer import HandlerContext
 from shared.messaging.envelope import CloudEvent
 from shared.messaging.projection import apply_if_newer
 
 from ..adapters.documents import MEETINGS, ORGANISATIONS, PEOPLE, SEATS
-from ..domain.clock import utc_now
 from ..service_layer.invitations import reconcile
 from ..service_layer.meetings import mutate
 

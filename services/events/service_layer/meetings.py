@@ -17,13 +17,14 @@ from typing import Callable
 from pymongo.errors import PyMongoError
 
 from shared.auth import Principal
+from shared.clock import local_date, local_iso, utc_now
 from shared.concurrency import Precondition
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.ids import new_id
 from shared.messaging.outbox import Causation, ConcurrencyConflict, Outbox
 
 from ..adapters.documents import MEETINGS
 from ..domain import meeting as rules
-from ..domain.clock import local_date, local_iso, utc_now
 from ..domain.numbering import Numbered, assign_sequences, blocking_final
 from ..domain.quorum import Quorum
 from ..domain.summary import attendance_summary
@@ -166,7 +167,7 @@ def schedule(db, outbox: Outbox, data: dict, principal: Principal, cause: Causat
         _check_placement(numbered, body, data["starts_at"])
     venue = data.get("venue")
     meeting = {
-        "_id": rules.new_id(), "kind": kind, "title": data["title"], "description": data.get("description"),
+        "_id": new_id(), "kind": kind, "title": data["title"], "description": data.get("description"),
         "body": body, "host_organisation_id": host_id, "host": ref_of_member(host, host_id),
         "province": (venue or {}).get("province") or host.get("province"),
         "starts_at": data["starts_at"], "ends_at": data["ends_at"], "venue": venue,
@@ -355,7 +356,7 @@ def record_decision(db, outbox: Outbox, meeting_id: str, data: dict, principal: 
         decisions = meeting.setdefault("decisions", [])
         n = len(decisions) + 1
         number = rules.decision_number(meeting, meeting.get("final_sequence"), n)
-        decision = {"id": rules.new_id(), "n": n, "number": number,
+        decision = {"id": new_id(), "n": n, "number": number,
                     "text": data["text"], "votes": votes, "quorum": quorum.to_dict() if quorum else None, "at": now,
                     "by": principal.subject}
         decisions.append(decision)

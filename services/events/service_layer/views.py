@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 
+from shared.clock import local_date
 from shared.errors import NotFound
 from shared.web.schemas import find_page
 
 from ..adapters.documents import MEETINGS
 from ..domain import meeting as rules
-from ..domain.clock import local_date
 from ..domain.numbering import assign_sequences, ordinal
 from ..domain.seats import seated_on
 from .meetings import aware, load, numbered_of_body

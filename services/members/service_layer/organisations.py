@@ -7,9 +7,11 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.auth import Principal
+from shared.clock import utc_now
 from shared.concurrency import Precondition
 from shared.contracts import members as contract
 from shared.errors import Conflict, NotFound
+from shared.ids import new_id
 from shared.messaging.outbox import Causation
 from shared.provinces import fold
 from shared.web.schemas import find_page
@@ -24,7 +26,7 @@ from ..domain.organisation import (
     next_status,
 )
 from . import public, seats
-from .common import in_transaction, new_id, pick, utc_now, with_retries
+from .common import in_transaction, pick, with_retries
 
 COLLECTION = "organisations"
 REGISTERED = contract.ORGANISATION_REGISTERED

@@ -7,10 +7,12 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.auth import Principal
+from shared.clock import to_millis, utc_now
 from shared.concurrency import Precondition
 from shared.contracts import members as contract
 from shared.contracts.members import PEOPLE
 from shared.errors import Conflict, NotFound, Unprocessable
+from shared.ids import new_id
 from shared.messaging.outbox import EVENT_LOG, Causation
 from shared.provinces import fold
 from shared.web.schemas import find_page
@@ -25,7 +27,7 @@ from ..domain.person import (
     email_key,
 )
 from . import seats
-from .common import in_transaction, new_id, pick, to_millis, utc_now, with_retries
+from .common import in_transaction, pick, with_retries
 
 COLLECTION = "people"
 REGISTERED = contract.PERSON_REGISTERED
