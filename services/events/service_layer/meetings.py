@@ -19,12 +19,14 @@ from pymongo.errors import PyMongoError
 from shared.auth import Principal
 from shared.clock import local_date, local_iso, utc_now
 from shared.concurrency import Precondition
-from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from shared.errors import Conflict, NotFound, Unprocessable
 from shared.ids import new_id
 from shared.messaging.outbox import Causation, ConcurrencyConflict, Outbox
+from shared.permissions import require
 
 from ..adapters.documents import MEETINGS
 from ..domain import meeting as rules
+from ..domain import permissions
 from ..domain.numbering import Numbered, assign_sequences, blocking_final
 from ..domain.quorum import Quorum
 from ..domain.summary import attendance_summary
@@ -133,14 +135,9 @@ def _check_placement(numbered: list[Numbered], body: str, starts_at: datetime, m
 
 # -- permissions -------------------------------------------------------------------
 
-def may_manage(principal: Principal, meeting: dict) -> bool:
-    return principal.is_admin or (principal.role == "chamber_admin"
-                                  and principal.organisation_id == meeting["host_organisation_id"])
-
-
 def _ensure_manager(principal: Principal, meeting: dict) -> None:
-    if not may_manage(principal, meeting):
-        raise Forbidden("only platform admins and the host organisation's admins manage this meeting")
+    require(permissions.can_manage_meeting(principal, meeting),
+            "only platform admins and the host organisation's admins manage this meeting")
 
 
 # -- use cases ---------------------------------------------------------------------
@@ -153,14 +150,12 @@ def schedule(db, outbox: Outbox, data: dict, principal: Principal, cause: Causat
     except ValueError as exc:
         raise Unprocessable(str(exc), {"body": [str(exc)]}) from None
     host_id = data["host_organisation_id"]
-    if not principal.is_admin:
-        if principal.role != "chamber_admin":
-            raise Forbidden(f"role {principal.role} may not schedule meetings")
-        if body is not None:
-            raise Forbidden("only platform admins schedule governance meetings")
-        if host_id != principal.organisation_id:
-            raise Forbidden("a chamber admin schedules only meetings hosted by its own organisation")
-    rules.check_times(data["starts_at"], data["ends_at"], now, may_record_past=principal.is_admin)
+    require(permissions.can_schedule_meetings(principal), f"role {principal.role} may not schedule meetings")
+    require(permissions.can_schedule_for_body(principal, body), "only platform admins schedule governance meetings")
+    require(permissions.can_host_from(principal, host_id),
+            "a chamber admin schedules only meetings hosted by its own organisation")
+    rules.check_times(data["starts_at"], data["ends_at"], now,
+                      may_record_past=permissions.can_record_past_meetings(principal))
     host = active_host(db, host_id)
     numbered = numbered_of_body(db, body) if body is not None else None
     if body is not None:
@@ -263,11 +258,8 @@ def _registrant(db, data: dict, now: datetime) -> tuple[dict, str | None]:
 
 
 def _ensure_may_register(principal: Principal, meeting: dict, registrant_organisation: str | None) -> None:
-    if may_manage(principal, meeting):
-        return
-    if principal.role == "chamber_admin" and registrant_organisation == principal.organisation_id:
-        return
-    raise Forbidden("a chamber admin registers only its own people, or anyone for the meetings it hosts")
+    require(permissions.can_register_for(principal, meeting, registrant_organisation),
+            "a chamber admin registers only its own people, or anyone for the meetings it hosts")
 
 
 def register(db, outbox: Outbox, meeting_id: str, data: dict, principal: Principal, cause: Causation) -> dict:

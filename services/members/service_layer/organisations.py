@@ -13,6 +13,7 @@ from shared.contracts import members as contract
 from shared.errors import Conflict, NotFound
 from shared.ids import new_id
 from shared.messaging.outbox import Causation
+from shared.permissions import require
 from shared.provinces import fold
 from shared.web.schemas import find_page
 
@@ -89,7 +90,7 @@ def list_organisations(db: Database, query: dict) -> dict:
 
 def update_organisation(ctx, organisation_id: str, changes: dict, precondition: Precondition | None,
                         cause: Causation, principal: Principal) -> dict:
-    permissions.require(permissions.can_edit_organisation(principal, organisation_id),
+    require(permissions.can_edit_organisation(principal, organisation_id),
                         "a chamber admin may only change its own organisation")
 
     def attempt() -> dict:
@@ -117,7 +118,7 @@ def change_membership(ctx, organisation_id: str, action: str, reason: str | None
                       precondition: Precondition | None, cause: Causation, principal: Principal) -> dict:
     """approve | suspend | reinstate | withdraw. Suspending or withdrawing ends the seats of the
     organisation's people (one seat.ended event each) in the same transaction."""
-    permissions.require(permissions.can_change_membership(principal, organisation_id, action),
+    require(permissions.can_change_membership(principal, organisation_id, action),
                         "only a platform admin decides membership (a chamber admin may withdraw its own)")
 
     def work(session) -> dict:
