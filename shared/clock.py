@@ -44,8 +44,11 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def local(moment: datetime) -> datetime:
-    """The moment in the platform zone."""
-    return as_utc(moment).astimezone(PLATFORM_ZONE)
+    """The moment in the platform zone; in UTC before the zone had whole-minute offsets (local mean
+    time, before 1910), because ISO 8601 / RFC 3339 offsets have no seconds."""
+    shown = as_utc(moment).astimezone(PLATFORM_ZONE)
+    offset = shown.utcoffset()
+    return shown if offset is None or offset.seconds % 60 == 0 else as_utc(moment)
 
 
 def local_date(moment: datetime) -> date:

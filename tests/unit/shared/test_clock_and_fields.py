@@ -39,6 +39,8 @@ def test_output_is_istanbul_time_with_its_offset():
     assert local_iso(datetime(2026, 5, 14, 7)) == "2026-05-14T10:00:00+03:00"   # naive from a driver: UTC
     assert local_iso("2026-05-14T07:00:00+00:00") == "2026-05-14T10:00:00+03:00"  # stored as text before
     assert local_iso(None) is None
+    # Istanbul's local mean time (+01:55:52) is no RFC 3339 offset: such old moments are written in UTC.
+    assert local_iso(datetime(1529, 10, 1, 16, 55, tzinfo=timezone.utc)) == "1529-10-01T16:55:00+00:00"
 
 
 class _Sample(Schema):
