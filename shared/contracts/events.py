@@ -24,6 +24,9 @@ REGISTRATION_STATUSES = ["confirmed", "waitlisted", "cancelled"]
 REGISTRATION_SOURCES = ["registration", "invitation"]
 REGISTRANTS = ["person", "participant"]
 
+# Governance meeting kinds with a fixed body; working group meetings name theirs.
+FIXED_BODY = {"board_meeting": "board", "advisory_board_meeting": "advisory_board"}
+
 PREFIX = "tr.tvp.events.meeting."
 SCHEDULED = PREFIX + "scheduled.v1"
 RESCHEDULED = PREFIX + "rescheduled.v1"

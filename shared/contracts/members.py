@@ -1,4 +1,6 @@
 """Events of the members service."""
+from __future__ import annotations
+
 from marshmallow import Schema, fields, validate
 
 ORGANISATIONS = "tvp.members.organisations"
@@ -12,6 +14,23 @@ MEMBERSHIP_STATUSES = ["applicant", "active", "suspended", "withdrawn"]
 GENDERS = ["female", "male", "other", "undisclosed"]
 SEAT_ROLES = ["chair", "vice_chair", "member"]
 MEMBERSHIP_ACTIONS = ["approve", "suspend", "reinstate", "withdraw"]
+# The classes that make a company an SME (KOBİ): everything below "large".
+SME_CLASSES = frozenset({"micro", "small", "medium"})
+
+ORGANISATION_REGISTERED = "tr.tvp.members.organisation.registered.v1"
+ORGANISATION_UPDATED = "tr.tvp.members.organisation.updated.v1"
+ORGANISATION_MEMBERSHIP_CHANGED = "tr.tvp.members.organisation.membership_changed.v1"
+ORGANISATION_TYPES = (ORGANISATION_REGISTERED, ORGANISATION_UPDATED, ORGANISATION_MEMBERSHIP_CHANGED)
+PERSON_REGISTERED = "tr.tvp.members.person.registered.v1"
+PERSON_UPDATED = "tr.tvp.members.person.updated.v1"
+PERSON_ERASED = "tr.tvp.members.person.erased.v1"
+SEAT_ASSIGNED = "tr.tvp.members.seat.assigned.v1"
+SEAT_ENDED = "tr.tvp.members.seat.ended.v1"
+
+
+def is_sme(kind: str | None, size_class: str | None) -> bool:
+    """Whether an organisation counts as an SME: a company of an SME size class."""
+    return kind == "company" and size_class in SME_CLASSES
 
 
 class OrganisationPayload(Schema):
@@ -84,19 +103,19 @@ class SeatEndedPayload(SeatPayload):
 
 
 def register(registry) -> None:
-    registry.register("tr.tvp.members.organisation.registered.v1", ORGANISATIONS, OrganisationPayload,
+    registry.register(ORGANISATION_REGISTERED, ORGANISATIONS, OrganisationPayload,
                       "A new organisation applied for membership.")
-    registry.register("tr.tvp.members.organisation.updated.v1", ORGANISATIONS, OrganisationUpdatedPayload,
+    registry.register(ORGANISATION_UPDATED, ORGANISATIONS, OrganisationUpdatedPayload,
                       "An organisation's details changed.")
-    registry.register("tr.tvp.members.organisation.membership_changed.v1", ORGANISATIONS, MembershipChangedPayload,
+    registry.register(ORGANISATION_MEMBERSHIP_CHANGED, ORGANISATIONS, MembershipChangedPayload,
                       "An organisation was approved, suspended, reinstated or withdrawn.")
-    registry.register("tr.tvp.members.person.registered.v1", PEOPLE, PersonPayload,
+    registry.register(PERSON_REGISTERED, PEOPLE, PersonPayload,
                       "A person of a member organisation was registered.")
-    registry.register("tr.tvp.members.person.updated.v1", PEOPLE, PersonUpdatedPayload,
+    registry.register(PERSON_UPDATED, PEOPLE, PersonUpdatedPayload,
                       "A person's details changed.")
-    registry.register("tr.tvp.members.person.erased.v1", PEOPLE, PersonErasedPayload,
+    registry.register(PERSON_ERASED, PEOPLE, PersonErasedPayload,
                       "A person's identifying data was erased (KVKK/GDPR); remove yours.")
-    registry.register("tr.tvp.members.seat.assigned.v1", SEATS, SeatPayload,
+    registry.register(SEAT_ASSIGNED, SEATS, SeatPayload,
                       "A person took a seat on a governance body.")
-    registry.register("tr.tvp.members.seat.ended.v1", SEATS, SeatEndedPayload,
+    registry.register(SEAT_ENDED, SEATS, SeatEndedPayload,
                       "A seat on a governance body ended.")

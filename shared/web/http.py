@@ -1,11 +1,12 @@
 """HTTP pieces the services' blueprints share: the 422 for bodies that are not JSON, If-Match/ETag
-documentation, and the causation of the request being served."""
+(reading, answering and documenting them), and the causation of the request being served."""
 from __future__ import annotations
 
-from flask import g
+from flask import g, request
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser, abort
 
+from ..concurrency import Precondition, etag, parse_if_match
 from ..messaging.outbox import Causation
 
 IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
@@ -21,6 +22,17 @@ class _Parser(FlaskParser):
 
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = _Parser()
+
+
+def precondition() -> Precondition | None:
+    """The request's If-Match header, parsed; None when it has none."""
+    return parse_if_match(request.headers.get("If-Match"))
+
+
+def with_etag(document: dict, status: int | None = None):
+    """A view's return value: the shown document (which carries its `version`) and its ETag header."""
+    headers = {"ETag": etag(document["version"])}
+    return (document, headers) if status is None else (document, status, headers)
 
 
 def cause() -> Causation:

@@ -1,34 +1,11 @@
-"""Time on the platform: stored in UTC, shown in Europe/Istanbul with its offset."""
+"""The events service's own reading of time; the platform's rules are shared/clock.py."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from shared.config import PLATFORM_ZONE
-
+# Meetings lie in this century: a time outside it is a typing error, not a plan.
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def as_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:  # stored dates come back naive from some drivers: they are UTC
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
-
-
-def local(moment: datetime) -> datetime:
-    return as_utc(moment).astimezone(PLATFORM_ZONE)
-
-
-def local_iso(moment: datetime | None) -> str | None:
-    return None if moment is None else local(moment).isoformat()
-
-
-def local_date(moment: datetime) -> date:
-    return local(moment).date()
 
 
 def parse_date(text: str | None) -> date | None:

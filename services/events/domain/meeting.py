@@ -7,22 +7,19 @@ caller passes `now`).
 from __future__ import annotations
 
 import hashlib
-import uuid
 from datetime import datetime, timedelta
 
+from shared.clock import local, local_iso
+from shared.contracts.members import is_sme
 from shared.errors import Conflict, Unprocessable
 from shared.provinces import fold
 
 from . import quorum as quorum_rules
-from .clock import EARLIEST, LATEST, local, local_iso
-from .vocabulary import is_governance, is_sme
+from .clock import EARLIEST, LATEST
+from .vocabulary import is_governance
 
 MAX_DURATION = timedelta(days=31)
 ACTIVE = ("confirmed", "waitlisted")
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
 
 
 # -- times and transitions ----------------------------------------------------

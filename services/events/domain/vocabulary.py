@@ -1,20 +1,13 @@
 """The events service's vocabulary: meeting kinds, themes and the governance bodies they belong to."""
 from __future__ import annotations
 
-from shared.contracts.events import GOVERNANCE_KINDS
+from shared.contracts.events import FIXED_BODY, GOVERNANCE_KINDS
 
-# Governance meeting kinds with a fixed body; working group meetings name theirs.
-FIXED_BODY = {"board_meeting": "board", "advisory_board_meeting": "advisory_board"}
 BODY_PATTERN = r"^[a-z][a-z0-9_-]{1,49}$"  # as members names bodies
-SME_CLASSES = {"micro", "small", "medium"}
 
 
 def is_governance(kind: str) -> bool:
     return kind in GOVERNANCE_KINDS
-
-
-def is_sme(kind: str | None, size_class: str | None) -> bool:
-    return kind == "company" and size_class in SME_CLASSES
 
 
 def body_of(kind: str, body: str | None) -> str | None:

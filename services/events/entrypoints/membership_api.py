@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from shared.errors import NotFound
 from shared.web.app import service
+from shared.web.http import ApiBlueprint
 from shared.web.schemas import ErrorSchema, find_page, page_schema
 from shared.web.security import READ_ROLES, requires
 
 from ..adapters.documents import ORGANISATIONS
 from .schemas import MemberOrganisationSchema, OrganisationQuerySchema
 
-blp = Blueprint("member_organisations", __name__, url_prefix="/api/v1/member-organisations",
+blp = ApiBlueprint("member_organisations", __name__, url_prefix="/api/v1/member-organisations",
                 description="The member organisations as the events service knows them from the members' events")
 
 

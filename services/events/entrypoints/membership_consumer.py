@@ -9,12 +9,13 @@ removes the name and e-mail address this service kept.
 """
 from __future__ import annotations
 
+from shared.clock import utc_now
+from shared.contracts import members
 from shared.messaging.consumer import HandlerContext
 from shared.messaging.envelope import CloudEvent
 from shared.messaging.projection import apply_if_newer
 
 from ..adapters.documents import MEETINGS, ORGANISATIONS, PEOPLE, SEATS
-from ..domain.clock import utc_now
 from ..service_layer.invitations import reconcile
 from ..service_layer.meetings import mutate
 
@@ -49,7 +50,7 @@ def person_erased(event: CloudEvent, ctx: HandlerContext) -> None:
 
 
 def seat_changed(event: CloudEvent, ctx: HandlerContext) -> None:
-    ended = event.type.endswith(".ended.v1")
+    ended = event.type == members.SEAT_ENDED
     fields = {name: event.data.get(name) for name in SEAT_FIELDS}
     fields.update(status="ended" if ended else "active", ended_on=event.data.get("ended_on") if ended else None)
     if apply_if_newer(ctx.db[SEATS], event, fields, ctx.session):
@@ -66,13 +67,13 @@ def update_invitations(ctx: HandlerContext, body: str) -> None:
 
 
 HANDLERS = {
-    "tr.tvp.members.organisation.registered.v1": organisation_changed,
-    "tr.tvp.members.organisation.updated.v1": organisation_changed,
-    "tr.tvp.members.organisation.membership_changed.v1": organisation_changed,
-    "tr.tvp.members.person.registered.v1": person_changed,
-    "tr.tvp.members.person.updated.v1": person_changed,
-    "tr.tvp.members.person.erased.v1": person_erased,
-    "tr.tvp.members.seat.assigned.v1": seat_changed,
-    "tr.tvp.members.seat.ended.v1": seat_changed,
+    members.ORGANISATION_REGISTERED: organisation_changed,
+    members.ORGANISATION_UPDATED: organisation_changed,
+    members.ORGANISATION_MEMBERSHIP_CHANGED: organisation_changed,
+    members.PERSON_REGISTERED: person_changed,
+    members.PERSON_UPDATED: person_changed,
+    members.PERSON_ERASED: person_erased,
+    members.SEAT_ASSIGNED: seat_changed,
+    members.SEAT_ENDED: seat_changed,
 }
-SUBSCRIPTIONS = ["tvp.members.organisations", "tvp.members.people", "tvp.members.seats"]
+SUBSCRIPTIONS = [members.ORGANISATIONS, members.PEOPLE, members.SEATS]

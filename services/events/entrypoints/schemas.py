@@ -5,6 +5,7 @@ from datetime import datetime, time, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from shared.clock import PLATFORM_ZONE, parse_moment
 from shared.contracts.events import (
     MEETING_KINDS,
     MEETING_STATUSES,
@@ -14,50 +15,29 @@ from shared.contracts.events import (
     THEMES,
 )
 from shared.contracts.members import GENDERS, MEMBERSHIP_STATUSES, ORGANISATION_KINDS, SIZE_CLASSES
-from shared.provinces import PROVINCES, official_province
+from shared.web.fields import Moment as BoundedMoment
+from shared.web.fields import ProvinceField, Timestamp
 from shared.web.schemas import PageQuerySchema
 
-from ..domain.clock import EARLIEST, LATEST, PLATFORM_ZONE, local_iso
+from ..domain.clock import EARLIEST, LATEST
 from ..domain.vocabulary import BODY_PATTERN
 
 ID = validate.Length(min=1, max=100)
 
 
-class Moment(fields.AwareDateTime):
-    """An ISO 8601 time with its offset, loaded as UTC; shown in Europe/Istanbul."""
+class Moment(BoundedMoment):
+    """An ISO 8601 time between 2000 and 2100 (Europe/Istanbul without an offset), loaded as UTC."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault(
-            "description", "ISO 8601 with offset, e.g. 2026-05-14T10:00:00+03:00")
-        super().__init__(format="iso", **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        moment = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            moment = moment.astimezone(timezone.utc)
-        except (OverflowError, ValueError):
-            raise ValidationError("out of range") from None
-        if not EARLIEST <= moment < LATEST:
-            raise ValidationError("must lie between 2000 and 2100")
-        return moment
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return local_iso(value)
-
-
-class LocalDateTime(fields.DateTime):
-    """Output only: a stored UTC time shown in Europe/Istanbul with its offset."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return local_iso(value)
+        super().__init__(earliest=EARLIEST, latest=LATEST, **kwargs)
 
 
 class DayOrMoment(fields.String):
-    """`2026-05-14` (a whole day in Europe/Istanbul) or an ISO 8601 time with offset."""
+    """`2026-05-14` (a whole day in Europe/Istanbul) or an ISO 8601 time (Europe/Istanbul without an offset)."""
 
     def __init__(self, end_of_day: bool = False, **kwargs):
         kwargs.setdefault("metadata", {}).setdefault(
-            "pattern", r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$")
+            "pattern", r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
         super().__init__(**kwargs)
         self.end_of_day = end_of_day
 
@@ -67,33 +47,14 @@ class DayOrMoment(fields.String):
             if len(text) == 10:
                 day = datetime.strptime(text, "%Y-%m-%d").date()
                 moment = datetime.combine(day, time.max if self.end_of_day else time.min, PLATFORM_ZONE)
+                moment = moment.astimezone(timezone.utc)
             else:
-                moment = datetime.fromisoformat(text)
-                if moment.tzinfo is None:
-                    raise ValidationError("needs an offset, e.g. +03:00")
-            moment = moment.astimezone(timezone.utc)
+                moment = parse_moment(text)
         except (ValueError, OverflowError):
-            raise ValidationError("not a date (YYYY-MM-DD) or an ISO 8601 time with offset") from None
+            raise ValidationError("not a date (YYYY-MM-DD) or an ISO 8601 time") from None
         if not EARLIEST <= moment < LATEST:
             raise ValidationError("must lie between 2000 and 2100")
         return moment
-
-
-class ProvinceField(fields.String):
-    """A province of Türkiye typed any way; loads as its official spelling."""
-
-    def __init__(self, **kwargs):
-        metadata = kwargs.setdefault("metadata", {})
-        metadata.setdefault("description", "A province of Türkiye, any spelling (case and diacritics ignored)")
-        metadata.setdefault("enum", PROVINCES)
-        super().__init__(**kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        official = official_province(text)
-        if official is None:
-            raise ValidationError(f"not a province of Türkiye: {text[:50]!r}")
-        return official
 
 
 def _unique(values):
@@ -233,7 +194,7 @@ class QuorumSchema(Schema):
 
 class CancellationSchema(Schema):
     reason = fields.String(required=True)
-    at = LocalDateTime(required=True)
+    at = Timestamp(required=True)
 
 
 class OrganisationRefSchema(Schema):
@@ -271,8 +232,8 @@ class MeetingSchema(Schema):
     host_organisation_id = fields.String(required=True)
     host_name = fields.String(allow_none=True)
     province = fields.String(allow_none=True)
-    starts_at = LocalDateTime(required=True)
-    ends_at = LocalDateTime(required=True)
+    starts_at = Timestamp(required=True)
+    ends_at = Timestamp(required=True)
     venue = fields.Nested(VenueOutSchema, allow_none=True)
     themes = fields.List(fields.String(), required=True)
     capacity = fields.Integer(allow_none=True)
@@ -284,10 +245,10 @@ class MeetingSchema(Schema):
     decisions_count = fields.Integer(required=True)
     quorum = fields.Nested(QuorumSchema, allow_none=True)
     cancellation = fields.Nested(CancellationSchema, allow_none=True)
-    held_at = LocalDateTime(allow_none=True)
+    held_at = Timestamp(allow_none=True)
     attendance_summary = fields.Nested(AttendanceSummarySchema, allow_none=True)
-    created_at = LocalDateTime(required=True)
-    updated_at = LocalDateTime(required=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
     version = fields.Integer(required=True)
 
 
@@ -307,9 +268,9 @@ class RegistrationSchema(Schema):
     organisation = fields.Nested(OrganisationRefSchema, required=True)
     waitlist_position = fields.Integer(allow_none=True)
     attended = fields.Boolean(required=True)
-    attended_at = LocalDateTime(allow_none=True)
-    created_at = LocalDateTime(required=True)
-    cancelled_at = LocalDateTime(allow_none=True)
+    attended_at = Timestamp(allow_none=True)
+    created_at = Timestamp(required=True)
+    cancelled_at = Timestamp(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
 
 
@@ -326,7 +287,7 @@ class DecisionSchema(Schema):
     text = fields.String(required=True)
     votes = fields.Nested(VotesOutSchema, allow_none=True)
     quorum = fields.Nested(QuorumSchema, allow_none=True)
-    at = LocalDateTime(required=True)
+    at = Timestamp(required=True)
 
 
 class MemberOrganisationSchema(Schema):

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain.clock import local_date
-from ..domain.meeting import active_registrations, cancel_registration, new_id, place
+from shared.clock import local_date
+from shared.ids import new_id
+
+from ..domain.meeting import active_registrations, cancel_registration, place
 from . import payloads
 from .membership import person_snapshots, seated_people
 

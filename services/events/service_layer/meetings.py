@@ -17,12 +17,16 @@ from typing import Callable
 from pymongo.errors import PyMongoError
 
 from shared.auth import Principal
-from shared.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
+from shared.clock import local_date, local_iso, utc_now
+from shared.concurrency import Precondition
+from shared.errors import Conflict, NotFound, Unprocessable
+from shared.ids import new_id
 from shared.messaging.outbox import Causation, ConcurrencyConflict, Outbox
+from shared.permissions import require
 
 from ..adapters.documents import MEETINGS
 from ..domain import meeting as rules
-from ..domain.clock import local_date, local_iso, utc_now
+from ..domain import permissions
 from ..domain.numbering import Numbered, assign_sequences, blocking_final
 from ..domain.quorum import Quorum
 from ..domain.summary import attendance_summary
@@ -67,13 +71,12 @@ def _transient(exc: PyMongoError) -> bool:
 
 
 def mutate(db, outbox: Outbox, meeting_id: str, change: Callable[[dict], tuple[list, object]], cause: Causation,
-           session=None, if_match: int | None = None, now: datetime | None = None):
+           session=None, precondition: Precondition | None = None, now: datetime | None = None):
     """Apply `change(meeting) -> (events, result)` and store it with its events; retried on a lost race."""
     for attempt in range(1, ATTEMPTS + 1):
         meeting = load(db, meeting_id, session)
-        if if_match is not None and if_match != meeting["version"]:
-            raise PreconditionFailed(f"the meeting is at version {meeting['version']}, not {if_match}; "
-                                     "read it again")
+        if precondition is not None:
+            precondition.check(meeting["version"])
         before = copy.deepcopy(meeting)
         events, result = change(meeting)
         if not events:
@@ -132,14 +135,9 @@ def _check_placement(numbered: list[Numbered], body: str, starts_at: datetime, m
 
 # -- permissions -------------------------------------------------------------------
 
-def may_manage(principal: Principal, meeting: dict) -> bool:
-    return principal.is_admin or (principal.role == "chamber_admin"
-                                  and principal.organisation_id == meeting["host_organisation_id"])
-
-
 def _ensure_manager(principal: Principal, meeting: dict) -> None:
-    if not may_manage(principal, meeting):
-        raise Forbidden("only platform admins and the host organisation's admins manage this meeting")
+    require(permissions.can_manage_meeting(principal, meeting),
+            "only platform admins and the host organisation's admins manage this meeting")
 
 
 # -- use cases ---------------------------------------------------------------------
@@ -152,21 +150,19 @@ def schedule(db, outbox: Outbox, data: dict, principal: Principal, cause: Causat
     except ValueError as exc:
         raise Unprocessable(str(exc), {"body": [str(exc)]}) from None
     host_id = data["host_organisation_id"]
-    if not principal.is_admin:
-        if principal.role != "chamber_admin":
-            raise Forbidden(f"role {principal.role} may not schedule meetings")
-        if body is not None:
-            raise Forbidden("only platform admins schedule governance meetings")
-        if host_id != principal.organisation_id:
-            raise Forbidden("a chamber admin schedules only meetings hosted by its own organisation")
-    rules.check_times(data["starts_at"], data["ends_at"], now, may_record_past=principal.is_admin)
+    require(permissions.can_schedule_meetings(principal), f"role {principal.role} may not schedule meetings")
+    require(permissions.can_schedule_for_body(principal, body), "only platform admins schedule governance meetings")
+    require(permissions.can_host_from(principal, host_id),
+            "a chamber admin schedules only meetings hosted by its own organisation")
+    rules.check_times(data["starts_at"], data["ends_at"], now,
+                      may_record_past=permissions.can_record_past_meetings(principal))
     host = active_host(db, host_id)
     numbered = numbered_of_body(db, body) if body is not None else None
     if body is not None:
         _check_placement(numbered, body, data["starts_at"])
     venue = data.get("venue")
     meeting = {
-        "_id": rules.new_id(), "kind": kind, "title": data["title"], "description": data.get("description"),
+        "_id": new_id(), "kind": kind, "title": data["title"], "description": data.get("description"),
         "body": body, "host_organisation_id": host_id, "host": ref_of_member(host, host_id),
         "province": (venue or {}).get("province") or host.get("province"),
         "starts_at": data["starts_at"], "ends_at": data["ends_at"], "venue": venue,
@@ -181,7 +177,7 @@ def schedule(db, outbox: Outbox, data: dict, principal: Principal, cause: Causat
 
 
 def reschedule(db, outbox: Outbox, meeting_id: str, starts_at: datetime, ends_at: datetime, principal: Principal,
-               cause: Causation, if_match: int | None = None) -> dict:
+               cause: Causation, precondition: Precondition | None = None) -> dict:
     now = utc_now()
 
     def change(meeting):
@@ -197,11 +193,11 @@ def reschedule(db, outbox: Outbox, meeting_id: str, starts_at: datetime, ends_at
         sequence = sequence_of(db, meeting, numbered=numbered)
         return [payloads.rescheduled(meeting, *previous, sequence)] + invitations, None
 
-    return mutate(db, outbox, meeting_id, change, cause, if_match=if_match, now=now)[0]
+    return mutate(db, outbox, meeting_id, change, cause, precondition=precondition, now=now)[0]
 
 
 def cancel(db, outbox: Outbox, meeting_id: str, reason: str, principal: Principal, cause: Causation,
-           if_match: int | None = None) -> dict:
+           precondition: Precondition | None = None) -> dict:
     now = utc_now()
 
     def change(meeting):
@@ -210,11 +206,11 @@ def cancel(db, outbox: Outbox, meeting_id: str, reason: str, principal: Principa
         meeting.update(status="cancelled", cancellation={"reason": reason, "at": now, "by": principal.subject})
         return [payloads.cancelled(meeting)], None
 
-    return mutate(db, outbox, meeting_id, change, cause, if_match=if_match, now=now)[0]
+    return mutate(db, outbox, meeting_id, change, cause, precondition=precondition, now=now)[0]
 
 
 def close(db, outbox: Outbox, meeting_id: str, principal: Principal, cause: Causation,
-          if_match: int | None = None) -> dict:
+          precondition: Precondition | None = None) -> dict:
     now = utc_now()
 
     def change(meeting):
@@ -228,7 +224,7 @@ def close(db, outbox: Outbox, meeting_id: str, principal: Principal, cause: Caus
         meeting.update(status="held", held_at=now, attendance_summary=attendance_summary(rules.attended(meeting)))
         return [payloads.held(meeting)], None
 
-    return mutate(db, outbox, meeting_id, change, cause, if_match=if_match, now=now)[0]
+    return mutate(db, outbox, meeting_id, change, cause, precondition=precondition, now=now)[0]
 
 
 def _registrant(db, data: dict, now: datetime) -> tuple[dict, str | None]:
@@ -262,11 +258,8 @@ def _registrant(db, data: dict, now: datetime) -> tuple[dict, str | None]:
 
 
 def _ensure_may_register(principal: Principal, meeting: dict, registrant_organisation: str | None) -> None:
-    if may_manage(principal, meeting):
-        return
-    if principal.role == "chamber_admin" and registrant_organisation == principal.organisation_id:
-        return
-    raise Forbidden("a chamber admin registers only its own people, or anyone for the meetings it hosts")
+    require(permissions.can_register_for(principal, meeting, registrant_organisation),
+            "a chamber admin registers only its own people, or anyone for the meetings it hosts")
 
 
 def register(db, outbox: Outbox, meeting_id: str, data: dict, principal: Principal, cause: Causation) -> dict:
@@ -355,7 +348,7 @@ def record_decision(db, outbox: Outbox, meeting_id: str, data: dict, principal: 
         decisions = meeting.setdefault("decisions", [])
         n = len(decisions) + 1
         number = rules.decision_number(meeting, meeting.get("final_sequence"), n)
-        decision = {"id": rules.new_id(), "n": n, "number": number,
+        decision = {"id": new_id(), "n": n, "number": number,
                     "text": data["text"], "votes": votes, "quorum": quorum.to_dict() if quorum else None, "at": now,
                     "by": principal.subject}
         decisions.append(decision)

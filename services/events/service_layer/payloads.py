@@ -1,9 +1,9 @@
 """The payloads of the meeting events (shared/contracts/events.py), built from a stored meeting."""
 from __future__ import annotations
 
+from shared.clock import local_iso
 from shared.contracts import events as contract
 
-from ..domain.clock import local_iso
 from ..domain.meeting import confirmed_count
 
 

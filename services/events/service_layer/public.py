@@ -9,9 +9,9 @@ nothing public (no record per person, and no contention on busy meetings).
 """
 from __future__ import annotations
 
+from shared.clock import local_iso
 from shared.contracts import public as contract
 
-from ..domain.clock import local_iso
 from ..domain.meeting import confirmed_count
 
 ATTENDANCE_COUNTS = ("attendances", "by_gender", "by_province", "by_organisation_kind", "by_size_class",

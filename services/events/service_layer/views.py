@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import re
 
+from shared.auth import Principal
+from shared.clock import local_date
 from shared.errors import NotFound
+from shared.permissions import require
 from shared.web.schemas import find_page
 
 from ..adapters.documents import MEETINGS
 from ..domain import meeting as rules
-from ..domain.clock import local_date
+from ..domain import permissions
 from ..domain.numbering import assign_sequences, ordinal
 from ..domain.seats import seated_on
 from .meetings import aware, load, numbered_of_body
@@ -132,9 +135,10 @@ def list_meetings(db, query: dict) -> dict:
     return found | {"items": [presenter.meeting(aware(m)) for m in found["items"]]}
 
 
-def list_registrations(db, meeting_id: str, query: dict, visible: callable) -> dict:
+def list_registrations(db, meeting_id: str, query: dict, principal: Principal) -> dict:
     meeting = load(db, meeting_id)
-    registrations = [r for r in meeting.get("registrations") or [] if visible(meeting, r)]
+    registrations = [r for r in meeting.get("registrations") or []
+                     if permissions.can_see_registration(principal, meeting, r)]
     for name in ("status", "source"):
         if query.get(name):
             registrations = [r for r in registrations if r[name] == query[name]]
@@ -146,11 +150,13 @@ def list_registrations(db, meeting_id: str, query: dict, visible: callable) -> d
             "page_size": page_size}
 
 
-def get_registration(db, meeting_id: str, registration_id: str) -> tuple[dict, dict]:
+def get_registration(db, meeting_id: str, registration_id: str, principal: Principal) -> dict:
     meeting = load(db, meeting_id)
     found = rules.registration_of(meeting, registration_id)
     if found is None:
         raise NotFound(f"no registration {registration_id} in meeting {meeting_id}")
-    return meeting, found
+    require(permissions.can_see_registration(principal, meeting, found),
+            "a chamber admin sees only its own people's registrations")
+    return found
 
 

@@ -8,11 +8,12 @@ Rules that must hold under concurrency are unique indexes, not read-then-write
 checks: one organisation per tax number, one person per e-mail address within an
 organisation, one active seat per person per body, one active chair per body.
 """
-from datetime import datetime, timezone
 
 from mongoengine import BooleanField, DateTimeField, DictField, Document, IntField, ListField, StringField
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
+
+from shared.clock import utc_now
 
 from ..domain.governance import STANDARD_BODIES
 
@@ -121,7 +122,7 @@ ONE_CHAIR = "one_active_chair_per_body"
 
 def ensure_standard_bodies(db: Database) -> None:
     """Create the board and the advisory board if they are missing (idempotent, safe to race)."""
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     for code, body in STANDARD_BODIES.items():
         try:
             db.bodies.update_one({"_id": code}, {"$setOnInsert": {**body, "created_at": now}}, upsert=True)

@@ -1,11 +1,9 @@
 """Organisations and their membership lifecycle: pure rules, no I/O."""
 from __future__ import annotations
 
-from shared.contracts.members import ORGANISATION_KINDS, SIZE_CLASSES  # noqa: F401 - re-exported vocabulary
+from shared.contracts.members import ORGANISATION_KINDS, SIZE_CLASSES, is_sme  # noqa: F401 - re-exported vocabulary
 from shared.errors import Conflict, Unprocessable
 from shared.provinces import fold, region_of
-
-SME_CLASSES = {"micro", "small", "medium"}
 
 # action -> (statuses it may start from, status it leads to)
 TRANSITIONS = {
@@ -22,10 +20,6 @@ SEATLESS_STATUSES = {"suspended", "withdrawn"}
 EDITABLE_FIELDS = ["name", "kind", "province", "short_name", "district", "tax_number", "nace_code", "size_class",
                    "employees", "email", "website"]
 REQUIRED_FIELDS = {"name", "kind", "province"}
-
-
-def is_sme(kind: str, size_class: str | None) -> bool:
-    return kind == "company" and size_class in SME_CLASSES
 
 
 def next_status(current: str, action: str) -> str:

@@ -7,12 +7,7 @@ and auditor: read.
 from __future__ import annotations
 
 from shared.auth import ROLES, Principal
-from shared.errors import Forbidden
-
-
-def _own(principal: Principal, organisation_id: str) -> bool:
-    return (principal.role == "chamber_admin" and bool(principal.organisation_id)
-            and principal.organisation_id == organisation_id)
+from shared.permissions import acts_for as _own
 
 
 def can_register_organisation(principal: Principal) -> bool:
@@ -44,8 +39,3 @@ def can_read_consents(principal: Principal, organisation_id: str) -> bool:
 
 def can_manage_governance(principal: Principal) -> bool:
     return principal.is_admin
-
-
-def require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise Forbidden(message)

@@ -4,12 +4,11 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from shared.web.app import service
-from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause
+from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause, precondition, with_etag
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import organisations
-from .http import precondition, with_etag
 from .schemas import (
     MembershipActionSchema,
     MembershipHistorySchema,

@@ -5,7 +5,6 @@ Text is trimmed and may not contain control characters.
 """
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates, validates_schema
@@ -18,12 +17,12 @@ from shared.contracts.members import (
     SEAT_ROLES,
     SIZE_CLASSES,
 )
-from shared.provinces import PROVINCES, REGION_OF, official_province
+from shared.provinces import REGION_OF
+from shared.web.fields import Moment, ProvinceField, Text, Timestamp
 from shared.web.schemas import PageQuerySchema
 
 from ..domain.governance import BODY_CODE_PATTERN, BODY_KINDS
 from ..domain.tax_number import is_valid_vkn
-from ..service_layer.common import LOCAL_ZONE
 
 NACE_PATTERN = r"^(?:[A-U]|[A-U]?[0-9]{2}(?:\.[0-9]{1,2}(?:\.[0-9]{2})?)?)$"
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()-]{5,24}$"
@@ -32,35 +31,6 @@ ORGANISATION_REGIONS = sorted(set(REGION_OF.values()))
 
 # -- fields -----------------------------------------------------------------
 
-CONTROL_FREE = r"^[^\u0000-\u001f\u007f-\u009f]*$"
-
-
-class Text(fields.String):
-    """A trimmed string without control characters or unpaired surrogates (documented as a pattern)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not any(isinstance(v, validate.Regexp) for v in self.validators) and "pattern" not in self.metadata:
-            self.metadata = {**self.metadata, "pattern": CONTROL_FREE}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
-            raise ValidationError("contains control characters")
-        return text
-
-
-class ProvinceField(Text):
-    """A province typed any way; loads as its official spelling."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        official = official_province(text)
-        if official is None:
-            raise ValidationError(f"not a province of Türkiye: {text[:60]!r}")
-        return official
-
-
 class IsoDate(fields.Date):
     """A calendar date; dumps dates and the ISO strings they are stored as."""
 
@@ -68,11 +38,6 @@ class IsoDate(fields.Date):
         if isinstance(value, str):
             return value
         return super()._serialize(value, attr, obj, **kwargs)
-
-
-def local_datetime(**kwargs) -> fields.AwareDateTime:
-    """ISO 8601 date-time; without an offset it is taken as Europe/Istanbul time."""
-    return fields.AwareDateTime(default_timezone=LOCAL_ZONE, **kwargs)
 
 
 class Out(Schema):
@@ -90,10 +55,6 @@ class Out(Schema):
 
 # -- organisations ----------------------------------------------------------
 
-_PROVINCE_DOC = {"enum": PROVINCES,
-                 "description": "Any spelling: matched without regard to case or Turkish diacritics"}
-
-
 class _VknMixin:
     @validates("tax_number")
     def _check_digit(self, value, **_):
@@ -104,7 +65,7 @@ class _VknMixin:
 class OrganisationCreateSchema(_VknMixin, Schema):
     name = Text(required=True, validate=validate.Length(min=2, max=200))
     kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
-    province = ProvinceField(required=True, metadata=_PROVINCE_DOC)
+    province = ProvinceField(required=True)
     short_name = Text(validate=validate.Length(min=1, max=50))
     district = Text(validate=validate.Length(min=1, max=100))
     tax_number = Text(validate=validate.Regexp(r"^[0-9]{10}$", error="a VKN has 10 digits"))
@@ -125,7 +86,7 @@ class OrganisationUpdateSchema(_VknMixin, Schema):
     """Only the fields sent change; null clears an optional field."""
     name = Text(validate=validate.Length(min=2, max=200))
     kind = fields.String(validate=validate.OneOf(ORGANISATION_KINDS))
-    province = ProvinceField(metadata=_PROVINCE_DOC)
+    province = ProvinceField()
     short_name = Text(allow_none=True, validate=validate.Length(min=1, max=50))
     district = Text(allow_none=True, validate=validate.Length(min=1, max=100))
     tax_number = Text(allow_none=True, validate=validate.Regexp(r"^[0-9]{10}$", error="a VKN has 10 digits"))
@@ -153,13 +114,13 @@ class OrganisationSchema(Out):
     website = fields.String(allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_STATUSES))
     version = fields.Integer(required=True, metadata={"description": "Also the ETag"})
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
 
 
 class OrganisationQuerySchema(PageQuerySchema):
     kind = fields.String(validate=validate.OneOf(ORGANISATION_KINDS))
-    province = ProvinceField(metadata=_PROVINCE_DOC)
+    province = ProvinceField()
     region = fields.String(validate=validate.OneOf(ORGANISATION_REGIONS))
     status = fields.String(validate=validate.OneOf(MEMBERSHIP_STATUSES))
     is_sme = fields.Boolean()
@@ -178,7 +139,7 @@ class MembershipEntrySchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_STATUSES))
     reason = fields.String(allow_none=True)
     actor = fields.String(allow_none=True)
-    at = fields.DateTime(required=True)
+    at = Timestamp(required=True)
 
 
 class MembershipHistorySchema(Schema):
@@ -193,18 +154,18 @@ class MembershipHistorySchema(Schema):
 class ConsentSchema(Schema):
     purpose = Text(required=True, validate=validate.Length(min=1, max=100),
                    metadata={"description": "e.g. newsletter, event_photos, data_sharing_with_programme"})
-    granted_at = local_datetime(metadata={"description": "Defaults to now"})
+    granted_at = Moment(metadata={"description": "Defaults to now"})
     text_version = Text(validate=validate.Length(min=1, max=50))
     source = Text(validate=validate.Length(min=1, max=100), metadata={"description": "e.g. web_form, paper"})
-    withdrawn_at = local_datetime(allow_none=True)
+    withdrawn_at = Moment(allow_none=True)
 
 
 class ConsentOutSchema(Out):
     purpose = fields.String(required=True)
-    granted_at = fields.DateTime(required=True)
+    granted_at = Timestamp(required=True)
     text_version = fields.String(allow_none=True)
     source = fields.String(allow_none=True)
-    withdrawn_at = fields.DateTime(allow_none=True)
+    withdrawn_at = Timestamp(allow_none=True)
 
 
 class PersonCreateSchema(Schema):
@@ -240,8 +201,8 @@ class PersonSchema(Out):
         "description": "Only for platform admins and the chamber admins of the person's organisation"})
     status = fields.String(required=True, validate=validate.OneOf(["active"]))
     version = fields.Integer(required=True)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
 
 
 class PeopleQuerySchema(PageQuerySchema):
@@ -291,8 +252,8 @@ class SeatSchema(Out):
     ended_on = IsoDate(allow_none=True)
     end_reason = fields.String(allow_none=True)
     version = fields.Integer(required=True)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
 
 
 class BodySchema(Schema):
@@ -301,7 +262,7 @@ class BodySchema(Schema):
     name_tr = fields.String(allow_none=True)
     kind = fields.String(required=True, validate=validate.OneOf(BODY_KINDS))
     description = fields.String(allow_none=True)
-    created_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
 
     @pre_dump
     def _code(self, obj, **_):

@@ -4,12 +4,12 @@ from __future__ import annotations
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from shared.clock import utc_now
 from shared.errors import Conflict, NotFound
 from shared.web.schemas import find_page
 
 from ..adapters.documents import ensure_standard_bodies
 from ..domain.governance import STANDARD_BODIES
-from .common import utc_now
 
 COLLECTION = "bodies"
 

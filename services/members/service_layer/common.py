@@ -1,39 +1,16 @@
-"""What every members use case needs: clocks, transactions and optimistic-concurrency retries."""
+"""What every members use case needs: transactions and optimistic-concurrency retries."""
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime, timezone
 from typing import Callable, TypeVar
 
 from pymongo.errors import DuplicateKeyError
 
-from shared.config import PLATFORM_ZONE as LOCAL_ZONE
+from shared.concurrency import Precondition
 from shared.errors import Conflict, PreconditionFailed
 from shared.messaging.outbox import ConcurrencyConflict
 
-from ..domain.versioning import Precondition
-
 ATTEMPTS = 5
 T = TypeVar("T")
-
-
-def to_millis(moment: datetime) -> datetime:
-    """In UTC to the millisecond, as BSON keeps it: what is answered now is what is read later."""
-    return moment.astimezone(timezone.utc).replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-def utc_now() -> datetime:
-    """Now, to the millisecond (what BSON keeps), so a response shows what a later read shows."""
-    return to_millis(datetime.now(timezone.utc))
-
-
-def today() -> date:
-    """The platform's calendar day (Europe/Istanbul)."""
-    return datetime.now(LOCAL_ZONE).date()
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
 
 
 def pick(document: dict, names: list[str]) -> dict:

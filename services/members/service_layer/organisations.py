@@ -7,8 +7,13 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.auth import Principal
+from shared.clock import utc_now
+from shared.concurrency import Precondition
+from shared.contracts import members as contract
 from shared.errors import Conflict, NotFound
+from shared.ids import new_id
 from shared.messaging.outbox import Causation
+from shared.permissions import require
 from shared.provinces import fold
 from shared.web.schemas import find_page
 
@@ -21,14 +26,13 @@ from ..domain.organisation import (
     folded_name,
     next_status,
 )
-from ..domain.versioning import Precondition
 from . import public, seats
-from .common import in_transaction, new_id, pick, utc_now, with_retries
+from .common import in_transaction, pick, with_retries
 
 COLLECTION = "organisations"
-REGISTERED = "tr.tvp.members.organisation.registered.v1"
-UPDATED = "tr.tvp.members.organisation.updated.v1"
-MEMBERSHIP_CHANGED = "tr.tvp.members.organisation.membership_changed.v1"
+REGISTERED = contract.ORGANISATION_REGISTERED
+UPDATED = contract.ORGANISATION_UPDATED
+MEMBERSHIP_CHANGED = contract.ORGANISATION_MEMBERSHIP_CHANGED
 
 PAYLOAD_FIELDS = ["id", "name", "short_name", "kind", "province", "region", "district", "tax_number", "nace_code",
                   "size_class", "is_sme", "employees", "email", "website", "status"]
@@ -86,7 +90,7 @@ def list_organisations(db: Database, query: dict) -> dict:
 
 def update_organisation(ctx, organisation_id: str, changes: dict, precondition: Precondition | None,
                         cause: Causation, principal: Principal) -> dict:
-    permissions.require(permissions.can_edit_organisation(principal, organisation_id),
+    require(permissions.can_edit_organisation(principal, organisation_id),
                         "a chamber admin may only change its own organisation")
 
     def attempt() -> dict:
@@ -114,7 +118,7 @@ def change_membership(ctx, organisation_id: str, action: str, reason: str | None
                       precondition: Precondition | None, cause: Causation, principal: Principal) -> dict:
     """approve | suspend | reinstate | withdraw. Suspending or withdrawing ends the seats of the
     organisation's people (one seat.ended event each) in the same transaction."""
-    permissions.require(permissions.can_change_membership(principal, organisation_id, action),
+    require(permissions.can_change_membership(principal, organisation_id, action),
                         "only a platform admin decides membership (a chamber admin may withdraw its own)")
 
     def work(session) -> dict:

@@ -7,9 +7,14 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.auth import Principal
+from shared.clock import to_millis, utc_now
+from shared.concurrency import Precondition
+from shared.contracts import members as contract
 from shared.contracts.members import PEOPLE
 from shared.errors import Conflict, NotFound, Unprocessable
+from shared.ids import new_id
 from shared.messaging.outbox import EVENT_LOG, Causation
+from shared.permissions import require
 from shared.provinces import fold
 from shared.web.schemas import find_page
 
@@ -22,14 +27,13 @@ from ..domain.person import (
     check_organisation_accepts_people,
     email_key,
 )
-from ..domain.versioning import Precondition
 from . import seats
-from .common import in_transaction, new_id, pick, to_millis, utc_now, with_retries
+from .common import in_transaction, pick, with_retries
 
 COLLECTION = "people"
-REGISTERED = "tr.tvp.members.person.registered.v1"
-UPDATED = "tr.tvp.members.person.updated.v1"
-ERASED = "tr.tvp.members.person.erased.v1"
+REGISTERED = contract.PERSON_REGISTERED
+UPDATED = contract.PERSON_UPDATED
+ERASED = contract.PERSON_ERASED
 PAYLOAD_FIELDS = ["id", "organisation_id", "full_name", "email", "title", "phone", "gender"]
 HIDDEN = {"outbox": 0, "outbox_pending": 0, "name_folded": 0, "email_key": 0, "seats_checked_at": 0}
 
@@ -63,7 +67,7 @@ def visible(person: dict, principal: Principal) -> dict:
 
 def register_person(ctx, data: dict, principal: Principal, cause: Causation) -> dict:
     organisation_id = data["organisation_id"]
-    permissions.require(permissions.can_manage_people_of(principal, organisation_id),
+    require(permissions.can_manage_people_of(principal, organisation_id),
                         "a chamber admin may only register people of its own organisation")
     organisation = ctx.db.organisations.find_one({"_id": organisation_id}, {"status": 1})
     if organisation is None:
@@ -93,7 +97,7 @@ def _load(db: Database, person_id: str, session=None) -> dict:
 
 def get_person(db: Database, person_id: str, principal: Principal) -> dict:
     person = _load(db, person_id)
-    permissions.require(permissions.can_read_person(principal, person["organisation_id"]),
+    require(permissions.can_read_person(principal, person["organisation_id"]),
                         "a chamber admin may only see people of its own organisation")
     return visible(person, principal)
 
@@ -102,7 +106,7 @@ def list_people(db: Database, query: dict, principal: Principal) -> dict:
     filters: dict = {"status": "active"}
     if principal.role == "chamber_admin":
         wanted = query.get("organisation_id", principal.organisation_id)
-        permissions.require(wanted == principal.organisation_id,
+        require(wanted == principal.organisation_id,
                             "a chamber admin may only list people of its own organisation")
         filters["organisation_id"] = principal.organisation_id
     elif "organisation_id" in query:
@@ -118,7 +122,7 @@ def update_person(ctx, person_id: str, changes: dict, precondition: Precondition
                   cause: Causation) -> dict:
     def attempt() -> dict:
         current = _load(ctx.db, person_id)
-        permissions.require(permissions.can_manage_people_of(principal, current["organisation_id"]),
+        require(permissions.can_manage_people_of(principal, current["organisation_id"]),
                             "a chamber admin may only change people of its own organisation")
         if precondition is not None:
             precondition.check(current["version"])
@@ -157,7 +161,7 @@ def erase_person(ctx, person_id: str, precondition: Precondition | None, princip
     """
     def work(session) -> None:
         current = _load(ctx.db, person_id, session)
-        permissions.require(permissions.can_manage_people_of(principal, current["organisation_id"]),
+        require(permissions.can_manage_people_of(principal, current["organisation_id"]),
                             "a chamber admin may only erase people of its own organisation")
         if precondition is not None:
             precondition.check(current["version"])

@@ -7,22 +7,11 @@ contact people, the membership history's reasons and actors.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
+from shared.clock import local_iso
 from shared.contracts import public as contract
-
-from .common import LOCAL_ZONE
 
 FIELDS = ["name", "short_name", "kind", "province", "district", "region", "nace_code", "size_class", "is_sme",
           "website", "status"]
-
-
-def _iso(moment) -> str | None:
-    if not isinstance(moment, datetime):
-        return moment
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(LOCAL_ZONE).isoformat(timespec="seconds")
 
 
 def view(document: dict, history: list[dict] | None = None) -> dict | None:
@@ -32,7 +21,7 @@ def view(document: dict, history: list[dict] | None = None) -> dict | None:
     if not approvals and document.get("status") != "active":
         return None
     return {"id": document["_id"], **{name: document.get(name) for name in FIELDS},
-            "is_sme": bool(document.get("is_sme")), "member_since": _iso(approvals[0]) if approvals else None}
+            "is_sme": bool(document.get("is_sme")), "member_since": local_iso(approvals[0], "seconds") if approvals else None}
 
 
 def publication(before: dict | None, after: dict, changes: list[str],

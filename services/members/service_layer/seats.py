@@ -6,19 +6,22 @@ from datetime import date
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from shared.clock import today, utc_now
+from shared.concurrency import Precondition
+from shared.contracts import members as contract
 from shared.errors import Conflict, NotFound, Unprocessable
+from shared.ids import new_id
 from shared.messaging.outbox import Causation
 from shared.web.schemas import find_page
 
 from ..adapters.documents import ONE_CHAIR, ONE_SEAT_PER_PERSON
 from ..domain.governance import check_may_hold_seat, check_seat_conflicts, check_term, end_date, sort_key
-from ..domain.versioning import Precondition
 from . import bodies
-from .common import broke_index, in_transaction, new_id, pick, today, utc_now, with_retries
+from .common import broke_index, in_transaction, pick, with_retries
 
 COLLECTION = "seats"
-ASSIGNED = "tr.tvp.members.seat.assigned.v1"
-ENDED = "tr.tvp.members.seat.ended.v1"
+ASSIGNED = contract.SEAT_ASSIGNED
+ENDED = contract.SEAT_ENDED
 PAYLOAD_FIELDS = ["id", "body", "person_id", "organisation_id", "role", "term_start", "term_end"]
 HIDDEN = {"outbox": 0, "outbox_pending": 0}
 

@@ -125,11 +125,6 @@ def local_day(value) -> date:
     return moment.astimezone(ZONE).date()
 
 
-def now_text() -> str:
-    """Now in UTC to the second, as the service stores and shows its timestamps."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 # -- buckets ------------------------------------------------------------------------
 
 def buckets_of(day: date) -> list[str]:

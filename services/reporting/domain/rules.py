@@ -25,20 +25,26 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from shared.contracts.events import CAPACITY_BUILDING_KINDS, GOVERNANCE_KINDS
+from shared.contracts.events import (
+    ATTENDANCE_RECORDED,
+    CANCELLED,
+    CAPACITY_BUILDING_KINDS,
+    DECISION_RECORDED,
+    FIXED_BODY,
+    GOVERNANCE_KINDS,
+    HELD,
+    RESCHEDULED,
+    SCHEDULED,
+)
+from shared.contracts.members import ORGANISATION_TYPES
 
 from .periods import buckets_of, local_day
 
 UNKNOWN = "unknown"
 NO_SIZE = "none"
-ORG_TYPES = ("tr.tvp.members.organisation.registered.v1", "tr.tvp.members.organisation.updated.v1",
-             "tr.tvp.members.organisation.membership_changed.v1")
-MEETING = "tr.tvp.events.meeting."
-SCHEDULED, RESCHEDULED, CANCELLED, HELD = (MEETING + "scheduled.v1", MEETING + "rescheduled.v1",
-                                           MEETING + "cancelled.v1", MEETING + "held.v1")
-ATTENDANCE, DECISION = MEETING + "attendance_recorded.v1", MEETING + "decision_recorded.v1"
+ORG_TYPES = ORGANISATION_TYPES
+ATTENDANCE, DECISION = ATTENDANCE_RECORDED, DECISION_RECORDED
 MEETING_TYPES = (SCHEDULED, RESCHEDULED, CANCELLED, HELD, ATTENDANCE, DECISION)
-FIXED_BODY = {"board_meeting": "board", "advisory_board_meeting": "advisory_board"}
 
 
 def seg(value) -> str:

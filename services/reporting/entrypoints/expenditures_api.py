@@ -8,8 +8,8 @@ from shared.web.http import ApiBlueprint
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import current_principal, requires
 
+from ..domain.permissions import READERS
 from ..service_layer import expenditures
-from .http import READERS
 from .schemas import ExpenditureCreateSchema, ExpenditureQuerySchema, ExpenditureSchema
 
 blp = ApiBlueprint("expenditures", __name__, url_prefix="/api/v1/expenditures",

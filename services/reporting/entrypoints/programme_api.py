@@ -4,21 +4,19 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from shared.web.app import service
-from shared.web.http import ETAG, IF_MATCH, ApiBlueprint
+from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition, with_etag
 from shared.web.schemas import ErrorSchema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import programme
-from .http import if_match
 from .schemas import ProgrammeSchema, ProgrammeUpdateSchema
 
 blp = ApiBlueprint("programme", __name__, url_prefix="/api/v1/programme",
-                         description="The programme: dates, co-financing shares and indicator targets")
+                  description="The programme: dates, co-financing shares and indicator targets")
 
 
 def _shown(current: dict):
-    shown = programme.shown(current)
-    return shown, {"ETag": f'"{shown["version"]}"'}
+    return with_etag(programme.shown(current))
 
 
 @blp.route("")
@@ -36,4 +34,4 @@ class Programme(MethodView):
     @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
     def put(self, data):
         """Set the programme settings (shares must add up to 100)"""
-        return _shown(programme.put(service().db, data, if_match(), current_principal().subject))
+        return _shown(programme.put(service().db, data, precondition(), current_principal().subject))

@@ -9,8 +9,8 @@ from shared.web.http import ApiBlueprint, cause
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import current_principal, requires
 
+from ..domain.permissions import OFFICERS, READERS
 from ..service_layer import exports, reports
-from .http import OFFICERS, READERS
 from .schemas import ExportQuerySchema, ReportCreateSchema, ReportQuerySchema, ReportSchema, ReportSummarySchema
 
 blp = ApiBlueprint("reports", __name__, url_prefix="/api/v1/reports",

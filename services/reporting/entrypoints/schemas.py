@@ -1,11 +1,10 @@
 """Request and response schemas of the reporting API. Requests reject unknown fields (422)."""
 from __future__ import annotations
 
-import unicodedata
-
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from shared.contracts.reporting import REPORT_KINDS
+from shared.web.fields import Text, Timestamp
 from shared.web.schemas import PageQuerySchema
 
 from ..domain.indicators import CODES
@@ -15,16 +14,6 @@ from ..domain.periods import EARLIEST, LATEST, PeriodError, parse_period
 FORMATS = ["xlsx", "csv", "pdf"]
 LANGS = ["bi", "en", "tr"]
 STATUSES = ["draft", "submitted"]
-
-
-class Text(fields.String):
-    """A trimmed string without control characters."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
-            raise ValidationError("contains control characters")
-        return text
 
 
 class Day(fields.Date):
@@ -114,7 +103,7 @@ class ProgrammeSchema(Schema):
     targets = fields.Dict(keys=fields.String(), values=Numeric(), required=True)
     configured = fields.Boolean(required=True, metadata={"description": "false until the first PUT (defaults shown)"})
     version = fields.Integer(required=True, metadata={"description": "Also the ETag"})
-    updated_at = fields.String(allow_none=True)
+    updated_at = Timestamp(allow_none=True)
     updated_by = fields.String(allow_none=True)
 
 
@@ -157,7 +146,7 @@ class IndicatorsSchema(Schema):
     cumulative_from = fields.String(required=True)
     programme = fields.Nested(ProgrammeSchema, required=True)
     indicators = fields.List(fields.Nested(IndicatorSchema), required=True)
-    computed_at = fields.String(required=True)
+    computed_at = Timestamp(required=True)
     query_ms = fields.Float(required=True)
 
 
@@ -192,7 +181,7 @@ class ExpenditureSchema(Schema):
     amount_eur = fields.String(required=True)
     description = fields.String(required=True)
     meeting_id = fields.String(allow_none=True)
-    created_at = fields.String(required=True)
+    created_at = Timestamp(required=True)
     created_by = fields.String(allow_none=True)
 
 
@@ -223,10 +212,10 @@ class ReportSummarySchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(REPORT_KINDS))
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     sha256 = fields.String(required=True, metadata={"description": "Of the content; frozen once submitted"})
-    created_at = fields.String(required=True)
+    created_at = Timestamp(required=True)
     created_by = fields.String(allow_none=True)
-    computed_at = fields.String(required=True)
-    submitted_at = fields.String(allow_none=True)
+    computed_at = Timestamp(required=True)
+    submitted_at = Timestamp(allow_none=True)
     submitted_by = fields.String(allow_none=True)
     version = fields.Integer(required=True)
     revision = fields.Integer(required=True, metadata={"description": "+1 per recomputation of a draft"})

@@ -1,16 +1,16 @@
 """Eligible expenditure, in EUR or in TRY with the EUR rate used."""
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from decimal import Decimal
 
+from shared.clock import utc_now
 from shared.errors import NotFound, Unprocessable
+from shared.ids import new_id
 from shared.web.schemas import find_page
 
 from ..adapters.documents import EXPENDITURES, active_generation
 from ..domain import money
-from ..domain.periods import now_text
 
 
 def create(db, data: dict, actor: str) -> dict:
@@ -26,11 +26,11 @@ def create(db, data: dict, actor: str) -> dict:
             raise Unprocessable(f"meeting {meeting_id} is not known to the reporting service",
                                 {"meeting_id": ["unknown meeting"]})
     document = {
-        "_id": uuid.uuid4().hex, "date": data["date"].isoformat(), "budget_line": data["budget_line"],
+        "_id": new_id(), "date": data["date"].isoformat(), "budget_line": data["budget_line"],
         "amount": money.text(data["amount"]), "currency": data["currency"],
         "eur_rate": None if data.get("eur_rate") is None else str(money.dec(data["eur_rate"]).normalize()),
         "amount_eur": money.text(amount_eur), "description": data["description"], "meeting_id": meeting_id,
-        "created_at": now_text(), "created_by": actor,
+        "created_at": utc_now(), "created_by": actor,
     }
     db[EXPENDITURES].insert_one(document)
     return document

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
+from shared.clock import local_iso, utc_now
 from shared.errors import Unprocessable
 
 from ..adapters.documents import Generation, active_generation
@@ -23,7 +24,6 @@ from ..domain.periods import (
     PeriodError,
     bucket_span,
     decompose,
-    now_text,
     parse_period,
     period_between,
 )
@@ -148,7 +148,8 @@ def compute_with_expenditures(db, period: Period, programme: dict | None = None)
         "cumulative_from": start.isoformat(),
         "programme": programme_settings.shown(programme),
         "indicators": results,
-        "computed_at": now_text(),
+        # A string, not a BSON date: it is part of a report's frozen content, whose SHA-256 is published.
+        "computed_at": local_iso(utc_now()),
         "query_ms": round((time.perf_counter() - started) * 1000, 1),
     }, in_period
 

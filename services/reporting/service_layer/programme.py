@@ -5,12 +5,13 @@ from datetime import date
 
 from pymongo.errors import DuplicateKeyError
 
+from shared.clock import utc_now
+from shared.concurrency import Precondition
 from shared.errors import PreconditionFailed, Unprocessable
 
 from ..adapters.documents import PROGRAMME
 from ..domain import money
 from ..domain.indicators import CODES
-from ..domain.periods import now_text
 
 ID = "programme"
 
@@ -49,10 +50,10 @@ def start_date(programme: dict) -> date:
     return date.fromisoformat(programme["start_date"])
 
 
-def put(db, data: dict, if_match: int | None, actor: str) -> dict:
+def put(db, data: dict, precondition: Precondition | None, actor: str) -> dict:
     current = get(db)
-    if if_match is not None and if_match != current["version"]:
-        raise PreconditionFailed(f"the programme settings are at version {current['version']}, not {if_match}")
+    if precondition is not None:
+        precondition.check(current["version"])
     try:
         money.check_shares(data["eu_share"], data["national_share"])
     except money.MoneyError as exc:
@@ -71,7 +72,7 @@ def put(db, data: dict, if_match: int | None, actor: str) -> dict:
         "eu_share": str(money.dec(data["eu_share"]).normalize()),
         "national_share": str(money.dec(data["national_share"]).normalize()),
         "targets": targets, "version": current["version"] + 1,
-        "updated_at": now_text(), "updated_by": actor,
+        "updated_at": utc_now(), "updated_by": actor,
     }
     try:
         result = db[PROGRAMME].replace_one({"_id": ID, "version": current["version"]}, document,

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import logging
 import zlib
-from datetime import datetime, timezone
 
 from bson import Binary
 from pymongo import ReplaceOne, ReturnDocument, UpdateOne
 
+from shared.clock import utc_now
 from shared.messaging.consumer import BatchContext
 from shared.messaging.envelope import CloudEvent
 
@@ -39,7 +39,7 @@ def journal_entry(events: list[CloudEvent], last_seq: int) -> dict:
     """One journal document per batch: the events in the order applied, compressed JSON."""
     raw = json.dumps([_journal_body(e) for e in events], ensure_ascii=False, separators=(",", ":"))
     return {"_id": last_seq - len(events) + 1, "seq": last_seq, "count": len(events),
-            "at": datetime.now(timezone.utc), "z": Binary(zlib.compress(raw.encode("utf-8"), 6))}
+            "at": utc_now(), "z": Binary(zlib.compress(raw.encode("utf-8"), 6))}
 
 
 def journal_events(entry: dict) -> list[CloudEvent]:

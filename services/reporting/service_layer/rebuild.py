@@ -13,10 +13,11 @@ dropped. Nothing is read from Kafka or from another service's database.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
 from typing import Callable
 
 from pymongo import ReturnDocument
+
+from shared.clock import utc_now
 
 from ..adapters.documents import JOURNAL, PROJECTIONS, STATE, STATE_ID, Generation
 from .projector import KNOWN_MARKS, apply_events, journal_events
@@ -36,7 +37,7 @@ def rebuild(client, db, progress: Callable[[str], None] | None = None, chunk: in
     say = progress or (lambda _text: None)
     started = time.perf_counter()
     state = db[STATE].find_one_and_update(
-        {"_id": STATE_ID}, {"$set": {"rebuilding": True, "rebuild_started_at": datetime.now(timezone.utc)}},
+        {"_id": STATE_ID}, {"$set": {"rebuilding": True, "rebuild_started_at": utc_now()}},
         upsert=True, return_document=ReturnDocument.AFTER)
     old = Generation(db, state.get("generation", 0))
     new = Generation(db, old.number + 1)
@@ -68,7 +69,7 @@ def rebuild(client, db, progress: Callable[[str], None] | None = None, chunk: in
             docs.extend(events)
             cursor_after = more[-1]["seq"]
         db[STATE].update_one({"_id": STATE_ID}, {"$set": {
-            "generation": new.number, "rebuilding": False, "rebuilt_at": datetime.now(timezone.utc),
+            "generation": new.number, "rebuilding": False, "rebuilt_at": utc_now(),
             "rebuilt_events": applied + len(docs)}}, session=session)
         return len(docs)
 

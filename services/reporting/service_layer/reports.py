@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 
 from pymongo.errors import DuplicateKeyError
 
+from shared.clock import local_iso, utc_now
 from shared.contracts import reporting as contract
 from shared.errors import Conflict, NotFound
+from shared.ids import new_id
 from shared.messaging.outbox import Causation, ConcurrencyConflict, Outbox
 from shared.web.schemas import find_page
 
 from ..adapters.documents import REPORTS, active_generation
 from ..domain import labels, money
-from ..domain.periods import Period, now_text, parse_period
+from ..domain.periods import Period, parse_period
 from . import expenditures, indicators, public
 from . import programme as programme_settings
 
@@ -107,8 +108,8 @@ def build_content(db, period: Period, kind: str) -> dict:
 def create(db, outbox: Outbox, period_text: str, kind: str, actor: str, cause: Causation) -> dict:
     period = parse_period(period_text)
     content = build_content(db, period, kind)
-    now = now_text()
-    document = {"_id": uuid.uuid4().hex, "period": period.label, "from": period.start.isoformat(),
+    now = utc_now()
+    document = {"_id": new_id(), "period": period.label, "from": period.start.isoformat(),
                 "to": period.end.isoformat(), "kind": kind, "status": "draft", "content": content,
                 "sha256": sha256(content), "created_at": now, "created_by": actor, "computed_at": content["computed_at"],
                 "submitted_at": None, "submitted_by": None, "revision": 1}
@@ -146,11 +147,11 @@ def recompute(db, report_id: str) -> dict:
 def submit(db, outbox: Outbox, report_id: str, actor: str, cause: Causation) -> dict:
     report = get(db, report_id)
     if report["status"] != "draft":
-        raise Conflict(f"report {report_id} was already submitted on {report['submitted_at']}")
-    content, digest, now = report["content"], sha256(report["content"]), now_text()
+        raise Conflict(f"report {report_id} was already submitted on {local_iso(report['submitted_at'])}")
+    content, digest, now = report["content"], sha256(report["content"]), utc_now()
     payload = {
         "id": report_id, "period": report["period"], "from": report["from"], "to": report["to"],
-        "kind": report["kind"], "sha256": digest, "submitted_at": now, "submitted_by": actor,
+        "kind": report["kind"], "sha256": digest, "submitted_at": local_iso(now), "submitted_by": actor,
         "indicators": [{"code": i["code"], "value": i["value"], "cumulative": i["cumulative"], "target": i["target"],
                         "percent_of_target": i["percent_of_target"]} for i in content["indicators"]],
     }
@@ -158,7 +159,7 @@ def submit(db, outbox: Outbox, report_id: str, actor: str, cause: Causation) -> 
         outbox.update(REPORTS, report_id, report["version"], [(contract.SUBMITTED, payload)], cause, set_fields={
             "status": "submitted", "submitted_at": now, "submitted_by": actor, "sha256": digest, "content": content,
             "submitted_key": f"{report['period']}|{report['kind']}"},
-            public=public.publication(report, content, digest, now))
+            public=public.publication(report, content, digest, local_iso(now)))
     except ConcurrencyConflict:
         raise Conflict(f"report {report_id} changed meanwhile (submitted by someone else?); read it again") from None
     except DuplicateKeyError:

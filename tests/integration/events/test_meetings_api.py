@@ -45,6 +45,15 @@ def test_times_are_shown_in_istanbul_whatever_offset_was_sent(events_client, tok
     assert response.json["starts_at"] == starts.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Istanbul")).isoformat()
 
 
+def test_a_time_without_offset_is_istanbul_time_as_in_every_service(events_client, token, active_chamber):
+    starts = future()
+    body = meeting_body(active_chamber(), starts=starts)
+    body["starts_at"] = starts.replace(tzinfo=None).isoformat()  # the wall clock in Istanbul, no offset
+    response = events_client.post(API, json=body, headers=token())
+    assert response.status_code == 201, response.json
+    assert response.json["starts_at"] == iso(starts) and response.json["starts_at"].endswith("+03:00")
+
+
 @pytest.mark.parametrize("status_action, reason", [(None, "applicant"), ("suspend", "suspended"),
                                                    ("withdraw", "withdrawn")])
 def test_host_must_be_an_active_member(events_client, token, stream, feed, status_action, reason):
@@ -68,7 +77,7 @@ def test_unknown_host_is_named(events_client, token):
 @pytest.mark.parametrize("change, field", [
     ({"kind": "party"}, "kind"),
     ({"themes": ["astrology"]}, "themes"),
-    ({"starts_at": "2026-05-14T10:00:00"}, "starts_at"),
+    ({"starts_at": "2026-05-14T25:00:00"}, "starts_at"),
     ({"starts_at": "tomorrow"}, "starts_at"),
     ({"capacity": 0}, "capacity"),
     ({"capacity": "10"}, "capacity"),
@@ -186,3 +195,21 @@ def test_list_filters_and_pagination(events_client, token, active_chamber):
     assert events_client.get(API, query_string={"page_size": 101}, headers=token()).status_code == 422
     assert events_client.get(API, query_string={"from": "yesterday"}, headers=token()).status_code == 422
     assert listing(q="TRAINING")["total"] == 2
+
+
+def test_if_match_takes_lists_weak_tags_and_a_star_as_members_does(events_client, token, active_chamber):
+    mid = events_client.post(API, json=meeting_body(active_chamber()), headers=token()).json["id"]
+    new_start = future(days=21)
+    times = {"starts_at": iso(new_start), "ends_at": iso(new_start + timedelta(hours=2))}
+    stale = events_client.post(f"{API}/{mid}/reschedule", json=times, headers={**token(), "If-Match": '"7", "8"'})
+    assert stale.status_code == 412
+    listed = events_client.post(f"{API}/{mid}/reschedule", json=times, headers={**token(), "If-Match": '"0", W/"1"'})
+    assert listed.status_code == 200 and listed.headers["ETag"] == '"2"'
+    star = events_client.post(f"{API}/{mid}/cancel", json={"reason": "storm"}, headers={**token(), "If-Match": "*"})
+    assert star.status_code == 200 and star.json["status"] == "cancelled"
+
+
+def test_a_body_that_is_not_json_is_422_as_in_the_other_services(events_client, token, active_chamber):
+    response = events_client.post(API, data="{not json", headers={**token(), "Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json["errors"] == {"json": ["Invalid JSON body."]}

@@ -27,3 +27,13 @@ def test_openapi_document_validates(events_client):
 def test_docs_need_no_token(events_client):
     assert events_client.get("/api/v1/docs").status_code == 200
     assert events_client.get("/healthz").status_code == 200
+
+
+def test_writes_that_honour_if_match_document_it_and_the_etag(events_client):
+    paths = events_client.get("/api/v1/openapi.json").json["paths"]
+    for action in ("reschedule", "cancel", "close"):
+        operation = paths[f"/api/v1/meetings/{{meeting_id}}/{action}"]["post"]
+        assert "If-Match" in {p["name"] for p in operation["parameters"] if p["in"] == "header"}, action
+        assert "ETag" in operation["responses"]["200"]["headers"], action
+    assert "ETag" in paths["/api/v1/meetings"]["post"]["responses"]["201"]["headers"]
+    assert "ETag" in paths["/api/v1/meetings/{meeting_id}"]["get"]["responses"]["200"]["headers"]

@@ -27,6 +27,8 @@ def test_programme_defaults_then_settings(api):
     assert again.status_code == 200 and again.json["eu_share"] == 87.5 and again.json["version"] == 2
     stale = api("PUT", "/programme", json=PROGRAMME, headers={"If-Match": '"1"'})
     assert stale.status_code == 412 and api("GET", "/programme").json["version"] == 2
+    listed = api("PUT", "/programme", json=PROGRAMME, headers={"If-Match": '"1", W/"2"'})
+    assert listed.status_code == 200 and listed.headers["ETag"] == '"3"'
 
 
 @pytest.mark.parametrize("change, field", [

@@ -2,7 +2,6 @@ import pytest
 
 from services.members.domain import permissions as p
 from shared.auth import Principal
-from shared.errors import Forbidden
 
 ADMIN = Principal("a", "platform_admin")
 OWN = Principal("c", "chamber_admin", "org-1")
@@ -49,9 +48,3 @@ def test_officers_and_auditors_read_but_not_consents(reader):
 def test_a_chamber_admin_token_without_organisation_owns_nothing():
     orphan = Principal("c", "chamber_admin", None)
     assert not p.can_edit_organisation(orphan, None) and not p.can_manage_people_of(orphan, None)
-
-
-def test_require():
-    p.require(True, "fine")
-    with pytest.raises(Forbidden):
-        p.require(False, "no")

@@ -1,8 +1,15 @@
 """What the three exports share: labelled rows of the report's content."""
 from __future__ import annotations
 
+from shared.clock import local_iso
+
 from ...domain import labels
 from ...domain.indicators import CODES
+
+
+def fmt_time(moment) -> str:
+    """A stored time or an ISO string, to the second in the platform zone, for people to read."""
+    return (local_iso(moment, "seconds") or "").replace("T", " ")
 
 
 def fmt_number(value, lang: str, decimals: int | None = None) -> str:

@@ -363,11 +363,11 @@ def _title_block(report: dict, lang: str, st: Styles) -> list:
         ("beneficiary", programme.get("beneficiary") or ""),
         ("period", common.period_text(report, lang)),
         ("cumulative_from", content["cumulative_from"]),
-        ("computed_at", content["computed_at"].replace("T", " ").replace("+00:00", " UTC")),
+        ("computed_at", common.fmt_time(content["computed_at"])),
         ("status", labels.value(report["status"], lang)),
     ]
     if report.get("submitted_at"):
-        facts.append(("submitted_at", report["submitted_at"].replace("T", " ").replace("+00:00", " UTC")))
+        facts.append(("submitted_at", common.fmt_time(report["submitted_at"])))
         facts.append(("sha256", report["sha256"]))
     rows = [[label(key, lang, st), P(value, st.cell)] for key, value in facts]
     t = Table(rows, colWidths=[45 * mm, 129 * mm], hAlign="LEFT")

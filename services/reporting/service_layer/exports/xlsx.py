@@ -64,12 +64,12 @@ def _summary(wb: Workbook, report: dict, lang: str) -> None:
         ("period", common.period_text(report, lang)),
         ("kind", labels.value(report["kind"], lang)),
         ("status", labels.value(report["status"], lang)),
-        ("computed_at", content["computed_at"]),
+        ("computed_at", common.fmt_time(content["computed_at"])),
         ("cumulative_from", content["cumulative_from"]),
         ("sha256", report["sha256"]),
     ]
     if report.get("submitted_at"):
-        rows.insert(5, ("submitted_at", report["submitted_at"]))
+        rows.insert(5, ("submitted_at", common.fmt_time(report["submitted_at"])))
     for n, (key, value) in enumerate(rows, start=3):
         ws.cell(row=n, column=1, value=labels.text(key, lang)).font = Font(bold=True)
         ws.cell(row=n, column=2, value=value)

@@ -3,8 +3,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.members.domain.person import apply_changes, check_consents, check_organisation_accepts_people, email_key
-from services.members.domain.versioning import etag, parse_if_match
-from shared.errors import Conflict, PreconditionFailed, Unprocessable
+from shared.errors import Conflict, Unprocessable
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=timezone.utc)
 
@@ -43,21 +42,3 @@ def test_person_changes():
         apply_changes(current, {"email": None})
     with pytest.raises(Conflict):
         apply_changes({**current, "status": "erased"}, {"title": "x"})
-
-
-@pytest.mark.parametrize("header, version, matches", [
-    ('"3"', 3, True), ("3", 3, True), ('W/"3"', 3, True), ('"2", "3"', 3, True), ("*", 9, True),
-    ('"2"', 3, False), ("garbage", 3, False), ('"-1"', 3, False), ('"99999999999999999999"', 3, False),
-])
-def test_if_match(header, version, matches):
-    precondition = parse_if_match(header)
-    if matches:
-        precondition.check(version)
-    else:
-        with pytest.raises(PreconditionFailed):
-            precondition.check(version)
-
-
-def test_no_if_match_means_no_precondition():
-    assert parse_if_match(None) is None and parse_if_match("  ") is None
-    assert etag(4) == '"4"'

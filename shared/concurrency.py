@@ -1,4 +1,5 @@
-"""Optimistic concurrency over HTTP: the ETag is the aggregate's version, If-Match names the versions expected."""
+"""Optimistic concurrency over HTTP, for all three services: the ETag is the aggregate's version,
+If-Match names the versions expected (RFC 9110: a list, weak tags and `*` included)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
