@@ -3,6 +3,7 @@
 Payload schemas live here, not inside a service, because producer and consumers
 must agree on them; a breaking change is a new `.vN` type.
 """
+
 from shared.messaging.registry import EventRegistry
 
 from . import events, members, public, reporting, topics

@@ -1,4 +1,5 @@
 """Every topic of the contract, internal and public."""
+
 from shared.messaging.topics import dead_letter_topic
 
 INTERNAL = [
