@@ -21,6 +21,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from .contracts import public as public_contract
 from .contracts import topics as contract_topics
 from .messaging.envelope import CONTENT_TYPE, SPEC_VERSION
+from .messaging.registry import EventRegistry, EventSpec
 
 ASYNCAPI_VERSION = "3.0.0"
 DOCUMENT_VERSION = "1.0.0"
@@ -377,3 +378,15 @@ def to_yaml(document: dict) -> str:
         "# AsyncAPI 3.0.0; the same document is served at /api/v1/asyncapi.json by every service.\n"
     )
     return header + yaml.dump(_plain(document), Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def types_table(registry: EventRegistry) -> str:
+    """The Markdown table of docs/events.md: every topic in declaration order, its types and what they say."""
+    by_topic: dict[str, list[EventSpec]] = {}
+    for spec in registry:
+        by_topic.setdefault(spec.topic, []).append(spec)
+    rows = ["| topic | type | what happened |", "|---|---|---|"]
+    internal = [t for t in by_topic if not _is_public(t)]
+    for topic in internal + [t for t in by_topic if _is_public(t)]:
+        rows += [f"| `{topic}` | `{s.type}` | {s.summary} |" for s in sorted(by_topic[topic], key=lambda s: s.type)]
+    return "\n".join(rows)
