@@ -50,7 +50,7 @@ def subscribe(topic, from_beginning, group, fmt, output, bootstrap, username, pa
     the in-memory broker restarted, the topic is read again and what is already
     there is skipped. A live count (events, rate, duplicates, lag) goes to stderr.
     """
-    from ...subscribe import LiveCount, Subscriber, SubscribeError, default_group, kafka_security
+    from ...subscribe import LiveCount, SubscribeError, Subscriber, default_group, kafka_security
 
     target = resolve(kafka=True, bootstrap_flag=bootstrap)
     password = os.environ.get("TVP_KAFKA_PASSWORD")

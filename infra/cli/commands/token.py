@@ -10,7 +10,6 @@ from ..keys import issuer
 from ..target import live_run
 
 
-
 @tvp.command(epilog=example("tvp token --role platform_admin",
                             "tvp token --role chamber_admin --org 3f2c... --hours 2",
                             'curl -H "Authorization: Bearer $(tvp token --role auditor)" '

@@ -125,7 +125,7 @@ def up() -> int:
             stack.add(worker, "worker")
             webs.append((name, web, port))
             ports[name] = port
-        for name, web, port in webs:
+        for _name, web, port in webs:
             embedded.wait_ready(web, port, timeout_s=60)
         runfile.write(var_dir, {
             "pid": os.getpid(), "started_at": started_at, "ports": ports, "mongo_uri": mongo_uri,
