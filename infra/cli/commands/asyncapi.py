@@ -1,5 +1,6 @@
 """`tvp asyncapi`: the documents generated from the event registry (the AsyncAPI document and the type table
 of docs/events.md), so that declaring an event type is the only hand edit they need."""
+
 import re
 import sys
 from pathlib import Path
@@ -14,9 +15,17 @@ EVENTS_REFERENCE = Path("docs/events.md")
 TYPES_BLOCK = re.compile(r"(<!-- types:begin -->\n)(.*?)(\n<!-- types:end -->)", re.S)
 
 
-@tvp.command(epilog=example("tvp asyncapi", "tvp asyncapi --check", "tvp asyncapi --format json --output -"))
-@click.option("--output", type=click.Path(path_type=Path), default=Path("docs/asyncapi.yaml"), show_default=True,
-              help="file, or - for stdout")
+@tvp.command(
+    short_help="Write the documents generated from the event registry.",
+    epilog=example("tvp asyncapi", "tvp asyncapi --check", "tvp asyncapi --format json --output -"),
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("docs/asyncapi.yaml"),
+    show_default=True,
+    help="file, or - for stdout",
+)
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
 @click.option("--check", is_flag=True, help="fail if a generated document differs from the registry")
 def asyncapi(output: Path, fmt: str, check: bool) -> None:
@@ -37,13 +46,16 @@ def asyncapi(output: Path, fmt: str, check: bool) -> None:
         table = types_table(REGISTRY)
         generated[EVENTS_REFERENCE] = TYPES_BLOCK.sub(lambda m: m.group(1) + table + m.group(3), reference)
     if check:
-        stale = [str(path) for path, new in generated.items()
-                 if not path.exists() or path.read_text(encoding="utf-8") != new]
+        stale = [
+            str(path) for path, new in generated.items() if not path.exists() or path.read_text(encoding="utf-8") != new
+        ]
         if stale:
             raise CliError(f"{', '.join(stale)} out of date: run `tvp asyncapi`")
         say(f"{', '.join(map(str, generated))} current")
         return
     for path, new in generated.items():
         path.write_text(new, encoding="utf-8")
-    say(f"wrote {output}: {len(document['channels'])} channels, {len(document['components']['messages'])} "
-        f"messages; the type table of {EVENTS_REFERENCE}")
+    say(
+        f"wrote {output}: {len(document['channels'])} channels, {len(document['components']['messages'])} "
+        f"messages; the type table of {EVENTS_REFERENCE}"
+    )
