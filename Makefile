@@ -3,7 +3,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: install run test test-unit bench clean
+.PHONY: install run test test-unit lint bench clean
 
 install: $(STAMP)
 
@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 run: install            ## start MongoDB, Kafka and the three services; Ctrl-C stops
 	$(VENV)/bin/tvp up
 
-test: install           ## the whole suite: unit, integration (real servers), end-to-end (gunicorn)
+test: install lint      ## quality gates, then the whole suite: unit, integration (real servers), end-to-end (gunicorn)
 	$(PY) -m pytest
+
+lint: install           ## ruff lints the tree; ruff format and mypy hold shared/
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check shared
+	$(VENV)/bin/mypy
 
 test-unit: install
 	$(PY) -m pytest tests/unit

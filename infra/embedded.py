@@ -67,7 +67,9 @@ class ManagedProcess:
             self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT, env=self.env,
                                          cwd=self.cwd, start_new_session=True)
         except FileNotFoundError:
-            raise StartupError(f"{self.name}: cannot run {self.argv[0]!r} (is the project installed? `make install`)")
+            raise StartupError(
+                f"{self.name}: cannot run {self.argv[0]!r} (is the project installed? `make install`)"
+            ) from None
         finally:
             log.close()
         return self

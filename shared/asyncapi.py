@@ -8,10 +8,12 @@ Served by every service at `/api/v1/asyncapi.json`; written to `docs/asyncapi.ya
 by `tvp asyncapi`. tests/unit/test_asyncapi.py validates it against the official
 AsyncAPI 3.0.0 JSON schema and checks that docs/asyncapi.yaml is current.
 """
+
 from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -19,12 +21,14 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from .contracts import public as public_contract
 from .contracts import topics as contract_topics
 from .messaging.envelope import CONTENT_TYPE, SPEC_VERSION
+from .messaging.registry import EventRegistry, EventSpec
 
 ASYNCAPI_VERSION = "3.0.0"
 DOCUMENT_VERSION = "1.0.0"
 KAFKA_BINDING = "0.5.0"
 DEFAULT_PARTITIONS = 3
 ENVELOPE = "CloudEvent"
+CHAMBER_SCRAM = "One SCRAM-SHA-512 user per subscribing chamber (over TLS); read access to tvp.public.* only."
 
 DESCRIPTION = """\
 Domain events of the Thrace Productivity Platform (Trakya Verimlilik Platformu).
@@ -46,64 +50,107 @@ least once: drop an event whose `id` you have already seen.
 Follow a public topic with `tvp subscribe TOPIC` or any Kafka client (see docs/streams.md).
 """.format(months=public_contract.DEPRECATION_MONTHS)
 
-SERVERS = OrderedDict([
-    ("embedded", {
-        "host": "127.0.0.1:9092", "protocol": "kafka",
-        "title": "Embedded broker (tvp up)",
-        "description": "The Tansu broker `tvp up` starts on this machine: messages in memory, no "
-                       "authentication. After a restart the services' event logs are published again "
-                       "with the same event ids.",
-        "tags": [{"name": "development"}],
-    }),
-    ("compose", {
-        "host": "kafka:9092", "protocol": "kafka",
-        "title": "Production stack, INTERNAL listener",
-        "description": "Apache Kafka of docker-compose.yml, reachable only on the compose network "
-                       "(the services).",
-        "tags": [{"name": "production"}],
-    }),
-    ("external", {
-        "host": "{host}:19092", "protocol": "kafka-secure",
-        "title": "Production stack, EXTERNAL listener for other chambers",
-        "description": "SASL/SCRAM-SHA-512 over TLS. Each chamber has its own user; ACLs let it read "
-                       "`tvp.public.*` and use consumer groups named after it, nothing else "
-                       "(docs/deployment.md).",
-        "variables": {"host": {"default": "kafka.example.org",
-                               "description": "the platform's public broker host name"}},
-        "security": [{"$ref": "#/components/securitySchemes/chamberScram"}],
-        "tags": [{"name": "production"}],
-    }),
-])
+SERVERS = OrderedDict(
+    [
+        (
+            "embedded",
+            {
+                "host": "127.0.0.1:9092",
+                "protocol": "kafka",
+                "title": "Embedded broker (tvp up)",
+                "description": "The Tansu broker `tvp up` starts on this machine: messages in memory, no "
+                "authentication. After a restart the services' event logs are published again "
+                "with the same event ids.",
+                "tags": [{"name": "development"}],
+            },
+        ),
+        (
+            "compose",
+            {
+                "host": "kafka:9092",
+                "protocol": "kafka",
+                "title": "Production stack, INTERNAL listener",
+                "description": "Apache Kafka of docker-compose.yml, reachable only on the compose network "
+                "(the services).",
+                "tags": [{"name": "production"}],
+            },
+        ),
+        (
+            "external",
+            {
+                "host": "{host}:19092",
+                "protocol": "kafka-secure",
+                "title": "Production stack, EXTERNAL listener for other chambers",
+                "description": "SASL/SCRAM-SHA-512 over TLS. Each chamber has its own user; ACLs let it read "
+                "`tvp.public.*` and use consumer groups named after it, nothing else "
+                "(docs/deployment.md).",
+                "variables": {
+                    "host": {"default": "kafka.example.org", "description": "the platform's public broker host name"}
+                },
+                "security": [{"$ref": "#/components/securitySchemes/chamberScram"}],
+                "tags": [{"name": "production"}],
+            },
+        ),
+    ]
+)
 
 
 def _envelope_schema() -> dict:
     return {
         "type": "object",
         "description": "CloudEvents 1.0 envelope of every tvp event, with the extensions aggregateversion, "
-                       "correlationid and causationid.",
-        "required": ["specversion", "id", "source", "type", "subject", "time", "datacontenttype",
-                     "dataschema", "aggregateversion", "correlationid", "causationid", "data"],
+        "correlationid and causationid.",
+        "required": [
+            "specversion",
+            "id",
+            "source",
+            "type",
+            "subject",
+            "time",
+            "datacontenttype",
+            "dataschema",
+            "aggregateversion",
+            "correlationid",
+            "causationid",
+            "data",
+        ],
         "properties": {
             "specversion": {"type": "string", "const": SPEC_VERSION},
-            "id": {"type": "string", "minLength": 1,
-                   "description": "unique event id; the same after any republication (drop duplicates by it)"},
-            "source": {"type": "string", "pattern": "^/tvp/[a-z]+$",
-                       "description": "/tvp/members, /tvp/events or /tvp/reporting"},
-            "type": {"type": "string", "pattern": r"^tr\.tvp\.[a-z]+\.[a-z_]+\.[a-z_]+\.v\d+$",
-                     "description": "tr.tvp.<service>.<aggregate>.<happening>.v<N>"},
-            "subject": {"type": "string", "pattern": "^[a-z_]+/.+$",
-                        "description": "<aggregate>/<id>; the record key is the <id>"},
+            "id": {
+                "type": "string",
+                "minLength": 1,
+                "description": "unique event id; the same after any republication (drop duplicates by it)",
+            },
+            "source": {
+                "type": "string",
+                "pattern": "^/tvp/[a-z]+$",
+                "description": "/tvp/members, /tvp/events or /tvp/reporting",
+            },
+            "type": {
+                "type": "string",
+                "pattern": r"^tr\.tvp\.[a-z]+\.[a-z_]+\.[a-z_]+\.v\d+$",
+                "description": "tr.tvp.<service>.<aggregate>.<happening>.v<N>",
+            },
+            "subject": {
+                "type": "string",
+                "pattern": "^[a-z_]+/.+$",
+                "description": "<aggregate>/<id>; the record key is the <id>",
+            },
             "time": {"type": "string", "format": "date-time"},
             "datacontenttype": {"type": "string", "const": "application/json"},
             "dataschema": {"type": "string", "description": "urn:tvp:schema:<type>"},
-            "aggregateversion": {"type": "integer", "minimum": 1,
-                                 "description": "internal topics: +1 per event of the aggregate; public "
-                                                "topics: the aggregate's version the view shows (grows, "
-                                                "may skip)"},
-            "correlationid": {"type": "string",
-                              "description": "the X-Correlation-Id of the request that caused it"},
-            "causationid": {"type": "string",
-                            "description": "the id of the event that caused it (or the correlation id)"},
+            "aggregateversion": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "internal topics: +1 per event of the aggregate; public "
+                "topics: the aggregate's version the view shows (grows, "
+                "may skip)",
+            },
+            "correlationid": {"type": "string", "description": "the X-Correlation-Id of the request that caused it"},
+            "causationid": {
+                "type": "string",
+                "description": "the id of the event that caused it (or the correlation id)",
+            },
             "data": {"type": "object"},
         },
     }
@@ -138,26 +185,35 @@ def _message(spec, payload_name: str, deprecated: bool) -> dict:
         "summary": spec.summary or spec.type,
         "contentType": CONTENT_TYPE,
         "headers": {
-            "type": "object", "required": ["content-type"],
+            "type": "object",
+            "required": ["content-type"],
             "properties": {"content-type": {"type": "string", "const": CONTENT_TYPE}},
         },
         "payload": {
             "allOf": [
                 {"$ref": f"#/components/schemas/{ENVELOPE}"},
-                {"type": "object", "properties": {
-                    "type": {"type": "string", "const": spec.type},
-                    "source": {"type": "string", "const": spec.source},
-                    "subject": {"type": "string", "pattern": f"^{spec.aggregate}/.+$"},
-                    "dataschema": {"type": "string", "const": spec.dataschema},
-                    "data": {"$ref": f"#/components/schemas/{payload_name}"},
-                }},
+                {
+                    "type": "object",
+                    "properties": {
+                        "type": {"type": "string", "const": spec.type},
+                        "source": {"type": "string", "const": spec.source},
+                        "subject": {"type": "string", "pattern": f"^{spec.aggregate}/.+$"},
+                        "dataschema": {"type": "string", "const": spec.dataschema},
+                        "data": {"$ref": f"#/components/schemas/{payload_name}"},
+                    },
+                },
             ],
         },
         "correlationId": {"$ref": "#/components/correlationIds/correlationid"},
-        "bindings": {"kafka": {
-            "key": {"type": "string", "description": f"the {spec.aggregate}'s id ({spec.aggregate}/<id> in subject)"},
-            "bindingVersion": KAFKA_BINDING,
-        }},
+        "bindings": {
+            "kafka": {
+                "key": {
+                    "type": "string",
+                    "description": f"the {spec.aggregate}'s id ({spec.aggregate}/<id> in subject)",
+                },
+                "bindingVersion": KAFKA_BINDING,
+            }
+        },
         "tags": [{"name": "public" if spec.public else "internal"}, {"name": service}],
     }
     if deprecated:
@@ -171,14 +227,16 @@ def _channel_description(topic: str) -> tuple[str, str]:
         if meta is not None:
             text = meta.description
             if meta.deprecated:
-                text += (f"\n\n**Deprecated**: superseded by `{meta.successor}`; served until {meta.sunset}.")
+                text += f"\n\n**Deprecated**: superseded by `{meta.successor}`; served until {meta.sunset}."
             return meta.title, text
         return topic, "Public topic."
     service, aggregate = topic.split(".")[1:3]
-    return (f"{service}: {aggregate}",
-            f"Internal history of the {service} service's {aggregate}: every change, in order per key. "
-            "Inside the platform only; may carry personal data (erased people's data is nulled in the "
-            "event log that replays use).")
+    return (
+        f"{service}: {aggregate}",
+        f"Internal history of the {service} service's {aggregate}: every change, in order per key. "
+        "Inside the platform only; may carry personal data (erased people's data is nulled in the "
+        "event log that replays use).",
+    )
 
 
 def build_document(registry) -> dict:
@@ -200,65 +258,99 @@ def build_document(registry) -> dict:
             messages[spec.type] = _message(spec, payload_names[spec.type], deprecated)
         title, description = _channel_description(topic)
         public = _is_public(topic)
-        channel = {
+        channel: dict[str, Any] = {
             "address": topic,
             "title": title,
             "description": description,
             "messages": OrderedDict((s.type, {"$ref": f"#/components/messages/{s.type}"}) for s in specs),
-            "bindings": {"kafka": {
-                "topic": topic, "partitions": DEFAULT_PARTITIONS,
-                "topicConfiguration": {"cleanup.policy": ["delete"]},
-                "bindingVersion": KAFKA_BINDING,
-            }},
+            "bindings": {
+                "kafka": {
+                    "topic": topic,
+                    "partitions": DEFAULT_PARTITIONS,
+                    "topicConfiguration": {"cleanup.policy": ["delete"]},
+                    "bindingVersion": KAFKA_BINDING,
+                }
+            },
             "tags": [{"name": "public" if public else "internal"}],
         }
         if not public:
             channel["servers"] = [{"$ref": "#/servers/embedded"}, {"$ref": "#/servers/compose"}]
         if deprecated:
             channel["x-deprecated"] = True
-            channel["x-sunset"] = meta.sunset
+            channel["x-sunset"] = meta.sunset if meta else None
         channels[topic] = channel
         service = specs[0].source.rsplit("/", 1)[-1]
         operations[f"publish.{topic}"] = {
             "action": "send",
             "channel": {"$ref": f"#/channels/{topic}"},
             "title": f"{service} publishes {topic}",
-            "summary": ("The relay of the " + service + " service publishes what its use cases wrote into "
-                        "the aggregates' outboxes, atomically with the change" +
-                        (" (the public view, next to the internal event)." if public else ".")),
+            "summary": (
+                "The relay of the " + service + " service publishes what its use cases wrote into "
+                "the aggregates' outboxes, atomically with the change"
+                + (" (the public view, next to the internal event)." if public else ".")
+            ),
             "messages": [{"$ref": f"#/channels/{topic}/messages/{s.type}"} for s in specs],
             "tags": [{"name": "public" if public else "internal"}],
         }
 
-    return OrderedDict([
-        ("asyncapi", ASYNCAPI_VERSION),
-        ("id", "urn:tr:tvp:events"),
-        ("info", OrderedDict([
-            ("title", "Thrace Productivity Platform — event streams"),
-            ("version", DOCUMENT_VERSION),
-            ("description", DESCRIPTION),
-            ("license", {"name": "Proprietary — Thrace Productivity Platform"}),
-            ("tags", [{"name": "public", "description": "tvp.public.* — for other chambers, no personal data"},
-                      {"name": "internal", "description": "the services' own topics"}]),
-        ])),
-        ("defaultContentType", CONTENT_TYPE),
-        ("servers", SERVERS),
-        ("channels", channels),
-        ("operations", operations),
-        ("components", OrderedDict([
-            ("schemas", schemas),
-            ("messages", messages),
-            ("securitySchemes", {"chamberScram": {
-                "type": "scramSha512",
-                "description": "One SCRAM-SHA-512 user per subscribing chamber (over TLS); read access to "
-                               "tvp.public.* only.",
-            }}),
-            ("correlationIds", {"correlationid": {
-                "description": "The request's X-Correlation-Id, carried by every event it causes.",
-                "location": "$message.payload#/correlationid",
-            }}),
-        ])),
-    ])
+    return OrderedDict(
+        [
+            ("asyncapi", ASYNCAPI_VERSION),
+            ("id", "urn:tr:tvp:events"),
+            (
+                "info",
+                OrderedDict(
+                    [
+                        ("title", "Thrace Productivity Platform — event streams"),
+                        ("version", DOCUMENT_VERSION),
+                        ("description", DESCRIPTION),
+                        ("license", {"name": "Proprietary — Thrace Productivity Platform"}),
+                        (
+                            "tags",
+                            [
+                                {
+                                    "name": "public",
+                                    "description": "tvp.public.* — for other chambers, no personal data",
+                                },
+                                {"name": "internal", "description": "the services' own topics"},
+                            ],
+                        ),
+                    ]
+                ),
+            ),
+            ("defaultContentType", CONTENT_TYPE),
+            ("servers", SERVERS),
+            ("channels", channels),
+            ("operations", operations),
+            (
+                "components",
+                OrderedDict(
+                    [
+                        ("schemas", schemas),
+                        ("messages", messages),
+                        (
+                            "securitySchemes",
+                            {
+                                "chamberScram": {
+                                    "type": "scramSha512",
+                                    "description": CHAMBER_SCRAM,
+                                }
+                            },
+                        ),
+                        (
+                            "correlationIds",
+                            {
+                                "correlationid": {
+                                    "description": "The request's X-Correlation-Id, carried by every event it causes.",
+                                    "location": "$message.payload#/correlationid",
+                                }
+                            },
+                        ),
+                    ]
+                ),
+            ),
+        ]
+    )
 
 
 def _plain(node):
@@ -279,7 +371,22 @@ def to_yaml(document: dict) -> str:
     def text(dumper, value: str):
         style = "|" if "\n" in value else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
     Dumper.add_representer(str, text)
-    header = ("# GENERATED by `tvp asyncapi` from the event registry (shared/contracts) — do not edit.\n"
-              "# AsyncAPI 3.0.0; the same document is served at /api/v1/asyncapi.json by every service.\n")
+    header = (
+        "# GENERATED by `tvp asyncapi` from the event registry (shared/contracts) — do not edit.\n"
+        "# AsyncAPI 3.0.0; the same document is served at /api/v1/asyncapi.json by every service.\n"
+    )
     return header + yaml.dump(_plain(document), Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def types_table(registry: EventRegistry) -> str:
+    """The Markdown table of docs/events.md: every topic in declaration order, its types and what they say."""
+    by_topic: dict[str, list[EventSpec]] = {}
+    for spec in registry:
+        by_topic.setdefault(spec.topic, []).append(spec)
+    rows = ["| topic | type | what happened |", "|---|---|---|"]
+    internal = [t for t in by_topic if not _is_public(t)]
+    for topic in internal + [t for t in by_topic if _is_public(t)]:
+        rows += [f"| `{topic}` | `{s.type}` | {s.summary} |" for s in sorted(by_topic[topic], key=lambda s: s.type)]
+    return "\n".join(rows)

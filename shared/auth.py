@@ -3,6 +3,7 @@
 The private key only signs (the `tvp token` command and tests); services hold the
 public key. On first run a development key pair is generated under var/keys/.
 """
+
 from __future__ import annotations
 
 import time
@@ -40,11 +41,13 @@ def ensure_dev_keys(private_file: Path, public_file: Path) -> bool:
     private_file.parent.mkdir(parents=True, exist_ok=True)
     public_file.parent.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
+    private_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     private_file.chmod(0o600)
-    public_file.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                          serialization.PublicFormat.SubjectPublicKeyInfo))
+    public_file.write_bytes(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
     return True
 
 
@@ -53,15 +56,21 @@ class TokenIssuer:
         self.key = private_key_pem
         self.issuer = issuer
 
-    def issue(self, role: str, organisation_id: str | None = None, subject: str | None = None,
-              ttl_s: int = 12 * 3600) -> str:
+    def issue(
+        self, role: str, organisation_id: str | None = None, subject: str | None = None, ttl_s: int = 12 * 3600
+    ) -> str:
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
         if role == "chamber_admin" and not organisation_id:
             raise ValueError("a chamber_admin token needs the organisation id (--org)")
         now = int(time.time())
-        claims = {"sub": subject or f"{role}-{uuid.uuid4().hex[:8]}", "role": role, "iss": self.issuer,
-                  "iat": now, "exp": now + ttl_s}
+        claims = {
+            "sub": subject or f"{role}-{uuid.uuid4().hex[:8]}",
+            "role": role,
+            "iss": self.issuer,
+            "iat": now,
+            "exp": now + ttl_s,
+        }
         if organisation_id:
             claims["org"] = organisation_id
         return jwt.encode(claims, self.key, algorithm=ALGORITHM)
@@ -70,13 +79,17 @@ class TokenIssuer:
 class TokenVerifier:
     def __init__(self, public_key_pem: bytes, issuer: str = "tvp"):
         # Parsed once: PyJWT would parse the PEM text again on every request.
-        self.key = serialization.load_pem_public_key(public_key_pem)
+        key = serialization.load_pem_public_key(public_key_pem)
+        if not isinstance(key, rsa.RSAPublicKey):
+            raise ValueError(f"the token verification key must be an RSA public key for {ALGORITHM}")
+        self.key = key
         self.issuer = issuer
 
     def verify(self, token: str) -> Principal:
         try:
-            claims = jwt.decode(token, self.key, algorithms=[ALGORITHM], issuer=self.issuer,
-                                options={"require": ["exp", "sub", "iss"]})
+            claims = jwt.decode(
+                token, self.key, algorithms=[ALGORITHM], issuer=self.issuer, options={"require": ["exp", "sub", "iss"]}
+            )
         except jwt.PyJWTError as exc:
             raise InvalidToken(str(exc)) from exc
         role = claims.get("role")

@@ -9,14 +9,24 @@
 
 Named clock, not time, so that it never shadows the standard library module.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
 from .config import PLATFORM_ZONE
 
-__all__ = ["PLATFORM_ZONE", "as_utc", "local", "local_date", "local_iso", "parse_moment", "to_millis", "today",
-           "utc_now"]
+__all__ = [
+    "PLATFORM_ZONE",
+    "as_utc",
+    "local",
+    "local_date",
+    "local_iso",
+    "parse_moment",
+    "to_millis",
+    "today",
+    "utc_now",
+]
 
 
 def to_millis(moment: datetime) -> datetime:

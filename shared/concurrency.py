@@ -1,5 +1,6 @@
 """Optimistic concurrency over HTTP, for all three services: the ETag is the aggregate's version,
 If-Match names the versions expected (RFC 9110: a list, weak tags and `*` included)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,13 +15,16 @@ def etag(version: int) -> str:
 @dataclass(frozen=True)
 class Precondition:
     """What an If-Match header asks for: any current version (`*`) or one of the listed ones."""
+
     any_version: bool = False
     versions: frozenset = frozenset()
 
     def check(self, version: int) -> None:
         if not (self.any_version or version in self.versions):
-            raise PreconditionFailed(f"the resource is at version {version}, not the one in If-Match; "
-                                     f"read it again (ETag {etag(version)}) and retry")
+            raise PreconditionFailed(
+                f"the resource is at version {version}, not the one in If-Match; "
+                f"read it again (ETag {etag(version)}) and retry"
+            )
 
 
 def parse_if_match(header: str | None) -> Precondition | None:

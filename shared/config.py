@@ -3,11 +3,13 @@
 Every variable is documented in docs/configuration.md; defaults are the
 embedded servers that `tvp up` starts on this machine.
 """
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .messaging.topics import dead_letter_topic
@@ -56,7 +58,7 @@ class Settings:
 
 def load_settings(service: str, **overrides) -> Settings:
     var_dir = Path(_env("TVP_VAR_DIR", "var")).resolve()
-    values = dict(
+    values: dict[str, Any] = dict(
         service=service,
         mongo_uri=_env("TVP_MONGO_URI", "mongodb://127.0.0.1:27017/?directConnection=true"),
         mongo_db=_env(f"TVP_{service.upper()}_DB", f"tvp_{service}"),

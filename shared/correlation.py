@@ -1,4 +1,5 @@
 """The correlation id of whatever this thread is doing: a request or a consumed event."""
+
 from __future__ import annotations
 
 import uuid

@@ -2,6 +2,7 @@
 
 Create it inside the process that uses it: pymongo clients must not cross a fork.
 """
+
 from __future__ import annotations
 
 import mongoengine
@@ -14,8 +15,14 @@ from .config import Settings
 def connect(settings: Settings) -> tuple[MongoClient, Database]:
     alias = settings.service
     mongoengine.disconnect(alias)
-    mongoengine.connect(alias=alias, db=settings.mongo_db, host=settings.mongo_uri,
-                        tz_aware=True, uuidRepresentation="standard", serverSelectionTimeoutMS=3000)
+    mongoengine.connect(
+        alias=alias,
+        db=settings.mongo_db,
+        host=settings.mongo_uri,
+        tz_aware=True,
+        uuidRepresentation="standard",
+        serverSelectionTimeoutMS=3000,
+    )
     client = mongoengine.get_connection(alias)
     return client, client[settings.mongo_db]
 

@@ -1,4 +1,5 @@
 """Domain errors that every layer may raise; the web layer maps them to the contract's format."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Ids of the aggregates and the entities inside them: opaque strings (the contract), random, URL-safe."""
+
 from __future__ import annotations
 
 import uuid

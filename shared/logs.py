@@ -4,6 +4,7 @@ The services (`configure_logging`) and gunicorn's own arbiter and worker lines
 (`gunicorn_logconfig`, used by infra/gunicorn.conf.py) share one format, so a log
 reader parses every line of a web process the same way.
 """
+
 from __future__ import annotations
 
 import logging
@@ -56,8 +57,12 @@ def gunicorn_logconfig(service: str, level: str = "INFO") -> dict:
     (shared/web/access_log.py). The gunicorn loggers do not propagate, so the root
     handler that the app installs in each worker does not print them twice.
     """
-    handler = {"class": "logging.StreamHandler", "formatter": "json", "filters": ["context"],
-               "stream": "ext://sys.stderr"}
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "json",
+        "filters": ["context"],
+        "stream": "ext://sys.stderr",
+    }
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -66,9 +71,17 @@ def gunicorn_logconfig(service: str, level: str = "INFO") -> dict:
         "handlers": {"error_console": handler},
         "root": {"level": level.upper(), "handlers": ["error_console"]},
         "loggers": {
-            "gunicorn.error": {"level": level.upper(), "handlers": ["error_console"], "propagate": False,
-                               "qualname": "gunicorn.error"},
-            "gunicorn.access": {"level": level.upper(), "handlers": ["error_console"], "propagate": False,
-                                "qualname": "gunicorn.access"},
+            "gunicorn.error": {
+                "level": level.upper(),
+                "handlers": ["error_console"],
+                "propagate": False,
+                "qualname": "gunicorn.error",
+            },
+            "gunicorn.access": {
+                "level": level.upper(),
+                "handlers": ["error_console"],
+                "propagate": False,
+                "qualname": "gunicorn.access",
+            },
         },
     }

@@ -1,6 +1,7 @@
 """How every service refuses: pure `can_<verb>(principal, ...) -> bool` predicates live in each service's
 domain/permissions.py; use cases (service_layer) call `require(permissions.can_…(…), message)`.
 The role gate at the door (shared.web.security.requires) stays in the entrypoints."""
+
 from __future__ import annotations
 
 from .auth import Principal
@@ -15,5 +16,8 @@ def require(allowed: bool, message: str) -> None:
 
 def acts_for(principal: Principal, organisation_id: str | None) -> bool:
     """Whether the principal is a chamber admin of that organisation."""
-    return (principal.role == "chamber_admin" and bool(principal.organisation_id)
-            and principal.organisation_id == organisation_id)
+    return (
+        principal.role == "chamber_admin"
+        and bool(principal.organisation_id)
+        and principal.organisation_id == organisation_id
+    )

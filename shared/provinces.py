@@ -1,4 +1,5 @@
 """Türkiye's 81 provinces, their official spelling and NUTS-2 region: reference data every service needs."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -46,8 +47,16 @@ def fold(text: str) -> str:
 
 _BY_FOLDED = {fold(name): name for name in PROVINCES}
 # Common alternative names people type.
-_BY_FOLDED.update({"afyon": "Afyonkarahisar", "icel": "Mersin", "k.maras": "Kahramanmaraş",
-                   "maras": "Kahramanmaraş", "antep": "Gaziantep", "urfa": "Şanlıurfa"})
+_BY_FOLDED.update(
+    {
+        "afyon": "Afyonkarahisar",
+        "icel": "Mersin",
+        "k.maras": "Kahramanmaraş",
+        "maras": "Kahramanmaraş",
+        "antep": "Gaziantep",
+        "urfa": "Şanlıurfa",
+    }
+)
 
 
 def official_province(text: str) -> str | None:

@@ -3,6 +3,7 @@
 SIGTERM or SIGINT asks both to stop: the consumer finishes its batch, commits
 and leaves its group; the relay finishes its pass.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,6 +18,7 @@ from .logs import configure_logging
 from .messaging.consumer import BatchHandler, EventConsumer, Handler, KafkaDeadLetter, run_consumer_loop
 from .messaging.kafka import make_consumer, make_producer
 from .messaging.outbox import ensure_outbox_indexes
+from .messaging.registry import EventRegistry
 from .messaging.relay import OutboxRelay
 
 log = logging.getLogger(__name__)
@@ -25,11 +27,12 @@ log = logging.getLogger(__name__)
 @dataclass
 class WorkerSpec:
     """What a service's worker consists of."""
+
     service: str
     aggregates: list[str]
     handlers: dict[str, Handler]
     subscriptions: list[str]
-    registry: object
+    registry: EventRegistry
     setup: Callable | None = None
     after_publish: Callable | None = None  # see OutboxRelay
     batch_handler: BatchHandler | None = None  # see shared/messaging/consumer.py
@@ -45,29 +48,48 @@ class Worker:
         if spec.setup:
             spec.setup(self.db)
         producer = lambda: make_producer(self.settings.kafka_bootstrap)  # noqa: E731
-        self.relay = OutboxRelay(self.db, spec.aggregates, spec.registry, producer,
-                                 batch_size=self.settings.relay_batch_size, after_publish=spec.after_publish)
-        self.dead_letter = KafkaDeadLetter(producer, self.settings.dead_letter_topic, self.db,
-                                           self.settings.consumer_group)
-        self.consumer = EventConsumer(self.client, self.db, spec.registry, spec.handlers, self.dead_letter,
-                                      max_retries=self.settings.consumer_max_retries,
-                                      batch_handler=spec.batch_handler)
+        self.relay = OutboxRelay(
+            self.db,
+            spec.aggregates,
+            spec.registry,
+            producer,
+            batch_size=self.settings.relay_batch_size,
+            after_publish=spec.after_publish,
+        )
+        self.dead_letter = KafkaDeadLetter(
+            producer, self.settings.dead_letter_topic, self.db, self.settings.consumer_group
+        )
+        self.consumer = EventConsumer(
+            self.client,
+            self.db,
+            spec.registry,
+            spec.handlers,
+            self.dead_letter,
+            max_retries=self.settings.consumer_max_retries,
+            batch_handler=spec.batch_handler,
+        )
 
     def _consume(self) -> None:
         if not self.spec.subscriptions:
             return
         while not self.stop.is_set():
             try:
-                kafka_consumer = make_consumer(self.settings.kafka_bootstrap, self.settings.consumer_group,
-                                               self.spec.subscriptions, self.settings.kafka_session_timeout_ms)
+                kafka_consumer = make_consumer(
+                    self.settings.kafka_bootstrap,
+                    self.settings.consumer_group,
+                    self.spec.subscriptions,
+                    self.settings.kafka_session_timeout_ms,
+                )
                 run_consumer_loop(kafka_consumer, self.consumer, self.db, self.stop)
             except Exception as exc:  # noqa: BLE001 - broker away at start or mid-run: try again
                 log.warning("consumer stopped (%s); reconnecting in 2s", exc)
                 self.stop.wait(2.0)
 
     def run(self) -> None:
-        threads = [threading.Thread(target=self.relay.run, args=(self.stop,), name="relay"),
-                   threading.Thread(target=self._consume, name="consumer")]
+        threads = [
+            threading.Thread(target=self.relay.run, args=(self.stop,), name="relay"),
+            threading.Thread(target=self._consume, name="consumer"),
+        ]
         for thread in threads:
             thread.start()
         log.info("worker running: relay for %s, consumer of %s", self.spec.aggregates, self.spec.subscriptions)
@@ -81,6 +103,7 @@ class Worker:
         def _stop(signum, _frame):
             log.info("signal %s: finishing the current batch and stopping", signum)
             self.stop.set()
+
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
 

@@ -5,6 +5,7 @@ something the user can fix, 2 for a wrong command line, 3 when the stack is not
 ready (`tvp status`), 130 on Ctrl-C. An unexpected exception also gives one line;
 its traceback goes to `var/log/tvp-errors.log`, and to stderr with `--debug`.
 """
+
 from __future__ import annotations
 
 import sys
@@ -32,8 +33,9 @@ def package_version() -> str:
         return "unknown (not installed)"
 
 
-@click.group(context_settings=CONTEXT, epilog=example("tvp up", "tvp status", "tvp token --role auditor",
-                                                      "tvp logs members -f"))
+@click.group(
+    context_settings=CONTEXT, epilog=example("tvp up", "tvp status", "tvp token --role auditor", "tvp logs members -f")
+)
 @click.version_option(package_version(), "--version", prog_name="tvp", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="print the traceback of an unexpected error")
 def tvp(debug: bool) -> None:

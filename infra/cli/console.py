@@ -1,4 +1,5 @@
 """Where `tvp` writes: results on stdout, notes, progress and errors on stderr (so `tvp token | ...` works)."""
+
 from __future__ import annotations
 
 import sys
@@ -29,8 +30,15 @@ def progress_bars() -> Iterator:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = stderr_console()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=False, disable=not console.is_terminal) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal,
+    ) as progress:
         try:
             yield progress
         except BaseException:

@@ -1,4 +1,5 @@
 """What a `tvp` command raises when the user can fix something: printed as one line, never a traceback."""
+
 from __future__ import annotations
 
 from ..embedded import StartupError

@@ -1,5 +1,6 @@
 """The signing key of `tvp token` and `tvp demo`. Only `tvp up` creates the development key pair: a command
 that made a new pair would sign tokens the running services reject."""
+
 from __future__ import annotations
 
 import os
@@ -21,11 +22,13 @@ def issuer(run: RunState | None):
 
     path = private_key_file(run)
     if not path.exists():
-        raise CliError(f"no signing key at {path}: start the stack with `tvp up` first, "
-                       "or set TVP_JWT_PRIVATE_KEY_FILE")
+        raise CliError(
+            f"no signing key at {path}: start the stack with `tvp up` first, or set TVP_JWT_PRIVATE_KEY_FILE"
+        )
     try:
         pem = path.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read the signing key at {path}: {exc.strerror}") from None
-    return TokenIssuer(pem, (run.content.get("jwt_issuer") if run else None) or os.environ.get("TVP_JWT_ISSUER")
-                       or "tvp")
+    return TokenIssuer(
+        pem, (run.content.get("jwt_issuer") if run else None) or os.environ.get("TVP_JWT_ISSUER") or "tvp"
+    )

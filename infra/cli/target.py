@@ -7,6 +7,7 @@ stale run.json (its `tvp up` is gone) is reported and ignored. Every command
 says on stderr what it targets and where that came from, so none talks to
 another stack silently.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,7 +39,7 @@ class Target:
     run: RunState | None = None
     mongo_uri: str | None = None
     bootstrap: str | None = None
-    origin: dict = field(default_factory=dict)   # what -> where it came from
+    origin: dict = field(default_factory=dict)  # what -> where it came from
 
     def database(self, service: str) -> str:
         """A service's database: the one the running stack uses, else TVP_<SERVICE>_DB, else tvp_<service>."""
@@ -59,18 +60,28 @@ def _origin_of_run(run: RunState) -> str:
     return f"from {run.path}, `tvp up` pid {run.pid}"
 
 
-def resolve(*, mongo: bool = False, kafka: bool = False, mongo_flag: str | None = None,
-            bootstrap_flag: str | None = None, env_mongo: bool = True, env_kafka: bool = True,
-            mongo_flag_name: str = "--mongo-uri", kafka_flag_name: str = "--bootstrap") -> Target:
+def resolve(
+    *,
+    mongo: bool = False,
+    kafka: bool = False,
+    mongo_flag: str | None = None,
+    bootstrap_flag: str | None = None,
+    env_mongo: bool = True,
+    env_kafka: bool = True,
+    mongo_flag_name: str = "--mongo-uri",
+    kafka_flag_name: str = "--bootstrap",
+) -> Target:
     var_dir = default_var_dir()
     run = live_run(var_dir)
     target = Target(var_dir=var_dir, run=run)
     if kafka:
         target.bootstrap, target.origin["kafka"] = _pick(
-            bootstrap_flag, kafka_flag_name, run, "kafka_bootstrap", "TVP_KAFKA_BOOTSTRAP" if env_kafka else None)
+            bootstrap_flag, kafka_flag_name, run, "kafka_bootstrap", "TVP_KAFKA_BOOTSTRAP" if env_kafka else None
+        )
     if mongo:
         target.mongo_uri, target.origin["mongo"] = _pick(
-            mongo_flag, mongo_flag_name, run, "mongo_uri", "TVP_MONGO_URI" if env_mongo else None)
+            mongo_flag, mongo_flag_name, run, "mongo_uri", "TVP_MONGO_URI" if env_mongo else None
+        )
     return target
 
 

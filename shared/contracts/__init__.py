@@ -1,16 +1,13 @@
 """The published language between the services: every event type, its payload and topic.
 
 Payload schemas live here, not inside a service, because producer and consumers
-must agree on them; a breaking change is a new `.vN` type.
+must agree on them; a breaking change is a new `.vN` type. Declaring a type (its
+constant, payload schema and `register` line in the service's module) is all it
+takes for its topic to be created, described in the AsyncAPI document and, once a
+service has a handler for it, subscribed to (docs/extending.md).
 """
-from shared.messaging.registry import EventRegistry
 
-from . import events, members, public, reporting, topics
-
-REGISTRY = EventRegistry()
-members.register(REGISTRY)
-events.register(REGISTRY)
-reporting.register(REGISTRY)
-public.register(REGISTRY)  # tvp.public.* (issue 6)
+from . import topics
+from .catalogue import REGISTRY
 
 __all__ = ["REGISTRY", "topics"]

@@ -8,6 +8,7 @@ An organisation without a member id (an outside participant's) is identified by
 `key` = `ext-` + a hash of its folded name, so distinct organisations can be
 counted without naming them.
 """
+
 from marshmallow import Schema, fields, validate
 
 from .members import GENDERS, ORGANISATION_KINDS, SIZE_CLASSES
@@ -17,8 +18,16 @@ MEETINGS = "tvp.events.meetings"
 GOVERNANCE_KINDS = ["board_meeting", "advisory_board_meeting", "working_group_meeting"]
 CAPACITY_BUILDING_KINDS = ["workshop", "training", "site_visit", "matchmaking", "conference"]
 MEETING_KINDS = GOVERNANCE_KINDS + CAPACITY_BUILDING_KINDS
-THEMES = ["resource_efficiency", "energy_efficiency", "industrial_symbiosis", "eco_efficiency",
-          "green_transition", "waste_management", "renewable_energy", "digitalisation"]
+THEMES = [
+    "resource_efficiency",
+    "energy_efficiency",
+    "industrial_symbiosis",
+    "eco_efficiency",
+    "green_transition",
+    "waste_management",
+    "renewable_energy",
+    "digitalisation",
+]
 MEETING_STATUSES = ["scheduled", "held", "cancelled"]
 REGISTRATION_STATUSES = ["confirmed", "waitlisted", "cancelled"]
 REGISTRATION_SOURCES = ["registration", "invitation"]
@@ -46,6 +55,7 @@ class VenuePayload(Schema):
 
 class OrganisationRefPayload(Schema):
     """An organisation as the indicators need it; no name."""
+
     id = fields.String(allow_none=True)
     key = fields.String(required=True)
     kind = fields.String(allow_none=True, validate=validate.OneOf(ORGANISATION_KINDS))
@@ -97,6 +107,7 @@ class MeetingCancelledPayload(Schema):
 
 class AttendanceSummaryPayload(Schema):
     """The final attendance of a meeting, as counts: no personal data."""
+
     attendances = fields.Integer(required=True)
     by_gender = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     by_province = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
@@ -180,17 +191,33 @@ class DecisionRecordedPayload(Schema):
 
 
 def register(registry) -> None:
-    registry.register(SCHEDULED, MEETINGS, MeetingScheduledPayload,
-                      "A meeting, workshop or training was scheduled (or a past one recorded).")
+    registry.register(
+        SCHEDULED,
+        MEETINGS,
+        MeetingScheduledPayload,
+        "A meeting, workshop or training was scheduled (or a past one recorded).",
+    )
     registry.register(RESCHEDULED, MEETINGS, MeetingRescheduledPayload, "A meeting moved to other times.")
     registry.register(CANCELLED, MEETINGS, MeetingCancelledPayload, "A scheduled meeting was cancelled.")
-    registry.register(HELD, MEETINGS, MeetingHeldPayload,
-                      "A meeting was held and closed: its final attendance summary and quorum, without personal data.")
-    registry.register(REGISTRATION_CREATED, MEETINGS, RegistrationCreatedPayload,
-                      "Someone was registered for (or, for governance meetings, invited to) a meeting.")
-    registry.register(REGISTRATION_CANCELLED, MEETINGS, RegistrationCancelledPayload,
-                      "A registration or invitation was cancelled; the first on the waiting list may be promoted.")
-    registry.register(ATTENDANCE_RECORDED, MEETINGS, AttendanceRecordedPayload,
-                      "A registered participant attended.")
-    registry.register(DECISION_RECORDED, MEETINGS, DecisionRecordedPayload,
-                      "A governance meeting took a numbered decision.")
+    registry.register(
+        HELD,
+        MEETINGS,
+        MeetingHeldPayload,
+        "A meeting was held and closed: its final attendance summary and quorum, without personal data.",
+    )
+    registry.register(
+        REGISTRATION_CREATED,
+        MEETINGS,
+        RegistrationCreatedPayload,
+        "Someone was registered for (or, for governance meetings, invited to) a meeting.",
+    )
+    registry.register(
+        REGISTRATION_CANCELLED,
+        MEETINGS,
+        RegistrationCancelledPayload,
+        "A registration or invitation was cancelled; the first on the waiting list may be promoted.",
+    )
+    registry.register(ATTENDANCE_RECORDED, MEETINGS, AttendanceRecordedPayload, "A registered participant attended.")
+    registry.register(
+        DECISION_RECORDED, MEETINGS, DecisionRecordedPayload, "A governance meeting took a numbered decision."
+    )

@@ -1,4 +1,5 @@
 """Events of the members service."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -7,8 +8,16 @@ ORGANISATIONS = "tvp.members.organisations"
 PEOPLE = "tvp.members.people"
 SEATS = "tvp.members.seats"
 
-ORGANISATION_KINDS = ["chamber", "commodity_exchange", "public_body", "development_agency",
-                      "university", "industrial_zone", "company", "ngo"]
+ORGANISATION_KINDS = [
+    "chamber",
+    "commodity_exchange",
+    "public_body",
+    "development_agency",
+    "university",
+    "industrial_zone",
+    "company",
+    "ngo",
+]
 SIZE_CLASSES = ["micro", "small", "medium", "large"]
 MEMBERSHIP_STATUSES = ["applicant", "active", "suspended", "withdrawn"]
 GENDERS = ["female", "male", "other", "undisclosed"]
@@ -57,6 +66,7 @@ class OrganisationUpdatedPayload(OrganisationPayload):
 
 class MembershipChangedPayload(OrganisationPayload):
     """The organisation as it is after the change, plus what changed and why."""
+
     action = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_ACTIONS))
     previous_status = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_STATUSES))
     reason = fields.String(allow_none=True)
@@ -66,6 +76,7 @@ class MembershipChangedPayload(OrganisationPayload):
 
 class PersonPayload(Schema):
     """Internal topic only. `full_name` and `email` are null in the event log once the person is erased."""
+
     id = fields.String(required=True)
     organisation_id = fields.String(required=True)
     full_name = fields.String(required=True, allow_none=True)
@@ -81,6 +92,7 @@ class PersonUpdatedPayload(PersonPayload):
 
 class PersonErasedPayload(Schema):
     """Remove everything that identifies person `id`; keep anonymous counts."""
+
     id = fields.String(required=True)
     organisation_id = fields.String(required=True)
     at = fields.String(required=True)
@@ -103,19 +115,22 @@ class SeatEndedPayload(SeatPayload):
 
 
 def register(registry) -> None:
-    registry.register(ORGANISATION_REGISTERED, ORGANISATIONS, OrganisationPayload,
-                      "A new organisation applied for membership.")
-    registry.register(ORGANISATION_UPDATED, ORGANISATIONS, OrganisationUpdatedPayload,
-                      "An organisation's details changed.")
-    registry.register(ORGANISATION_MEMBERSHIP_CHANGED, ORGANISATIONS, MembershipChangedPayload,
-                      "An organisation was approved, suspended, reinstated or withdrawn.")
-    registry.register(PERSON_REGISTERED, PEOPLE, PersonPayload,
-                      "A person of a member organisation was registered.")
-    registry.register(PERSON_UPDATED, PEOPLE, PersonUpdatedPayload,
-                      "A person's details changed.")
-    registry.register(PERSON_ERASED, PEOPLE, PersonErasedPayload,
-                      "A person's identifying data was erased (KVKK/GDPR); remove yours.")
-    registry.register(SEAT_ASSIGNED, SEATS, SeatPayload,
-                      "A person took a seat on a governance body.")
-    registry.register(SEAT_ENDED, SEATS, SeatEndedPayload,
-                      "A seat on a governance body ended.")
+    registry.register(
+        ORGANISATION_REGISTERED, ORGANISATIONS, OrganisationPayload, "A new organisation applied for membership."
+    )
+    registry.register(
+        ORGANISATION_UPDATED, ORGANISATIONS, OrganisationUpdatedPayload, "An organisation's details changed."
+    )
+    registry.register(
+        ORGANISATION_MEMBERSHIP_CHANGED,
+        ORGANISATIONS,
+        MembershipChangedPayload,
+        "An organisation was approved, suspended, reinstated or withdrawn.",
+    )
+    registry.register(PERSON_REGISTERED, PEOPLE, PersonPayload, "A person of a member organisation was registered.")
+    registry.register(PERSON_UPDATED, PEOPLE, PersonUpdatedPayload, "A person's details changed.")
+    registry.register(
+        PERSON_ERASED, PEOPLE, PersonErasedPayload, "A person's identifying data was erased (KVKK/GDPR); remove yours."
+    )
+    registry.register(SEAT_ASSIGNED, SEATS, SeatPayload, "A person took a seat on a governance body.")
+    registry.register(SEAT_ENDED, SEATS, SeatEndedPayload, "A seat on a governance body ended.")

@@ -19,6 +19,7 @@ topic `tvp.public.<area>.v2`; for the deprecation period (`DEPRECATION_MONTHS`)
 the use cases write both versions in the same outbox write, and the AsyncAPI
 document marks the old channel as deprecated with its sunset date.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,33 +46,60 @@ class PublicTopic:
     topic: str
     title: str
     description: str
-    since: str                    # first published (ISO date)
+    since: str  # first published (ISO date)
     deprecated: bool = False
-    sunset: str | None = None     # last day it is served, once deprecated
+    sunset: str | None = None  # last day it is served, once deprecated
     successor: str | None = None
 
 
 TOPICS = {
     MEMBERS: PublicTopic(
-        MEMBERS, "Member organisations",
+        MEMBERS,
+        "Member organisations",
         "The platform's member organisations: one record per change of an organisation that is or was a "
         "member (applicants that never became members are not shown). No tax numbers, e-mail addresses "
-        "or contact persons.", since="2026-11-26"),
+        "or contact persons.",
+        since="2026-11-26",
+    ),
     MEETINGS: PublicTopic(
-        MEETINGS, "Meetings, workshops and trainings",
+        MEETINGS,
+        "Meetings, workshops and trainings",
         "Every meeting with its host, kind, themes, dates, place and status and, once held, its final "
         "registration and attendance counts (by gender, province, organisation kind and size class) and "
-        "quorum. People appear only as counts.", since="2026-11-26"),
+        "quorum. People appear only as counts.",
+        since="2026-11-26",
+    ),
     REPORTS: PublicTopic(
-        REPORTS, "Submitted period reports",
+        REPORTS,
+        "Submitted period reports",
         "Each report submitted to the programme: its period, its SHA-256 and its indicator table (value, "
-        "cumulative value, target, breakdowns), frozen at submission.", since="2026-11-26"),
+        "cumulative value, target, breakdowns), frozen at submission.",
+        since="2026-11-26",
+    ),
 }
 
 # Field names that must never appear in a public payload (checked by the tests, recursively).
-FORBIDDEN_FIELDS = {"full_name", "email", "phone", "tax_number", "person_id", "people", "contact",
-                    "contacts", "contact_person", "participant", "seat_id", "title_of_person", "address",
-                    "reason", "actor", "created_by", "by", "text", "description"}
+FORBIDDEN_FIELDS = {
+    "full_name",
+    "email",
+    "phone",
+    "tax_number",
+    "person_id",
+    "people",
+    "contact",
+    "contacts",
+    "contact_person",
+    "participant",
+    "seat_id",
+    "title_of_person",
+    "address",
+    "reason",
+    "actor",
+    "created_by",
+    "by",
+    "text",
+    "description",
+}
 
 
 class Counts(fields.Dict):
@@ -83,6 +111,7 @@ class Counts(fields.Dict):
 
 class PublicOrganisationPayload(Schema):
     """An organisation as other chambers see it."""
+
     id = fields.String(required=True)
     name = fields.String(required=True, metadata={"description": "the organisation's (legal) name"})
     short_name = fields.String(allow_none=True)
@@ -96,9 +125,14 @@ class PublicOrganisationPayload(Schema):
     website = fields.String(allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(MEMBERSHIP_STATUSES))
     member_since = fields.String(allow_none=True, metadata={"description": "when it was first approved (ISO 8601)"})
-    changes = fields.List(fields.String(), required=True,
-                          metadata={"description": "what happened (the internal happenings behind this record, "
-                                                   "e.g. registered, updated, membership_changed)"})
+    changes = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "what happened (the internal happenings behind this record, "
+            "e.g. registered, updated, membership_changed)"
+        },
+    )
 
 
 class PublicQuorumPayload(Schema):
@@ -110,6 +144,7 @@ class PublicQuorumPayload(Schema):
 
 class PublicAttendancePayload(Schema):
     """Final attendance of a held meeting, as counts only."""
+
     attendances = fields.Integer(required=True)
     by_gender = Counts(required=True)
     by_province = Counts(required=True)
@@ -125,8 +160,9 @@ class PublicMeetingPayload(Schema):
     title = fields.String(required=True)
     body = fields.String(allow_none=True, metadata={"description": "governance body, for governance meetings"})
     sequence = fields.Integer(allow_none=True, metadata={"description": "number of a governance meeting in its body"})
-    host_organisation_id = fields.String(required=True,
-                                         metadata={"description": "id of the host on tvp.public.members.v1"})
+    host_organisation_id = fields.String(
+        required=True, metadata={"description": "id of the host on tvp.public.members.v1"}
+    )
     city = fields.String(allow_none=True)
     province = fields.String(allow_none=True)
     starts_at = fields.String(required=True)
@@ -134,12 +170,14 @@ class PublicMeetingPayload(Schema):
     themes = fields.List(fields.String(validate=validate.OneOf(THEMES)), required=True)
     capacity = fields.Integer(allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(MEETING_STATUSES))
-    registrations = fields.Integer(required=True, allow_none=True,
-                                   metadata={"description": "confirmed registrations; null until held"})
+    registrations = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "confirmed registrations; null until held"}
+    )
     waitlisted = fields.Integer(required=True, allow_none=True, metadata={"description": "null until held"})
     held_at = fields.String(allow_none=True)
-    attendance = fields.Nested(PublicAttendancePayload, allow_none=True,
-                               metadata={"description": "null until the meeting is held"})
+    attendance = fields.Nested(
+        PublicAttendancePayload, allow_none=True, metadata={"description": "null until the meeting is held"}
+    )
     quorum = fields.Nested(PublicQuorumPayload, allow_none=True)
     decisions = fields.Integer(required=True, metadata={"description": "number of decisions taken"})
     changes = fields.List(fields.String(), required=True)
@@ -153,9 +191,12 @@ class PublicIndicatorPayload(Schema):
     cumulative = fields.Float(allow_none=True)
     target = fields.Float(allow_none=True)
     percent_of_target = fields.Float(allow_none=True)
-    breakdowns = fields.Dict(keys=fields.String(),
-                             values=fields.Dict(keys=fields.String(), values=fields.Float()),
-                             required=True, metadata={"description": "dimension -> category -> value"})
+    breakdowns = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Float()),
+        required=True,
+        metadata={"description": "dimension -> category -> value"},
+    )
 
 
 class PublicReportPayload(Schema):
@@ -171,9 +212,21 @@ class PublicReportPayload(Schema):
 
 
 def register(registry) -> None:
-    registry.register(ORGANISATION_PUBLISHED, MEMBERS, PublicOrganisationPayload,
-                      "The public view of a member organisation after a change.")
-    registry.register(MEETING_PUBLISHED, MEETINGS, PublicMeetingPayload,
-                      "The public view of a meeting after a change (counts only, no people).")
-    registry.register(REPORT_PUBLISHED, REPORTS, PublicReportPayload,
-                      "A period report was submitted to the programme: its frozen indicator table.")
+    registry.register(
+        ORGANISATION_PUBLISHED,
+        MEMBERS,
+        PublicOrganisationPayload,
+        "The public view of a member organisation after a change.",
+    )
+    registry.register(
+        MEETING_PUBLISHED,
+        MEETINGS,
+        PublicMeetingPayload,
+        "The public view of a meeting after a change (counts only, no people).",
+    )
+    registry.register(
+        REPORT_PUBLISHED,
+        REPORTS,
+        PublicReportPayload,
+        "A period report was submitted to the programme: its frozen indicator table.",
+    )

@@ -1,4 +1,5 @@
 """Events of the reporting service."""
+
 from marshmallow import Schema, fields, validate
 
 REPORTS = "tvp.reporting.reports"
@@ -17,6 +18,7 @@ class IndicatorFigurePayload(Schema):
 
 class ReportSubmittedPayload(Schema):
     """A period report was submitted to the programme: its figures and the SHA-256 of its frozen content."""
+
     id = fields.String(required=True)
     period = fields.String(required=True)
     from_ = fields.String(required=True, data_key="from")
@@ -29,5 +31,9 @@ class ReportSubmittedPayload(Schema):
 
 
 def register(registry) -> None:
-    registry.register(SUBMITTED, REPORTS, ReportSubmittedPayload,
-                      "A period report was submitted: its content and SHA-256 are frozen from now on.")
+    registry.register(
+        SUBMITTED,
+        REPORTS,
+        ReportSubmittedPayload,
+        "A period report was submitted: its content and SHA-256 are frozen from now on.",
+    )

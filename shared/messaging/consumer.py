@@ -7,6 +7,7 @@ A record that cannot be an event of ours (not JSON, unknown type, invalid
 payload) goes to the dead-letter topic at once; a handler that keeps failing
 goes there after bounded retries. Nothing stops the loop but a stop request.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from pymongo import MongoClient
 from pymongo.database import Database
@@ -34,6 +35,7 @@ RUNTIME_STATUS = "runtime_status"
 @dataclass
 class HandlerContext:
     """What a handler may touch: its service's database inside the batch's transaction."""
+
     db: Database
     session: object
     outbox: Outbox
@@ -50,6 +52,7 @@ Handler = Callable[[CloudEvent, HandlerContext], None]
 @dataclass
 class BatchContext:
     """What a batch handler may touch: the batch's transaction, and the fresh events in the order received."""
+
     db: Database
     session: object
     outbox: Outbox
@@ -64,6 +67,7 @@ BatchHandler = Callable[[list[CloudEvent], BatchContext], None]
 @dataclass
 class Record:
     """The parts of a Kafka record the runtime needs (kafka-python's ConsumerRecord fits)."""
+
     topic: str
     partition: int
     offset: int
@@ -73,9 +77,17 @@ class Record:
 
 
 class EventConsumer:
-    def __init__(self, client: MongoClient, db: Database, registry: EventRegistry, handlers: dict[str, Handler],
-                 dead_letter: Callable[[object, str], None], max_retries: int = 3, retry_backoff_s: float = 0.2,
-                 batch_handler: BatchHandler | None = None):
+    def __init__(
+        self,
+        client: MongoClient,
+        db: Database,
+        registry: EventRegistry,
+        handlers: dict[str, Handler],
+        dead_letter: Callable[[object, str], None],
+        max_retries: int = 3,
+        retry_backoff_s: float = 0.2,
+        batch_handler: BatchHandler | None = None,
+    ):
         self.client = client
         self.db = db
         self.registry = registry
@@ -164,7 +176,7 @@ class KafkaDeadLetter:
         self.topic = topic
         self.db = db
         self.group = group
-        self._producer = None
+        self._producer: Any = None
         self.count = 0
 
     def __call__(self, record, error: str) -> None:
@@ -180,10 +192,16 @@ class KafkaDeadLetter:
         # Wait for the ack: the offset is committed after this, so the record must be safe first.
         self._producer.send(self.topic, key=record.key, value=record.value, headers=headers).get(timeout=15)
         try:
-            self.db[DEAD_LETTERS].insert_one({
-                "_id": f"{record.topic}:{record.partition}:{record.offset}", "topic": record.topic,
-                "partition": record.partition, "offset": record.offset, "error": error[:2000],
-                "at": datetime.now(timezone.utc)})
+            self.db[DEAD_LETTERS].insert_one(
+                {
+                    "_id": f"{record.topic}:{record.partition}:{record.offset}",
+                    "topic": record.topic,
+                    "partition": record.partition,
+                    "offset": record.offset,
+                    "error": error[:2000],
+                    "at": datetime.now(timezone.utc),
+                }
+            )
         except DuplicateKeyError:
             pass
         self.count += 1
@@ -193,8 +211,9 @@ class KafkaDeadLetter:
             self._producer.close(timeout=2)
 
 
-def run_consumer_loop(kafka_consumer, event_consumer: EventConsumer, db: Database, stop: threading.Event,
-                      lag_every_s: float = 5.0) -> None:
+def run_consumer_loop(
+    kafka_consumer, event_consumer: EventConsumer, db: Database, stop: threading.Event, lag_every_s: float = 5.0
+) -> None:
     """Poll, store, commit; on stop finish the batch, commit and leave the group."""
     last_lag = 0.0
     backoff = 0.5
@@ -244,7 +263,8 @@ def _record_lag(kafka_consumer, db: Database) -> None:
         if missing:
             ends.update(kafka_consumer.end_offsets(missing))
         lag = sum(max(0, ends[tp] - kafka_consumer.position(tp)) for tp in assignment)
-        db[RUNTIME_STATUS].update_one({"_id": "consumer"}, {"$set": {
-            "lag": lag, "updated_at": datetime.now(timezone.utc)}}, upsert=True)
+        db[RUNTIME_STATUS].update_one(
+            {"_id": "consumer"}, {"$set": {"lag": lag, "updated_at": datetime.now(timezone.utc)}}, upsert=True
+        )
     except Exception as exc:  # noqa: BLE001 - lag is a metric, never a reason to stop
         log.debug("could not measure lag: %s", exc)

@@ -1,4 +1,5 @@
 """The CloudEvents 1.0 envelope of the contract, in structured JSON mode."""
+
 from __future__ import annotations
 
 import json
@@ -89,4 +90,12 @@ def parse_record_value(raw: bytes) -> dict:
     return body
 
 
-__all__ = ["CloudEvent", "CloudEventSchema", "CONTENT_TYPE", "ValidationError", "new_id", "utc_now_iso", "parse_record_value"]
+__all__ = [
+    "CloudEvent",
+    "CloudEventSchema",
+    "CONTENT_TYPE",
+    "ValidationError",
+    "new_id",
+    "utc_now_iso",
+    "parse_record_value",
+]

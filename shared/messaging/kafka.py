@@ -4,6 +4,7 @@ Clients are created by these factories inside the process that uses them (never
 before a gunicorn fork), and the settings that matter for correctness live here
 once: idempotent acks=all producers, manual commits, earliest offsets.
 """
+
 from __future__ import annotations
 
 import logging
@@ -65,8 +66,9 @@ def make_producer(bootstrap: str, **overrides) -> KafkaProducer:
     return KafkaProducer(**config)
 
 
-def make_consumer(bootstrap: str, group_id: str | None, topics: list[str], session_timeout_ms: int = 6000,
-                  **overrides) -> KafkaConsumer:
+def make_consumer(
+    bootstrap: str, group_id: str | None, topics: list[str], session_timeout_ms: int = 6000, **overrides
+) -> KafkaConsumer:
     config = dict(
         bootstrap_servers=_servers(bootstrap),
         group_id=group_id,

@@ -7,6 +7,7 @@ docs/architecture.md). Changes spanning several aggregates pass a session of a
 multi-document transaction. The relay removes events from `outbox` once the
 broker has acknowledged them and copies them into the `event_log` collection.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ class ConcurrencyConflict(Exception):
 @dataclass
 class Causation:
     """Where a change comes from: the request's correlation id, or the event that caused it."""
+
     correlation_id: str
     causation_id: str | None = None
 
@@ -37,28 +39,51 @@ class Outbox:
         self.db = db
         self.registry = registry
 
-    def _events(self, aggregate_id: str, first_version: int, events: list[tuple[str, dict]],
-                cause: Causation) -> list[CloudEvent]:
+    def _events(
+        self, aggregate_id: str, first_version: int, events: list[tuple[str, dict]], cause: Causation
+    ) -> list[CloudEvent]:
         return [
-            self.registry.build(type_, aggregate_id, first_version + n, data,
-                                correlation_id=cause.correlation_id, causation_id=cause.causation_id)
+            self.registry.build(
+                type_,
+                aggregate_id,
+                first_version + n,
+                data,
+                correlation_id=cause.correlation_id,
+                causation_id=cause.causation_id,
+            )
             for n, (type_, data) in enumerate(events)
         ]
 
-    def _public(self, aggregate_id: str, version: int, public: list[tuple[str, dict]] | None,
-                cause: Causation) -> list[CloudEvent]:
+    def _public(
+        self, aggregate_id: str, version: int, public: list[tuple[str, dict]] | None, cause: Causation
+    ) -> list[CloudEvent]:
         """Public views (`tvp.public.*`) written with the change: they carry the aggregate's version after
         the change and do not count as events of the aggregate (shared/contracts/public.py)."""
         built = []
         for type_, data in public or []:
             if not self.registry.spec(type_).public:
                 raise ValueError(f"{type_} is not a public event type")
-            built.append(self.registry.build(type_, aggregate_id, max(version, 1), data,
-                                             correlation_id=cause.correlation_id, causation_id=cause.causation_id))
+            built.append(
+                self.registry.build(
+                    type_,
+                    aggregate_id,
+                    max(version, 1),
+                    data,
+                    correlation_id=cause.correlation_id,
+                    causation_id=cause.causation_id,
+                )
+            )
         return built
 
-    def insert(self, collection: str, document: dict, events: list[tuple[str, dict]], cause: Causation,
-               session=None, public: list[tuple[str, dict]] | None = None) -> list[CloudEvent]:
+    def insert(
+        self,
+        collection: str,
+        document: dict,
+        events: list[tuple[str, dict]],
+        cause: Causation,
+        session=None,
+        public: list[tuple[str, dict]] | None = None,
+    ) -> list[CloudEvent]:
         """Store a new aggregate (version = number of events) with its events (and public views, not returned)."""
         built = self._events(str(document["_id"]), 1, events, cause)
         views = self._public(str(document["_id"]), len(built), public, cause)
@@ -69,10 +94,19 @@ class Outbox:
         self.db[collection].insert_one(record, session=session)
         return built
 
-    def update(self, collection: str, aggregate_id, expected_version: int, events: list[tuple[str, dict]],
-               cause: Causation, set_fields: dict | None = None, unset_fields: list[str] | None = None,
-               push_fields: dict | None = None, session=None,
-               public: list[tuple[str, dict]] | None = None) -> list[CloudEvent]:
+    def update(
+        self,
+        collection: str,
+        aggregate_id,
+        expected_version: int,
+        events: list[tuple[str, dict]],
+        cause: Causation,
+        set_fields: dict | None = None,
+        unset_fields: list[str] | None = None,
+        push_fields: dict | None = None,
+        session=None,
+        public: list[tuple[str, dict]] | None = None,
+    ) -> list[CloudEvent]:
         """Change an aggregate read at `expected_version`; raises ConcurrencyConflict if it moved on.
         `public` views go into the same write after the events; only the events are returned."""
         built = self._events(str(aggregate_id), expected_version + 1, events, cause)
@@ -88,8 +122,9 @@ class Outbox:
             update.setdefault("$set", {})[PENDING] = True
         if push:
             update["$push"] = push
-        result = self.db[collection].update_one({"_id": aggregate_id, "version": expected_version}, update,
-                                                session=session)
+        result = self.db[collection].update_one(
+            {"_id": aggregate_id, "version": expected_version}, update, session=session
+        )
         if result.matched_count != 1:
             raise ConcurrencyConflict(f"{collection}/{aggregate_id} is no longer at version {expected_version}")
         return built

@@ -3,8 +3,10 @@
 Every event published or consumed goes through `EventRegistry.validate`, so a
 payload that breaks its schema is caught at the door on both sides.
 """
+
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 from marshmallow import Schema, ValidationError
@@ -17,7 +19,7 @@ class UnknownEventType(LookupError):
 
 
 class InvalidEvent(ValueError):
-    def __init__(self, message: str, errors: dict | None = None):
+    def __init__(self, message: str, errors: dict | list | None = None):
         super().__init__(message)
         self.errors = errors or {}
 
@@ -26,7 +28,7 @@ class InvalidEvent(ValueError):
 class EventSpec:
     type: str
     topic: str
-    schema: type[Schema]
+    schema: builtins.type[Schema]
     aggregate: str
     summary: str = ""
 
@@ -50,7 +52,7 @@ _ENVELOPE = CloudEventSchema()
 class EventRegistry:
     def __init__(self) -> None:
         self._specs: dict[str, EventSpec] = {}
-        self._schemas: dict[type[Schema], Schema] = {}  # one instance per payload schema, reused
+        self._schemas: dict[builtins.type[Schema], Schema] = {}  # one instance per payload schema, reused
 
     def register(self, type_: str, topic: str, schema: type[Schema], summary: str = "") -> EventSpec:
         aggregate = type_.split(".")[3]
@@ -75,8 +77,15 @@ class EventRegistry:
     def topics_of(self, service: str) -> list[str]:
         return sorted({s.topic for s in self._specs.values() if s.source == f"/tvp/{service}"})
 
-    def build(self, type_: str, aggregate_id: str, aggregate_version: int, data: dict,
-              correlation_id: str, causation_id: str | None = None) -> CloudEvent:
+    def build(
+        self,
+        type_: str,
+        aggregate_id: str,
+        aggregate_version: int,
+        data: dict,
+        correlation_id: str,
+        causation_id: str | None = None,
+    ) -> CloudEvent:
         """Create an event, validating the payload against its registered schema."""
         spec = self.spec(type_)
         payload = self._validated_payload(spec, data)

@@ -4,6 +4,7 @@ An event leaves the aggregate's outbox only after the broker acknowledged it
 (acks=all, idempotent producer); it is copied into `event_log` first, so a crash
 at any point republishes at worst (same event id: consumers drop it).
 """
+
 from __future__ import annotations
 
 import json
@@ -28,15 +29,21 @@ DUPLICATE_KEY = 11000
 def _send(producer, topic: str, event: dict):
     key = event["subject"].split("/", 1)[1]
     value = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return producer.send(topic, key=key.encode("utf-8"), value=value,
-                         headers=[("content-type", CONTENT_TYPE.encode())])
+    return producer.send(topic, key=key.encode("utf-8"), value=value, headers=[("content-type", CONTENT_TYPE.encode())])
 
 
 class OutboxRelay:
-    def __init__(self, db: Database, collections: list[str], registry: EventRegistry,
-                 producer_factory: Callable[[], object], batch_size: int = 500,
-                 ack_timeout_s: float = 15.0, max_backoff_s: float = 5.0,
-                 after_publish: Callable[[Database, list], None] | None = None):
+    def __init__(
+        self,
+        db: Database,
+        collections: list[str],
+        registry: EventRegistry,
+        producer_factory: Callable[[], object],
+        batch_size: int = 500,
+        ack_timeout_s: float = 15.0,
+        max_backoff_s: float = 5.0,
+        after_publish: Callable[[Database, list], None] | None = None,
+    ):
         self.db = db
         self.collections = collections
         self.registry = registry
@@ -101,9 +108,15 @@ class OutboxRelay:
     def _record_published(self, batch) -> None:
         now = datetime.now(timezone.utc)
         log_docs = [
-            {"_id": e["id"], "topic": self.registry.spec(e["type"]).topic, "key": e["subject"].split("/", 1)[1],
-             "event": e, "logged_at": now}
-            for _, _, events in batch for e in events
+            {
+                "_id": e["id"],
+                "topic": self.registry.spec(e["type"]).topic,
+                "key": e["subject"].split("/", 1)[1],
+                "event": e,
+                "logged_at": now,
+            }
+            for _, _, events in batch
+            for e in events
         ]
         try:
             self.db[EVENT_LOG].insert_many(log_docs, ordered=False)
@@ -114,10 +127,12 @@ class OutboxRelay:
         by_collection: dict[str, list] = {}
         for name, aggregate_id, events in batch:
             ids = [e["id"] for e in events]
-            by_collection.setdefault(name, []).extend([
-                UpdateOne({"_id": aggregate_id}, {"$pull": {OUTBOX: {"id": {"$in": ids}}}}),
-                UpdateOne({"_id": aggregate_id, OUTBOX: {"$size": 0}}, {"$unset": {PENDING: ""}}),
-            ])
+            by_collection.setdefault(name, []).extend(
+                [
+                    UpdateOne({"_id": aggregate_id}, {"$pull": {OUTBOX: {"id": {"$in": ids}}}}),
+                    UpdateOne({"_id": aggregate_id, OUTBOX: {"$size": 0}}, {"$unset": {PENDING: ""}}),
+                ]
+            )
         for name, ops in by_collection.items():
             self.db[name].bulk_write(ops, ordered=True)
         if self.after_publish:
@@ -126,8 +141,14 @@ class OutboxRelay:
     # -- running --------------------------------------------------------
     def _watch(self, stop: threading.Event) -> None:
         """Wake the relay as soon as an aggregate collection changes (change stream)."""
-        pipeline = [{"$match": {"ns.coll": {"$in": self.collections},
-                                "operationType": {"$in": ["insert", "update", "replace"]}}}]
+        pipeline = [
+            {
+                "$match": {
+                    "ns.coll": {"$in": self.collections},
+                    "operationType": {"$in": ["insert", "update", "replace"]},
+                }
+            }
+        ]
         while not stop.is_set():
             try:
                 with self.db.watch(pipeline, max_await_time_ms=500) as stream:

@@ -4,6 +4,7 @@ The route is the URL rule's template (`/api/v1/organisations/<organisation_id>`)
 path, so lines group by endpoint and carry no ids of people; `sub` is the token's subject,
 or null when the request was not authenticated.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,11 +24,14 @@ def init_app(app: Flask) -> None:
     def _log_request(response):
         started = g.get("access_started")
         principal = g.get("principal")
-        log.info("request", extra={
-            "method": request.method,
-            "route": request.url_rule.rule if request.url_rule else None,
-            "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
-            "sub": getattr(principal, "subject", None),
-        })
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "route": request.url_rule.rule if request.url_rule else None,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+                "sub": getattr(principal, "subject", None),
+            },
+        )
         return response

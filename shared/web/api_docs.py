@@ -6,6 +6,7 @@ machine with no internet. The AsyncAPI document of the event streams is served a
 and as a server-rendered page; the service passes in the function that builds it, which
 keeps this module (the runtime) free of the published language (shared/contracts).
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The application factory every service's `create_app()` calls."""
+
 from __future__ import annotations
 
 import logging
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class ServiceContext:
     """What a request handler needs of its service, kept in app.extensions["tvp"]."""
+
     settings: Settings
     client: object
     db: object
@@ -34,9 +36,17 @@ def service() -> ServiceContext:
     return current_app.extensions["tvp"]
 
 
-def create_service_app(name: str, title: str, description: str, blueprints: list, aggregates: list[str],
-                       registry, settings: Settings | None = None, setup=None,
-                       asyncapi_document: Callable[[], dict] | None = None) -> Flask:
+def create_service_app(
+    name: str,
+    title: str,
+    description: str,
+    blueprints: list,
+    aggregates: list[str],
+    registry,
+    settings: Settings | None = None,
+    setup=None,
+    asyncapi_document: Callable[[], dict] | None = None,
+) -> Flask:
     """The service's Flask app. `registry` and `asyncapi_document` (builds the AsyncAPI document
     served at /api/v1/asyncapi.json and /api/v1/asyncapi) come from the service, so this runtime
     module never imports the published language (shared/contracts, shared/asyncapi)."""
@@ -44,21 +54,29 @@ def create_service_app(name: str, title: str, description: str, blueprints: list
     configure_logging(name, settings.log_level)
     app = Flask(f"services.{name}")
     app.config.update(
-        API_TITLE=title, API_VERSION="v1", OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
         **api_docs.SWAGGER_UI_CONFIG,
         API_SPEC_OPTIONS={
             "info": {"description": description},
-            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
-                                                              "bearerFormat": "JWT"}}},
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+            },
         },
         JSON_SORT_KEYS=False,
     )
     ensure_dev_keys(settings.jwt_private_key_file, settings.jwt_public_key_file)
     client, db = connect(settings)
     app.extensions["tvp"] = ServiceContext(
-        settings=settings, client=client, db=db, outbox=Outbox(db, registry),
-        verifier=TokenVerifier(settings.jwt_public_key_file.read_bytes(), settings.jwt_issuer))
+        settings=settings,
+        client=client,
+        db=db,
+        outbox=Outbox(db, registry),
+        verifier=TokenVerifier(settings.jwt_public_key_file.read_bytes(), settings.jwt_issuer),
+    )
     try:
         ensure_outbox_indexes(db, aggregates)
         if setup:
@@ -109,6 +127,10 @@ def _init_operations(app: Flask, settings: Settings) -> None:
         if mongo_ok and kafka_ok:
             return jsonify(status="ready", checks=checks)
         failing = [name for name, ok in (("MongoDB", mongo_ok), ("Kafka", kafka_ok)) if not ok]
-        body = {"code": 503, "status": "Service Unavailable",
-                "message": f"not ready: {' and '.join(failing)} unreachable", "checks": checks}
+        body = {
+            "code": 503,
+            "status": "Service Unavailable",
+            "message": f"not ready: {' and '.join(failing)} unreachable",
+            "checks": checks,
+        }
         return jsonify(body), 503

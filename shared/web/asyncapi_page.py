@@ -4,6 +4,7 @@ Rendered on the server from the document itself, so the page cannot disagree wit
 /api/v1/asyncapi.json: per topic its description, its messages and each payload field
 with its type and description (`$ref`s resolved against the document's components).
 """
+
 from __future__ import annotations
 
 from jinja2 import Environment
@@ -120,9 +121,15 @@ def type_of(document: dict, schema: dict) -> str:
 def _fields(document: dict, schema: dict) -> list[dict]:
     schema = _resolve(document, schema)
     required = set(schema.get("required", []))
-    return [{"name": name, "type": type_of(document, prop), "required": name in required,
-             "description": _resolve(document, prop).get("description", "")}
-            for name, prop in schema.get("properties", {}).items()]
+    return [
+        {
+            "name": name,
+            "type": type_of(document, prop),
+            "required": name in required,
+            "description": _resolve(document, prop).get("description", ""),
+        }
+        for name, prop in schema.get("properties", {}).items()
+    ]
 
 
 def _data_schema(document: dict, message: dict) -> dict:
@@ -139,14 +146,28 @@ def render_asyncapi_page(document: dict) -> str:
         channel_messages = []
         for ref in channel.get("messages", {}).values():
             message = _resolve(document, ref)
-            channel_messages.append({"name": message["name"], "summary": message.get("summary", ""),
-                                     "fields": _fields(document, _data_schema(document, message))})
-        channels.append({"address": channel.get("address", address), "title": channel.get("title", ""),
-                         "description": channel.get("description", ""),
-                         "tags": [t["name"] for t in channel.get("tags", [])],
-                         "deprecated": channel.get("x-deprecated", False), "messages": channel_messages})
+            channel_messages.append(
+                {
+                    "name": message["name"],
+                    "summary": message.get("summary", ""),
+                    "fields": _fields(document, _data_schema(document, message)),
+                }
+            )
+        channels.append(
+            {
+                "address": channel.get("address", address),
+                "title": channel.get("title", ""),
+                "description": channel.get("description", ""),
+                "tags": [t["name"] for t in channel.get("tags", [])],
+                "deprecated": channel.get("x-deprecated", False),
+                "messages": channel_messages,
+            }
+        )
     envelope = document.get("components", {}).get("schemas", {}).get("CloudEvent", {})
     return _PAGE.render(
-        asyncapi=document.get("asyncapi"), info=document.get("info", {}), servers=document.get("servers", {}),
-        channels=channels, envelope={"description": envelope.get("description", ""),
-                                     "fields": _fields(document, envelope)})
+        asyncapi=document.get("asyncapi"),
+        info=document.get("info", {}),
+        servers=document.get("servers", {}),
+        channels=channels,
+        envelope={"description": envelope.get("description", ""), "fields": _fields(document, envelope)},
+    )

@@ -1,4 +1,5 @@
 """One error format for everything: {"code", "status", "message", "errors"}."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Marshmallow fields every service's API uses: text, provinces and times (shared/clock.py rules)."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -33,8 +34,7 @@ class ProvinceField(Text):
     def __init__(self, *args, **kwargs):
         metadata = kwargs.setdefault("metadata", {})
         metadata.setdefault("enum", PROVINCES)
-        metadata.setdefault("description", "A province of Türkiye, any spelling (case and Turkish diacritics "
-                                           "ignored)")
+        metadata.setdefault("description", "A province of Türkiye, any spelling (case and Turkish diacritics ignored)")
         super().__init__(*args, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -51,7 +51,8 @@ class Moment(fields.AwareDateTime):
 
     def __init__(self, earliest: datetime | None = None, latest: datetime | None = None, **kwargs):
         kwargs.setdefault("metadata", {}).setdefault(
-            "description", "ISO 8601, e.g. 2026-05-14T10:00:00+03:00; without an offset: Europe/Istanbul time")
+            "description", "ISO 8601, e.g. 2026-05-14T10:00:00+03:00; without an offset: Europe/Istanbul time"
+        )
         super().__init__(format="iso", default_timezone=PLATFORM_ZONE, **kwargs)
         self.earliest, self.latest = earliest, latest
 
@@ -62,8 +63,11 @@ class Moment(fields.AwareDateTime):
         except (OverflowError, ValueError):
             raise ValidationError("out of range") from None
         if (self.earliest and moment < self.earliest) or (self.latest and moment >= self.latest):
-            raise ValidationError(f"must lie between {self.earliest.year} and {self.latest.year}"
-                                  if self.earliest and self.latest else "out of range")
+            raise ValidationError(
+                f"must lie between {self.earliest.year} and {self.latest.year}"
+                if self.earliest and self.latest
+                else "out of range"
+            )
         return moment
 
     def _serialize(self, value, attr, obj, **kwargs):

@@ -1,5 +1,6 @@
 """HTTP pieces the services' blueprints share: the 422 for bodies that are not JSON, If-Match/ETag
 (reading, answering and documenting them), and the causation of the request being served."""
+
 from __future__ import annotations
 
 from flask import g, request
@@ -9,8 +10,13 @@ from webargs.flaskparser import FlaskParser, abort
 from ..concurrency import Precondition, etag, parse_if_match
 from ..messaging.outbox import Causation
 
-IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
-            "description": "The ETag from a GET; when it is stale the answer is 412 and nothing changes"}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "The ETag from a GET; when it is stale the answer is 412 and nothing changes",
+}
 ETAG = {"ETag": {"description": "The version of the resource, for If-Match", "schema": {"type": "string"}}}
 
 

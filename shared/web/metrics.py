@@ -5,6 +5,7 @@ multiprocess mode when PROMETHEUS_MULTIPROC_DIR is set (infra/gunicorn.conf.py
 sets it). The runtime figures belong to the worker process; it stores them in
 MongoDB and they are read at scrape time.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,12 @@ from ..messaging.consumer import DEAD_LETTERS, RUNTIME_STATUS
 from ..messaging.outbox import outbox_backlog
 
 REQUESTS = Counter("tvp_http_requests_total", "HTTP requests", ["service", "method", "endpoint", "status"])
-LATENCY = Histogram("tvp_http_request_duration_seconds", "HTTP request latency", ["service", "method", "endpoint"],
-                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+LATENCY = Histogram(
+    "tvp_http_request_duration_seconds",
+    "HTTP request latency",
+    ["service", "method", "endpoint"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
 
 
 class RuntimeCollector:
@@ -35,12 +40,13 @@ class RuntimeCollector:
         self.service, self.db, self.collections = service, db, collections
 
     def collect(self):
-        backlog = GaugeMetricFamily("tvp_outbox_backlog", "Events written but not yet acknowledged by Kafka",
-                                    labels=["service"])
-        lag = GaugeMetricFamily("tvp_consumer_lag", "Records behind the end of the subscribed topics",
-                                labels=["service"])
-        dead = GaugeMetricFamily("tvp_dead_lettered_total", "Records sent to the dead-letter topic",
-                                 labels=["service"])
+        backlog = GaugeMetricFamily(
+            "tvp_outbox_backlog", "Events written but not yet acknowledged by Kafka", labels=["service"]
+        )
+        lag = GaugeMetricFamily(
+            "tvp_consumer_lag", "Records behind the end of the subscribed topics", labels=["service"]
+        )
+        dead = GaugeMetricFamily("tvp_dead_lettered_total", "Records sent to the dead-letter topic", labels=["service"])
         try:
             backlog.add_metric([self.service], outbox_backlog(self.db, self.collections))
             status = self.db[RUNTIME_STATUS].find_one({"_id": "consumer"}) or {}

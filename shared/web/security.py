@@ -1,7 +1,9 @@
 """Bearer-token checks for endpoints, documented in the OpenAPI document."""
+
 from __future__ import annotations
 
 from functools import wraps
+from typing import NoReturn
 
 from flask import current_app, g, request
 from flask_smorest import abort
@@ -9,26 +11,32 @@ from flask_smorest import abort
 from ..auth import InvalidToken, Principal
 from .schemas import ErrorSchema
 
-BEARER = {"bearerAuth": []}
+BEARER: dict[str, list[str]] = {"bearerAuth": []}
 
 
 def current_principal() -> Principal:
     return g.principal
 
 
+def _unauthorized(message: str) -> NoReturn:
+    abort(401, message=message)
+    raise AssertionError("unreachable")  # flask_smorest.abort raises but is not annotated NoReturn
+
+
 def _authenticate() -> Principal:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        abort(401, message="missing bearer token")
+        _unauthorized("missing bearer token")
     try:
         return current_app.extensions["tvp"].verifier.verify(token.strip())
     except InvalidToken as exc:
-        abort(401, message=f"invalid token: {exc}")
+        _unauthorized(f"invalid token: {exc}")
 
 
 def requires(blp, *roles: str):
     """Allow the given roles (platform_admin always); document the 401/403 answers."""
+
     def decorator(func):
         @wraps(func)
         def wrapper(*args, **kwargs):
@@ -37,9 +45,11 @@ def requires(blp, *roles: str):
                 abort(403, message=f"role {principal.role} may not do this")
             g.principal = principal
             return func(*args, **kwargs)
+
         documented = blp.doc(security=[BEARER])(wrapper)
         documented = blp.alt_response(401, schema=ErrorSchema, description="Missing or bad token")(documented)
         return blp.alt_response(403, schema=ErrorSchema, description="Not allowed for this role")(documented)
+
     return decorator
 
 

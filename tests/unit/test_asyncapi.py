@@ -24,7 +24,7 @@ from jsonschema import Draft7Validator, Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from shared.asyncapi import _plain, build_document, to_yaml
+from shared.asyncapi import _plain, build_document, to_yaml, types_table
 from shared.contracts import REGISTRY, topics
 from shared.contracts import public as public_contract
 from shared.messaging.envelope import CONTENT_TYPE
@@ -74,6 +74,13 @@ def test_the_committed_yaml_is_valid_and_current(validator, document):
     assert _errors(validator, yaml.safe_load(text)) == []
     assert text == to_yaml(build_document(REGISTRY)), \
         "docs/asyncapi.yaml is not what the registry generates: run `tvp asyncapi` and commit the result"
+
+
+def test_the_type_table_of_the_event_reference_is_current():
+    reference = (ROOT / "docs" / "events.md").read_text(encoding="utf-8")
+    block = reference.split("<!-- types:begin -->\n", 1)[1].split("\n<!-- types:end -->", 1)[0]
+    assert block == types_table(REGISTRY), \
+        "the type table of docs/events.md is not what the registry generates: run `tvp asyncapi`"
 
 
 @pytest.mark.parametrize("mutate", [

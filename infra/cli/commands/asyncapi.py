@@ -1,4 +1,7 @@
-"""`tvp asyncapi`: the AsyncAPI document generated from the event registry."""
+"""`tvp asyncapi`: the documents generated from the event registry (the AsyncAPI document and the type table
+of docs/events.md), so that declaring an event type is the only hand edit they need."""
+
+import re
 import sys
 from pathlib import Path
 
@@ -8,28 +11,51 @@ from ..app import example, tvp
 from ..console import say
 from ..errors import CliError
 
+EVENTS_REFERENCE = Path("docs/events.md")
+TYPES_BLOCK = re.compile(r"(<!-- types:begin -->\n)(.*?)(\n<!-- types:end -->)", re.S)
 
-@tvp.command(epilog=example("tvp asyncapi", "tvp asyncapi --check", "tvp asyncapi --format json --output -"))
-@click.option("--output", type=click.Path(path_type=Path), default=Path("docs/asyncapi.yaml"), show_default=True,
-              help="file, or - for stdout")
+
+@tvp.command(
+    short_help="Write the documents generated from the event registry.",
+    epilog=example("tvp asyncapi", "tvp asyncapi --check", "tvp asyncapi --format json --output -"),
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("docs/asyncapi.yaml"),
+    show_default=True,
+    help="file, or - for stdout",
+)
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
-@click.option("--check", is_flag=True, help="fail if the file differs from the registry")
+@click.option("--check", is_flag=True, help="fail if a generated document differs from the registry")
 def asyncapi(output: Path, fmt: str, check: bool) -> None:
-    """Write the AsyncAPI 3 document of the event streams, generated from the event registry."""
-    from shared.asyncapi import build_document, to_json, to_yaml
+    """Write the AsyncAPI 3 document and the type table of docs/events.md from the event registry."""
+    from shared.asyncapi import build_document, to_json, to_yaml, types_table
     from shared.contracts import REGISTRY
 
     document = build_document(REGISTRY)
     text = to_json(document) if fmt == "json" else to_yaml(document)
-    if check:
-        current = output.read_text(encoding="utf-8") if output.exists() else ""
-        if current != text:
-            raise CliError(f"{output} is out of date: run `tvp asyncapi --output {output}`")
-        say(f"{output} is current")
-        return
     if str(output) == "-":
         sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        say(f"wrote {output}: {len(document['channels'])} channels, {len(document['components']['messages'])} "
-            "messages")
+        return
+    generated = {output: text}
+    if EVENTS_REFERENCE.exists():
+        reference = EVENTS_REFERENCE.read_text(encoding="utf-8")
+        if not TYPES_BLOCK.search(reference):
+            raise CliError(f"{EVENTS_REFERENCE} has no <!-- types:begin --> … <!-- types:end --> block")
+        table = types_table(REGISTRY)
+        generated[EVENTS_REFERENCE] = TYPES_BLOCK.sub(lambda m: m.group(1) + table + m.group(3), reference)
+    if check:
+        stale = [
+            str(path) for path, new in generated.items() if not path.exists() or path.read_text(encoding="utf-8") != new
+        ]
+        if stale:
+            raise CliError(f"{', '.join(stale)} out of date: run `tvp asyncapi`")
+        say(f"{', '.join(map(str, generated))} current")
+        return
+    for path, new in generated.items():
+        path.write_text(new, encoding="utf-8")
+    say(
+        f"wrote {output}: {len(document['channels'])} channels, {len(document['components']['messages'])} "
+        f"messages; the type table of {EVENTS_REFERENCE}"
+    )

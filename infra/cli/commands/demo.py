@@ -1,4 +1,5 @@
 """`tvp demo`: demo data through the running services' APIs (the data itself is in infra/demo.py)."""
+
 import os
 from pathlib import Path
 
@@ -26,21 +27,28 @@ def service_urls(flags: dict[str, str | None]) -> tuple[dict[str, str], str]:
         elif os.environ.get(f"TVP_{name.upper()}_URL"):
             urls[name], origin = os.environ[f"TVP_{name.upper()}_URL"], f"$TVP_{name.upper()}_URL"
         else:
-            raise CliError(f"no running stack and no URL for the {name} service: {HOW_TO_START}, "
-                           f"or pass --{name} URL")
+            raise CliError(f"no running stack and no URL for the {name} service: {HOW_TO_START}, or pass --{name} URL")
         origins.add(origin)
     return urls, "; ".join(sorted(origins))
 
 
-@tvp.command(epilog=example("tvp demo", "tvp demo --out /tmp/report --force",
-                            "tvp demo --members http://10.0.0.5:8001 --events http://10.0.0.5:8002 "
-                            "--reporting http://10.0.0.5:8003"))
+@tvp.command(
+    short_help="Fill an empty platform with demo data and a report.",
+    epilog=example(
+        "tvp demo",
+        "tvp demo --out /tmp/report --force",
+        "tvp demo --members http://10.0.0.5:8001 --events http://10.0.0.5:8002 --reporting http://10.0.0.5:8003",
+    ),
+)
 @click.option("--members", metavar="URL", help="the members service (default: the running stack's)")
 @click.option("--events", metavar="URL", help="the events service (default: the running stack's)")
 @click.option("--reporting", metavar="URL", help="the reporting service (default: the running stack's)")
 @click.option("--force", is_flag=True, help="add the demo data even if the platform is not empty")
-@click.option("--out", type=click.Path(path_type=Path), help="where to save the demo report's PDF, XLSX and CSV "
-                                                             "(default var/demo)")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="where to save the demo report's PDF, XLSX and CSV (default var/demo)",
+)
 def demo(members, events, reporting, force: bool, out: Path | None) -> None:
     """Fill an empty platform with demo data through the services' own APIs.
 
@@ -58,7 +66,13 @@ def demo(members, events, reporting, force: bool, out: Path | None) -> None:
     try:
         with progress_bars() as bars:
             task = bars.add_task("demo data", total=step_count())
-            run_demo(urls, token, say=say_above(bars), force=force, out_dir=out or default_var_dir() / "demo",
-                     advance=lambda: bars.advance(task))
+            run_demo(
+                urls,
+                token,
+                say=say_above(bars),
+                force=force,
+                out_dir=out or default_var_dir() / "demo",
+                advance=lambda: bars.advance(task),
+            )
     except DemoError as exc:
         raise CliError(str(exc)) from None

@@ -1,4 +1,5 @@
 """`tvp logs`: the stack's log files, printed or followed."""
+
 import time
 from pathlib import Path
 
@@ -37,7 +38,10 @@ def _tail(path: Path, lines: int | None) -> tuple[str, int]:
     return text, len(data)
 
 
-@tvp.command(epilog=example("tvp logs", "tvp logs members", "tvp logs reporting -f", "tvp logs kafka -n 50"))
+@tvp.command(
+    short_help="Print (or follow) the stack's logs.",
+    epilog=example("tvp logs", "tvp logs members", "tvp logs reporting -f", "tvp logs kafka -n 50"),
+)
 @click.argument("service", required=False, type=click.Choice(SOURCES))
 @click.option("-f", "--follow", is_flag=True, help="keep printing new lines until Ctrl-C")
 @click.option("-n", "--lines", type=int, metavar="N", help="only the last N lines of each file")

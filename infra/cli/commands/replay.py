@@ -1,4 +1,5 @@
 """`tvp replay`: the services' event logs published again (also used by `tvp up`)."""
+
 import click
 
 from ..app import example, tvp
@@ -24,7 +25,7 @@ def replay_event_logs(target: Target, services=None, show_progress: bool = True)
     client = MongoClient(target.mongo_uri, serverSelectionTimeoutMS=3000)
     counts = {}
     try:
-        with (progress_bars() if show_progress else nullcontext()) as bars:
+        with progress_bars() if show_progress else nullcontext() as bars:
             for name in services or SERVICES:
                 db = client[target.database(name)]
                 total = db[EVENT_LOG].estimated_document_count()
@@ -33,6 +34,7 @@ def replay_event_logs(target: Target, services=None, show_progress: bool = True)
                 def progress(done, task=task):
                     if bars is not None:
                         bars.update(task, completed=done)
+
                 relay = OutboxRelay(db, [], REGISTRY, lambda: make_producer(target.bootstrap))
                 try:
                     counts[name] = relay.replay(progress=progress)
@@ -53,10 +55,21 @@ def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
 
 
-@tvp.command(epilog=example("tvp replay", "tvp replay --service members --service events",
-                            "tvp replay --bootstrap 127.0.0.1:9092 --mongo-uri mongodb://127.0.0.1:27017/"))
-@click.option("--service", "services", multiple=True, type=click.Choice(SERVICES),
-              help="only this service's event log (repeatable)")
+@tvp.command(
+    short_help="Publish the event logs to Kafka again.",
+    epilog=example(
+        "tvp replay",
+        "tvp replay --service members --service events",
+        "tvp replay --bootstrap 127.0.0.1:9092 --mongo-uri mongodb://127.0.0.1:27017/",
+    ),
+)
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    type=click.Choice(SERVICES),
+    help="only this service's event log (repeatable)",
+)
 @click.option("--bootstrap", help="Kafka to publish to; required when no `tvp up` runs")
 @click.option("--mongo-uri", help="MongoDB holding the event logs (default: the running stack's, else $TVP_MONGO_URI)")
 def replay(services: tuple[str, ...], bootstrap: str | None, mongo_uri: str | None) -> None:

@@ -1,4 +1,5 @@
 """`tvp status`: each process of run.json, alive and ready or not."""
+
 import json
 import socket
 from datetime import datetime, timezone
@@ -45,9 +46,16 @@ def process_status(process: dict, now: datetime, started_at: datetime | None) ->
     else:
         ready = True
     uptime = (now - started_at).total_seconds() if alive and started_at else None
-    return {"name": process.get("name"), "kind": kind, "pid": process.get("pid"),
-            "state": "running" if alive else "dead", "restarts": process.get("restarts", 0),
-            "uptime_s": None if uptime is None else round(uptime), "ready": ready, "port": process.get("port")}
+    return {
+        "name": process.get("name"),
+        "kind": kind,
+        "pid": process.get("pid"),
+        "state": "running" if alive else "dead",
+        "restarts": process.get("restarts", 0),
+        "uptime_s": None if uptime is None else round(uptime),
+        "ready": ready,
+        "port": process.get("port"),
+    }
 
 
 def _duration(seconds: int | None) -> str:
@@ -57,7 +65,10 @@ def _duration(seconds: int | None) -> str:
     return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
 
 
-@tvp.command(epilog=example("tvp status", "tvp status --json | jq '.processes[] | select(.ready | not)'"))
+@tvp.command(
+    short_help="Show every process of the running stack.",
+    epilog=example("tvp status", "tvp status --json | jq '.processes[] | select(.ready | not)'"),
+)
 @click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
 def status(as_json: bool) -> int:
     """Show every process of the running stack: pid, state, restarts, uptime, readiness.
@@ -76,10 +87,22 @@ def status(as_json: bool) -> int:
     processes = [process_status(p, now, state.started_at()) for p in state.processes]
     all_ready = live and all(p["ready"] for p in processes)
     if as_json:
-        say(json.dumps({"running": live, "pid": state.pid, "started_at": state.content.get("started_at"),
-                        "run_file": str(state.path), "ready": all_ready, "ports": state.content.get("ports"),
-                        "mongo_uri": state.content.get("mongo_uri"),
-                        "kafka_bootstrap": state.content.get("kafka_bootstrap"), "processes": processes}, indent=2))
+        say(
+            json.dumps(
+                {
+                    "running": live,
+                    "pid": state.pid,
+                    "started_at": state.content.get("started_at"),
+                    "run_file": str(state.path),
+                    "ready": all_ready,
+                    "ports": state.content.get("ports"),
+                    "mongo_uri": state.content.get("mongo_uri"),
+                    "kafka_bootstrap": state.content.get("kafka_bootstrap"),
+                    "processes": processes,
+                },
+                indent=2,
+            )
+        )
     else:
         _table(state, processes, live)
     if not live:
@@ -95,13 +118,21 @@ def _table(state, processes: list[dict], live: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"tvp up pid {state.pid} ({'running' if live else 'gone'}), since "
-                        f"{state.content.get('started_at', '?')}", title_justify="left")
+    table = Table(
+        title=f"tvp up pid {state.pid} ({'running' if live else 'gone'}), since {state.content.get('started_at', '?')}",
+        title_justify="left",
+    )
     for column in ("process", "pid", "state", "restarts", "uptime", "ready", "port"):
         table.add_column(column, justify="right" if column in ("pid", "restarts", "uptime", "port") else "left")
     for p in processes:
-        table.add_row(p["name"], str(p["pid"]), "[green]running[/]" if p["state"] == "running" else "[red]dead[/]",
-                      str(p["restarts"]), _duration(p["uptime_s"]), "[green]yes[/]" if p["ready"] else "[red]no[/]",
-                      str(p["port"] or "-"))
+        table.add_row(
+            p["name"],
+            str(p["pid"]),
+            "[green]running[/]" if p["state"] == "running" else "[red]dead[/]",
+            str(p["restarts"]),
+            _duration(p["uptime_s"]),
+            "[green]yes[/]" if p["ready"] else "[red]no[/]",
+            str(p["port"] or "-"),
+        )
     Console().print(table)
     note(f"MongoDB {state.content.get('mongo_uri')}, Kafka {state.content.get('kafka_bootstrap')}")

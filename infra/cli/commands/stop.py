@@ -1,4 +1,5 @@
 """`tvp stop`: ends the running `tvp up` from another terminal."""
+
 import os
 import signal
 import time
@@ -11,9 +12,15 @@ from ..console import note, say
 from ..errors import CliError
 
 
-@tvp.command(epilog=example("tvp stop", "tvp stop --timeout 120"))
-@click.option("--timeout", type=float, default=60, show_default=True, metavar="SECONDS",
-              help="how long to wait for `tvp up` to stop its processes")
+@tvp.command(short_help="Stop the running stack.", epilog=example("tvp stop", "tvp stop --timeout 120"))
+@click.option(
+    "--timeout",
+    type=float,
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="how long to wait for `tvp up` to stop its processes",
+)
 def stop(timeout: float) -> None:
     """Stop the running `tvp up` (as Ctrl-C in its terminal would) and wait until it has finished."""
     var_dir = default_var_dir()
@@ -27,8 +34,10 @@ def stop(timeout: float) -> None:
         state.path.unlink(missing_ok=True)
         if leftovers:
             # Their pids may belong to other programs by now: naming them is safer than killing them.
-            raise CliError(f"removed stale {state.path}; its `tvp up` (pid {state.pid}) is gone but these still run: "
-                           f"{', '.join(leftovers)}")
+            raise CliError(
+                f"removed stale {state.path}; its `tvp up` (pid {state.pid}) is gone but these still run: "
+                f"{', '.join(leftovers)}"
+            )
         say(f"nothing to stop: removed stale {state.path} (its `tvp up`, pid {state.pid}, had already stopped)")
         return
     note(f"stopping `tvp up` pid {state.pid}: {names}")
@@ -39,7 +48,9 @@ def stop(timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while pid_alive(state.pid):
         if time.monotonic() > deadline:
-            raise CliError(f"`tvp up` (pid {state.pid}) is still stopping after {timeout:.0f}s; "
-                           f"see its log files in {state.content.get('log_dir', var_dir / 'log')}")
+            raise CliError(
+                f"`tvp up` (pid {state.pid}) is still stopping after {timeout:.0f}s; "
+                f"see its log files in {state.content.get('log_dir', var_dir / 'log')}"
+            )
         time.sleep(0.2)
     say(f"stopped `tvp up` (pid {state.pid}) and its {len(state.processes)} processes: {names}")

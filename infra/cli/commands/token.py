@@ -1,4 +1,5 @@
 """`tvp token`: a bearer token signed with the running stack's key."""
+
 import click
 
 from shared.auth import ROLES
@@ -10,11 +11,14 @@ from ..keys import issuer
 from ..target import live_run
 
 
-
-@tvp.command(epilog=example("tvp token --role platform_admin",
-                            "tvp token --role chamber_admin --org 3f2c... --hours 2",
-                            'curl -H "Authorization: Bearer $(tvp token --role auditor)" '
-                            "http://127.0.0.1:8003/api/v1/indicators"))
+@tvp.command(
+    short_help="Print a bearer token for a role.",
+    epilog=example(
+        "tvp token --role platform_admin",
+        "tvp token --role chamber_admin --org 3f2c... --hours 2",
+        'curl -H "Authorization: Bearer $(tvp token --role auditor)" http://127.0.0.1:8003/api/v1/indicators',
+    ),
+)
 @click.option("--role", required=True, type=click.Choice(ROLES), help="the token's role")
 @click.option("--org", help="organisation id (required for chamber_admin)")
 @click.option("--subject", help="who the token is for (its `sub`)")

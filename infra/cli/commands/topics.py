@@ -1,4 +1,5 @@
 """`tvp topics create`: every topic of the contract, idempotently."""
+
 import click
 
 from ..app import example, tvp
@@ -6,12 +7,18 @@ from ..console import note, say
 from ..target import resolve
 
 
-@tvp.group(epilog=example("tvp topics create", "tvp topics create --bootstrap kafka:9092"))
+@tvp.group(
+    short_help="Manage the platform's Kafka topics.",
+    epilog=example("tvp topics create", "tvp topics create --bootstrap kafka:9092"),
+)
 def topics() -> None:
     """Manage the platform's Kafka topics."""
 
 
-@topics.command(epilog=example("tvp topics create", "tvp topics create --bootstrap kafka:9092 --partitions 6"))
+@topics.command(
+    short_help="Create every topic (safe to repeat).",
+    epilog=example("tvp topics create", "tvp topics create --bootstrap kafka:9092 --partitions 6"),
+)
 @click.option("--bootstrap", help="Kafka bootstrap servers (default: the running stack's, else $TVP_KAFKA_BOOTSTRAP)")
 @click.option("--partitions", type=int, help="partitions of new topics (default: $TVP_TOPIC_PARTITIONS or 3)")
 def create(bootstrap: str | None, partitions: int | None) -> None:

@@ -1,4 +1,5 @@
 """`tvp up`: the whole stack on this machine, recorded in run.json while it runs."""
+
 import os
 import signal
 import threading
@@ -44,12 +45,27 @@ class Stack:
 
     def describe(self) -> list[dict]:
         # `restarts` stays 0 until processes are supervised and restarted (a later issue); the field is the contract.
-        return [{"name": p.log_file.stem, "kind": kind, "pid": p.proc.pid, "port": p.port, "restarts": 0,
-                 "log": str(p.log_file)} for p, kind in self.processes]
+        return [
+            {
+                "name": p.log_file.stem,
+                "kind": kind,
+                "pid": p.proc.pid,
+                "port": p.port,
+                "restarts": 0,
+                "log": str(p.log_file),
+            }
+            for p, kind in self.processes
+        ]
 
 
-@tvp.command(epilog=example("tvp up", "TVP_VAR_DIR=/tmp/tvp TVP_MEMBERS_PORT=9001 tvp up",
-                            "TVP_MONGO_URI=mongodb://db:27017/ TVP_KAFKA_BOOTSTRAP=kafka:9092 tvp up"))
+@tvp.command(
+    short_help="Start MongoDB, Kafka and the three services.",
+    epilog=example(
+        "tvp up",
+        "TVP_VAR_DIR=/tmp/tvp TVP_MEMBERS_PORT=9001 tvp up",
+        "TVP_MONGO_URI=mongodb://db:27017/ TVP_KAFKA_BOOTSTRAP=kafka:9092 tvp up",
+    ),
+)
 def up() -> int:
     """Start MongoDB, Kafka and the three services; Ctrl-C (or `tvp stop`) stops them all.
 
@@ -62,8 +78,10 @@ def up() -> int:
     var_dir = runfile.default_var_dir()
     existing = runfile.read(var_dir)
     if existing is not None and existing.live:
-        raise CliError(f"a stack is already running (`tvp up` pid {existing.pid}, {existing.path}): "
-                       "`tvp status` shows it, `tvp stop` stops it")
+        raise CliError(
+            f"a stack is already running (`tvp up` pid {existing.pid}, {existing.path}): "
+            "`tvp status` shows it, `tvp stop` stops it"
+        )
     log_dir = var_dir / "log"
     env = {"TVP_VAR_DIR": str(var_dir)}
     stack = Stack()
@@ -71,6 +89,7 @@ def up() -> int:
 
     def _on_signal(_signum, _frame):
         stopping.set()
+
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     started, started_at = time.monotonic(), runfile.now_iso()
@@ -108,8 +127,9 @@ def up() -> int:
             # The embedded broker forgot everything when it stopped: put the event history back.
             from .replay import replay_event_logs
 
-            counts = replay_event_logs(Target(var_dir, mongo_uri=mongo_uri, bootstrap=bootstrap), SERVICES,
-                                       show_progress=False)
+            counts = replay_event_logs(
+                Target(var_dir, mongo_uri=mongo_uri, bootstrap=bootstrap), SERVICES, show_progress=False
+            )
             if any(counts.values()):
                 say("event logs replayed: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         # Only `tvp up` makes the development key pair; `tvp token` refuses without it.
@@ -125,20 +145,33 @@ def up() -> int:
             stack.add(worker, "worker")
             webs.append((name, web, port))
             ports[name] = port
-        for name, web, port in webs:
+        for _name, web, port in webs:
             embedded.wait_ready(web, port, timeout_s=60)
-        runfile.write(var_dir, {
-            "pid": os.getpid(), "started_at": started_at, "ports": ports, "mongo_uri": mongo_uri,
-            "kafka_bootstrap": bootstrap, "var_dir": str(var_dir), "databases": databases,
-            "log_dir": str(log_dir), "jwt_private_key_file": str(settings.jwt_private_key_file),
-            "jwt_issuer": settings.jwt_issuer, "processes": stack.describe()})
+        runfile.write(
+            var_dir,
+            {
+                "pid": os.getpid(),
+                "started_at": started_at,
+                "ports": ports,
+                "mongo_uri": mongo_uri,
+                "kafka_bootstrap": bootstrap,
+                "var_dir": str(var_dir),
+                "databases": databases,
+                "log_dir": str(log_dir),
+                "jwt_private_key_file": str(settings.jwt_private_key_file),
+                "jwt_issuer": settings.jwt_issuer,
+                "processes": stack.describe(),
+            },
+        )
         wrote = True
         say(f"ready in {time.monotonic() - started:.1f}s")
         for name, _, port in webs:
             say(f"  {name:<10} http://127.0.0.1:{port}/api/v1/docs")
         say(f"admin token (12 h): {issuer.issue('platform_admin', subject='admin')}")
-        say(f"logs in {log_dir} (`tvp logs`); state in {runfile.run_file(var_dir)}; Ctrl-C or `tvp stop` stops "
-            "everything")
+        say(
+            f"logs in {log_dir} (`tvp logs`); state in {runfile.run_file(var_dir)}; Ctrl-C or `tvp stop` stops "
+            "everything"
+        )
         while not stopping.is_set():
             dead = stack.first_dead()
             if dead is not None:
@@ -151,5 +184,3 @@ def up() -> int:
         if wrote:
             # Nothing it describes runs any more, whether the stop was asked for or forced by a dead process.
             runfile.remove(var_dir, os.getpid())
-
-
