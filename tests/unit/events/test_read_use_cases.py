@@ -37,8 +37,8 @@ def test_list_meetings_filters_sorts_and_presents(uow):
     found = views.list_meetings(uow, dict(PAGE), AUDITOR)
     assert (found["total"], [m["title"] for m in found["items"]]) == (3, ["Energy audit", "Symbiosis", "Board"])
     shown = found["items"][2]
-    assert (shown["id"], shown["sequence"], shown["numbered_title"], shown["host_name"], shown["invitations_count"]) == (
-        board["_id"], 1, "1st Board Meeting", "Kırklareli TSO", 2)
+    assert (shown["id"], shown["sequence"], shown["numbered_title"], shown["host_name"],
+            shown["invitations_count"]) == (board["_id"], 1, "1st Board Meeting", "Kırklareli TSO", 2)
     assert shown["quorum"] == {"seated": 2, "present": 0, "required": 2, "met": False}
     assert [m["title"] for m in views.list_meetings(uow, dict(PAGE, q="ENERGY"), AUDITOR)["items"]] == [
         "Energy audit"]
