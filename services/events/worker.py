@@ -3,10 +3,10 @@ from shared.contracts import REGISTRY
 from shared.worker import WorkerSpec, main
 
 from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
-from .entrypoints.membership_consumer import HANDLERS, SUBSCRIPTIONS
+from .bootstrap import consumer_handlers, subscriptions
 
-SPEC = WorkerSpec(service="events", aggregates=AGGREGATE_COLLECTIONS, handlers=HANDLERS,
-                  subscriptions=SUBSCRIPTIONS, registry=REGISTRY, setup=ensure_indexes)
+SPEC = WorkerSpec(service="events", aggregates=AGGREGATE_COLLECTIONS, handlers=consumer_handlers(),
+                  subscriptions=subscriptions(), registry=REGISTRY, setup=ensure_indexes)
 
 if __name__ == "__main__":
     main(SPEC)

@@ -1,27 +1,127 @@
-"""How the events service stores its data (database tvp_events).
+"""How the events service stores its data (mongoengine, database tvp_events).
 
 `meetings` holds the meeting aggregates, each with its registrations, attendance
 and decisions embedded and its own outbox (see shared/messaging/outbox.py). The
 `member_*` collections are this service's view of the membership, built only
-from the members' event stream (entrypoints/membership_consumer.py).
+from the members' event stream (service_layer/membership_handlers.py).
+
+The documents describe the stored shape and declare the indexes; writes go
+through the repositories (adapters/repositories.py) with pymongo, since a change
+and its events must be one document write (mongoengine 0.29 has no transactions).
+Index names are the ones earlier releases created, so existing databases keep them.
 """
-from pymongo import ASCENDING
+from mongoengine import BooleanField, DateTimeField, DictField, Document, IntField, ListField, StringField
+from pymongo.database import Database
+
+ALIAS = "events"
 
 MEETINGS = "meetings"
 ORGANISATIONS = "member_organisations"
 PEOPLE = "member_people"
 SEATS = "member_seats"
 
+
+class _Aggregate(Document):
+    """What every event-sourced aggregate stores besides its own fields: times, version and outbox."""
+    created_at = DateTimeField(required=True)
+    updated_at = DateTimeField(required=True)
+    version = IntField(default=0)
+    outbox = ListField(DictField())
+    outbox_pending = BooleanField()
+
+    meta = {"abstract": True, "db_alias": ALIAS, "strict": False}
+
+
+class _ReadModel(Document):
+    """A view of another service's aggregate, kept at the version of its latest event (apply_if_newer)."""
+    id = StringField(primary_key=True)
+    version = IntField(default=0)
+    last_event_id = StringField()
+
+    meta = {"abstract": True, "db_alias": ALIAS, "strict": False}
+
+
+class MeetingDocument(_Aggregate):
+    id = StringField(primary_key=True)
+    kind = StringField(required=True)
+    title = StringField(required=True)
+    description = StringField()
+    body = StringField()  # board | advisory_board for governance meetings
+    host_organisation_id = StringField(required=True)
+    host = DictField()  # the host's organisation reference when scheduled
+    province = StringField()
+    starts_at = DateTimeField(required=True)
+    ends_at = DateTimeField(required=True)
+    venue = DictField()
+    themes = ListField(StringField())
+    capacity = IntField()
+    status = StringField(required=True)  # scheduled | cancelled | held
+    final_sequence = IntField()
+    registrations = ListField(DictField())
+    decisions = ListField(DictField())
+    created_by = StringField()
+    cancellation = DictField()
+    held_at = DateTimeField()
+    attendance_summary = DictField()
+    quorum = DictField()
+    seated_people = ListField(StringField())
+
+    meta = {
+        "collection": MEETINGS,
+        "indexes": [
+            {"fields": ["starts_at", "_id"], "name": "by_start"},
+            {"fields": ["body", "status"], "name": "by_body"},
+            {"fields": ["host_organisation_id"], "name": "by_host"},
+            {"fields": ["kind"], "name": "by_kind"},
+            {"fields": ["registrations.person_id"], "name": "by_registered_person"},
+        ],
+    }
+
+
+class MemberOrganisationDocument(_ReadModel):
+    name = StringField()
+    kind = StringField()
+    province = StringField()
+    size_class = StringField()
+    is_sme = BooleanField()
+    status = StringField()
+
+    meta = {"collection": ORGANISATIONS}
+
+
+class MemberPersonDocument(_ReadModel):
+    organisation_id = StringField()
+    full_name = StringField()  # None once erased
+    email = StringField()  # None once erased
+    gender = StringField()
+    erased = BooleanField()
+    erased_at = StringField()
+
+    meta = {"collection": PEOPLE, "indexes": [{"fields": ["organisation_id"], "name": "by_organisation"}]}
+
+
+class MemberSeatDocument(_ReadModel):
+    body = StringField()
+    person_id = StringField()
+    organisation_id = StringField()
+    role = StringField()
+    term_start = StringField()  # ISO date
+    term_end = StringField()
+    status = StringField()  # active | ended
+    ended_on = StringField()
+
+    meta = {
+        "collection": SEATS,
+        "indexes": [{"fields": ["body"], "name": "by_body"}, {"fields": ["person_id"], "name": "by_person"}],
+    }
+
+
+DOCUMENTS = (MeetingDocument, MemberOrganisationDocument, MemberPersonDocument, MemberSeatDocument)
 AGGREGATE_COLLECTIONS: list[str] = [MEETINGS]
 
 
-def ensure_indexes(db) -> None:
-    meetings = db[MEETINGS]
-    meetings.create_index([("starts_at", ASCENDING), ("_id", ASCENDING)], name="by_start")
-    meetings.create_index([("body", ASCENDING), ("status", ASCENDING)], name="by_body")
-    meetings.create_index([("host_organisation_id", ASCENDING)], name="by_host")
-    meetings.create_index([("kind", ASCENDING)], name="by_kind")
-    meetings.create_index([("registrations.person_id", ASCENDING)], name="by_registered_person")
-    db[SEATS].create_index([("body", ASCENDING)], name="by_body")
-    db[SEATS].create_index([("person_id", ASCENDING)], name="by_person")
-    db[PEOPLE].create_index([("organisation_id", ASCENDING)], name="by_organisation")
+def ensure_indexes(db: Database) -> None:
+    """Create the declared indexes. `db` is the service's database, which mongoengine reaches by its alias."""
+    del db
+    for document in DOCUMENTS:
+        document.ensure_indexes()

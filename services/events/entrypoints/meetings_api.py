@@ -1,14 +1,29 @@
-"""HTTP entrypoint for meetings, their registrations, attendance and decisions."""
+"""HTTP entrypoint for meetings, their registrations, attendance and decisions.
+
+Each view parses (schemas), builds a command for the bus or a query for a read of
+service_layer/views.py, and renders.
+"""
 from __future__ import annotations
 
 from flask.views import MethodView
 
-from shared.web.app import service
-from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause, precondition, with_etag
+from shared.concurrency import Precondition
+from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition, with_etag
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
-from ..service_layer import meetings, views
+from ..service_layer import views
+from ..service_layer.commands import (
+    CancelMeeting,
+    CancelRegistration,
+    CloseMeeting,
+    RecordAttendance,
+    RecordDecision,
+    Register,
+    RescheduleMeeting,
+    ScheduleMeeting,
+)
+from .messagebus import handle, reads
 from .schemas import (
     AttendanceCreateSchema,
     CancelSchema,
@@ -40,8 +55,15 @@ def _transition(conflict: str):
     return decorate
 
 
+def _if_match() -> Precondition | None:
+    """The request's If-Match. `*` only asks that the meeting exists, which reading it checks anyway: it names
+    no version, so a lost race runs again (as it always did) instead of answering 412."""
+    found = precondition()
+    return None if found is None or found.any_version else found
+
+
 def _meeting_response(meeting: dict, status: int = 200):
-    return with_etag(views.Presenter(service().db).meeting(meeting), status)
+    return with_etag(views.Presenter(reads()).meeting(meeting), status)
 
 
 @blp.route("")
@@ -51,7 +73,7 @@ class Meetings(MethodView):
     @blp.response(200, page_schema(MeetingSchema))
     def get(self, query):
         """List meetings (filters: kind, host, theme, from, to, status, body, q)"""
-        return views.list_meetings(service().db, query)
+        return views.list_meetings(reads(), query, current_principal())
 
     @requires(blp, *MANAGERS)
     @blp.arguments(MeetingCreateSchema)
@@ -59,9 +81,8 @@ class Meetings(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Would renumber a meeting whose number is final")
     def post(self, data):
         """Schedule a meeting (platform admins may also record past ones)"""
-        ctx = service()
-        meeting = meetings.schedule(ctx.db, ctx.outbox, data, current_principal(), cause())
-        return _meeting_response(meeting, 201)
+        data = dict(data, themes=tuple(data.get("themes") or ()))
+        return _meeting_response(handle(ScheduleMeeting(**data)), 201)
 
 
 @blp.route("/<meeting_id>")
@@ -71,7 +92,7 @@ class MeetingById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
     def get(self, meeting_id):
         """Get a meeting with its counts and, for governance meetings, its quorum"""
-        return _meeting_response(meetings.load(service().db, meeting_id))
+        return _meeting_response(views.get_meeting(reads(), {"meeting_id": meeting_id}, current_principal()))
 
 
 @blp.route("/<meeting_id>/reschedule")
@@ -81,10 +102,8 @@ class Reschedule(MethodView):
     @_transition("Not scheduled, or already under way")
     def post(self, data, meeting_id):
         """Move a scheduled meeting to other times"""
-        ctx = service()
-        meeting = meetings.reschedule(ctx.db, ctx.outbox, meeting_id, data["starts_at"], data["ends_at"],
-                                      current_principal(), cause(), precondition())
-        return _meeting_response(meeting)
+        return _meeting_response(handle(RescheduleMeeting(meeting_id, data["starts_at"], data["ends_at"],
+                                                          _if_match())))
 
 
 @blp.route("/<meeting_id>/cancel")
@@ -94,10 +113,7 @@ class Cancel(MethodView):
     @_transition("Not scheduled, or already under way")
     def post(self, data, meeting_id):
         """Cancel a scheduled meeting, with a reason"""
-        ctx = service()
-        meeting = meetings.cancel(ctx.db, ctx.outbox, meeting_id, data["reason"], current_principal(), cause(),
-                                  precondition())
-        return _meeting_response(meeting)
+        return _meeting_response(handle(CancelMeeting(meeting_id, data["reason"], _if_match())))
 
 
 @blp.route("/<meeting_id>/close")
@@ -106,13 +122,11 @@ class Close(MethodView):
     @_transition("Not scheduled, or not started yet")
     def post(self, meeting_id):
         """Close a meeting that was held: attendance becomes final and the quorum is fixed"""
-        ctx = service()
-        meeting = meetings.close(ctx.db, ctx.outbox, meeting_id, current_principal(), cause(), precondition())
-        return _meeting_response(meeting)
+        return _meeting_response(handle(CloseMeeting(meeting_id, _if_match())))
 
 
 def _one_registration(registration: dict) -> dict:
-    return views.present_registrations(service().db, [registration])[0]
+    return views.present_registrations(reads(), [registration])[0]
 
 
 @blp.route("/<meeting_id>/registrations")
@@ -123,7 +137,7 @@ class Registrations(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
     def get(self, query, meeting_id):
         """List a meeting's registrations and invitations (a chamber admin sees its own people's)"""
-        return views.list_registrations(service().db, meeting_id, query, current_principal())
+        return views.list_registrations(reads(), dict(query, meeting_id=meeting_id), current_principal())
 
     @requires(blp, *MANAGERS)
     @blp.arguments(RegistrationCreateSchema)
@@ -132,8 +146,7 @@ class Registrations(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Already registered, or the meeting is not scheduled")
     def post(self, data, meeting_id):
         """Register a member's person or an outside participant (waitlisted beyond capacity)"""
-        ctx = service()
-        _, registration = meetings.register(ctx.db, ctx.outbox, meeting_id, data, current_principal(), cause())
+        _, registration = handle(Register(meeting_id, data.get("person_id"), data.get("participant")))
         return _one_registration(registration)
 
 
@@ -144,8 +157,8 @@ class RegistrationById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting or registration")
     def get(self, meeting_id, registration_id):
         """Get a registration"""
-        return _one_registration(views.get_registration(service().db, meeting_id, registration_id,
-                                                        current_principal()))
+        query = {"meeting_id": meeting_id, "registration_id": registration_id}
+        return _one_registration(views.get_registration(reads(), query, current_principal()))
 
     @requires(blp, *MANAGERS)
     @blp.response(200, RegistrationSchema)
@@ -153,9 +166,7 @@ class RegistrationById(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Already cancelled, attended, or meeting not scheduled")
     def delete(self, meeting_id, registration_id):
         """Cancel a registration; the first on the waiting list takes the place"""
-        ctx = service()
-        _, registration = meetings.cancel_registration(ctx.db, ctx.outbox, meeting_id, registration_id,
-                                                       current_principal(), cause())
+        _, registration = handle(CancelRegistration(meeting_id, registration_id))
         return _one_registration(registration)
 
 
@@ -168,9 +179,7 @@ class Attendance(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Before the start, after closing, or not confirmed")
     def post(self, data, meeting_id):
         """Record that a registered participant attended (from the start until the meeting is closed)"""
-        ctx = service()
-        _, registration = meetings.record_attendance(ctx.db, ctx.outbox, meeting_id, data["registration_id"],
-                                                     current_principal(), cause())
+        _, registration = handle(RecordAttendance(meeting_id, data["registration_id"]))
         return _one_registration(registration)
 
 
@@ -181,7 +190,7 @@ class Decisions(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
     def get(self, meeting_id):
         """The meeting's decisions in order"""
-        return meetings.load(service().db, meeting_id).get("decisions") or []
+        return views.list_decisions(reads(), {"meeting_id": meeting_id}, current_principal())
 
     @requires(blp, *MANAGERS)
     @blp.arguments(DecisionCreateSchema)
@@ -190,6 +199,5 @@ class Decisions(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Not being held or held, or no quorum")
     def post(self, data, meeting_id):
         """Record a decision (governance meetings: only with quorum; numbered <year>/<sequence>-<n>)"""
-        ctx = service()
-        _, decision = meetings.record_decision(ctx.db, ctx.outbox, meeting_id, data, current_principal(), cause())
+        _, decision = handle(RecordDecision(meeting_id, data["text"], data.get("votes")))
         return decision

@@ -3,7 +3,7 @@
 An invitation is a registration with `source: invitation`, confirmed whatever the
 capacity. It is reconciled with the seats view when the meeting is scheduled or
 rescheduled and, until the meeting starts, whenever a seat of its body is
-assigned or ended.
+assigned or ended (membership_handlers.py).
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import datetime
 
 from shared.clock import local_date
 from shared.ids import new_id
+from shared.service_layer.unit_of_work import UnitOfWork
 
 from ..domain.meeting import active_registrations, cancel_registration, place
 from . import payloads
@@ -28,16 +29,16 @@ def new_registration(source: str, registrant: str, person_id: str | None, snapsh
             "created_at": now, "attended": False, "attended_at": None}
 
 
-def reconcile(db, meeting: dict, now: datetime, session=None) -> list[tuple[str, dict]]:
+def reconcile(uow: UnitOfWork, meeting: dict, now: datetime) -> list[tuple[str, dict]]:
     """Invite the seated members not yet registered and withdraw invitations of those no longer seated."""
     if not meeting.get("body") or meeting["status"] != "scheduled":
         return []
-    seated = seated_people(db, meeting["body"], local_date(meeting["starts_at"]), session)
+    seated = seated_people(uow, meeting["body"], local_date(meeting["starts_at"]))
     events = []
     active = active_registrations(meeting)
     registered = {r["person_id"] for r in active if r.get("person_id")}
     uninvited = sorted(set(seated) - registered)
-    snapshots = person_snapshots(db, {p: seated[p].get("organisation_id") for p in uninvited}, session)
+    snapshots = person_snapshots(uow, {p: seated[p].get("organisation_id") for p in uninvited})
     for person_id in uninvited:
         registration = place(meeting, new_registration("invitation", "person", person_id, snapshots[person_id], now,
                                                        seat=seated[person_id]), always_confirm=True)

@@ -1,30 +1,28 @@
 """Use cases on meetings: each is one change of a meeting plus the events announcing it.
 
 A meeting is one document (registrations, attendance and decisions inside it),
-written through the outbox with its version as an optimistic lock. A use case
-reads the meeting, applies the domain rules to it in memory and writes the
-fields that changed together with the events; if another writer got there first
-it starts again from a fresh read.
+written through its repository with its version as an optimistic lock. A use case
+reads the meeting, applies the domain rules to it in memory and saves the fields
+that changed together with the events. If another writer got there first the save
+raises ConcurrencyConflict: the message bus runs the command again from a fresh
+read (or answers 412 when it named a version), and an event handler lets it
+propagate so that the consumer retries the event.
 """
 from __future__ import annotations
 
 import copy
-import random
-import time
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable
-
-from pymongo.errors import PyMongoError
 
 from shared.auth import Principal
 from shared.clock import local_date, local_iso, utc_now
 from shared.concurrency import Precondition
 from shared.errors import Conflict, NotFound, Unprocessable
 from shared.ids import new_id
-from shared.messaging.outbox import Causation, ConcurrencyConflict, Outbox
+from shared.messaging.outbox import Causation
 from shared.permissions import require
+from shared.service_layer.unit_of_work import UnitOfWork
 
-from ..adapters.documents import MEETINGS
 from ..domain import meeting as rules
 from ..domain import permissions
 from ..domain.numbering import Numbered, assign_sequences, blocking_final
@@ -32,32 +30,21 @@ from ..domain.quorum import Quorum
 from ..domain.summary import attendance_summary
 from ..domain.vocabulary import body_of
 from . import payloads
+from .commands import (
+    CancelMeeting,
+    CancelRegistration,
+    CloseMeeting,
+    RecordAttendance,
+    RecordDecision,
+    Register,
+    RescheduleMeeting,
+    ScheduleMeeting,
+)
 from .invitations import new_registration, reconcile
 from .membership import active_host, organisation, person, person_snapshot, ref_of_member, seated_people, snapshot_of
 from .public import publication
 
-ATTEMPTS = 8
 UNTRACKED = {"_id", "version", "outbox", "outbox_pending"}
-
-
-# -- storage helpers -----------------------------------------------------------
-
-def aware(value):
-    """Stored times as aware UTC datetimes, whatever the driver's tz_aware setting."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, dict):
-        return {k: aware(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [aware(v) for v in value]
-    return value
-
-
-def load(db, meeting_id: str, session=None) -> dict:
-    found = db[MEETINGS].find_one({"_id": meeting_id}, session=session)
-    if found is None:
-        raise NotFound(f"no meeting {meeting_id}")
-    return aware(found)
 
 
 def _diff(before: dict, after: dict) -> tuple[dict, list[str]]:
@@ -66,60 +53,37 @@ def _diff(before: dict, after: dict) -> tuple[dict, list[str]]:
     return changed, removed
 
 
-def _transient(exc: PyMongoError) -> bool:
-    return getattr(exc, "code", None) == 112 or exc.has_error_label("TransientTransactionError")
+def change_meeting(uow: UnitOfWork, meeting_id: str, change: Callable[[dict], tuple[list, object]],
+                   cause: Causation, precondition: Precondition | None = None,
+                   now: datetime | None = None) -> tuple[dict, object]:
+    """Apply `change(meeting) -> (events, result)` and save it with its events (and its public view, if changed).
 
-
-def mutate(db, outbox: Outbox, meeting_id: str, change: Callable[[dict], tuple[list, object]], cause: Causation,
-           session=None, precondition: Precondition | None = None, now: datetime | None = None):
-    """Apply `change(meeting) -> (events, result)` and store it with its events; retried on a lost race."""
-    for attempt in range(1, ATTEMPTS + 1):
-        meeting = load(db, meeting_id, session)
-        if precondition is not None:
-            precondition.check(meeting["version"])
-        before = copy.deepcopy(meeting)
-        events, result = change(meeting)
-        if not events:
-            return meeting, result
-        meeting["updated_at"] = now or utc_now()
-        set_fields, unset_fields = _diff(before, meeting)
-        try:
-            outbox.update(MEETINGS, meeting_id, before["version"], events, cause, set_fields=set_fields,
-                          unset_fields=unset_fields or None, session=session,
-                          public=publication(before, meeting, events))
-        except ConcurrencyConflict:
-            if session is not None:
-                raise  # inside a consumer's transaction: the runtime retries the whole event
-            if attempt == ATTEMPTS:
-                raise Conflict("the meeting is being changed by someone else; try again") from None
-            # Jitter, so that writers who collided do not collide again in lockstep.
-            time.sleep(random.uniform(0, 0.005 * attempt))
-            continue
-        except PyMongoError as exc:
-            if session is not None or not _transient(exc) or attempt == ATTEMPTS:
-                raise
-            continue
-        meeting["version"] = before["version"] + len(events)
+    One attempt: a lost race raises ConcurrencyConflict for the bus (or the consumer) to retry."""
+    meeting = uow.meetings.get(meeting_id)
+    if precondition is not None:
+        precondition.check(meeting["version"])
+    before = copy.deepcopy(meeting)
+    events, result = change(meeting)
+    if not events:
         return meeting, result
-    raise Conflict("the meeting is being changed by someone else; try again")
+    meeting["updated_at"] = now or utc_now()
+    set_fields, unset_fields = _diff(before, meeting)
+    uow.meetings.save(meeting_id, before["version"], events, cause, set_fields=set_fields,
+                      unset_fields=unset_fields or None, public=publication(before, meeting, events))
+    meeting["version"] = before["version"] + len(events)
+    return meeting, result
 
 
 # -- numbering -------------------------------------------------------------------
 
-def numbered_of_body(db, body: str, session=None) -> list[Numbered]:
-    cursor = db[MEETINGS].find({"body": body, "status": {"$ne": "cancelled"}},
-                               {"starts_at": 1, "final_sequence": 1}, session=session)
-    return [Numbered(m["_id"], aware(m["starts_at"]), m.get("final_sequence")) for m in cursor]
-
-
-def sequence_of(db, meeting: dict, session=None, numbered: list[Numbered] | None = None) -> int | None:
+def sequence_of(uow: UnitOfWork, meeting: dict, numbered: list[Numbered] | None = None) -> int | None:
     """The meeting's number in its body; `numbered`, when given, is the body's numbered_of_body already read."""
     if not meeting.get("body") or meeting["status"] == "cancelled":
         return None
     if meeting.get("final_sequence") is not None:
         return meeting["final_sequence"]
     if numbered is None:
-        numbered = numbered_of_body(db, meeting["body"], session)
+        numbered = uow.meetings.numbered_of_body(meeting["body"])
     numbered = [m for m in numbered if m.id != meeting["_id"]]
     numbered.append(Numbered(meeting["_id"], meeting["starts_at"], None))
     return assign_sequences(numbered)[meeting["_id"]]
@@ -142,107 +106,105 @@ def _ensure_manager(principal: Principal, meeting: dict) -> None:
 
 # -- use cases ---------------------------------------------------------------------
 
-def schedule(db, outbox: Outbox, data: dict, principal: Principal, cause: Causation) -> dict:
+def schedule(uow: UnitOfWork, command: ScheduleMeeting, principal: Principal, cause: Causation) -> dict:
     now = utc_now()
-    kind = data["kind"]
+    kind = command.kind
     try:
-        body = body_of(kind, data.get("body"))
+        body = body_of(kind, command.body)
     except ValueError as exc:
         raise Unprocessable(str(exc), {"body": [str(exc)]}) from None
-    host_id = data["host_organisation_id"]
+    host_id = command.host_organisation_id
     require(permissions.can_schedule_meetings(principal), f"role {principal.role} may not schedule meetings")
     require(permissions.can_schedule_for_body(principal, body), "only platform admins schedule governance meetings")
     require(permissions.can_host_from(principal, host_id),
             "a chamber admin schedules only meetings hosted by its own organisation")
-    rules.check_times(data["starts_at"], data["ends_at"], now,
+    rules.check_times(command.starts_at, command.ends_at, now,
                       may_record_past=permissions.can_record_past_meetings(principal))
-    host = active_host(db, host_id)
-    numbered = numbered_of_body(db, body) if body is not None else None
+    host = active_host(uow, host_id)
+    numbered = uow.meetings.numbered_of_body(body) if body is not None else None
     if body is not None:
-        _check_placement(numbered, body, data["starts_at"])
-    venue = data.get("venue")
+        _check_placement(numbered, body, command.starts_at)
+    venue = command.venue
     meeting = {
-        "_id": new_id(), "kind": kind, "title": data["title"], "description": data.get("description"),
+        "_id": new_id(), "kind": kind, "title": command.title, "description": command.description,
         "body": body, "host_organisation_id": host_id, "host": ref_of_member(host, host_id),
         "province": (venue or {}).get("province") or host.get("province"),
-        "starts_at": data["starts_at"], "ends_at": data["ends_at"], "venue": venue,
-        "themes": data.get("themes") or [], "capacity": data.get("capacity"), "status": "scheduled",
+        "starts_at": command.starts_at, "ends_at": command.ends_at, "venue": venue,
+        "themes": list(command.themes), "capacity": command.capacity, "status": "scheduled",
         "final_sequence": None, "registrations": [], "decisions": [],
         "created_at": now, "updated_at": now, "created_by": principal.subject,
     }
-    invitations = reconcile(db, meeting, now)
-    events = [payloads.scheduled(meeting, sequence_of(db, meeting, numbered=numbered))] + invitations
-    outbox.insert(MEETINGS, meeting, events, cause, public=publication(None, meeting, events))
-    return load(db, meeting["_id"])
+    invitations = reconcile(uow, meeting, now)
+    events = [payloads.scheduled(meeting, sequence_of(uow, meeting, numbered=numbered))] + invitations
+    uow.meetings.add(meeting, events, cause, public=publication(None, meeting, events))
+    return uow.meetings.get(meeting["_id"])
 
 
-def reschedule(db, outbox: Outbox, meeting_id: str, starts_at: datetime, ends_at: datetime, principal: Principal,
-               cause: Causation, precondition: Precondition | None = None) -> dict:
+def reschedule(uow: UnitOfWork, command: RescheduleMeeting, principal: Principal, cause: Causation) -> dict:
     now = utc_now()
+    starts_at, ends_at = command.starts_at, command.ends_at
 
     def change(meeting):
         _ensure_manager(principal, meeting)
         rules.check_reschedule(meeting)
         rules.check_times(starts_at, ends_at, now, may_record_past=principal.is_admin)
-        numbered = numbered_of_body(db, meeting["body"]) if meeting.get("body") else None
+        numbered = uow.meetings.numbered_of_body(meeting["body"]) if meeting.get("body") else None
         if numbered is not None:
             _check_placement(numbered, meeting["body"], starts_at, moving_id=meeting["_id"])
         previous = meeting["starts_at"], meeting["ends_at"]
         meeting["starts_at"], meeting["ends_at"] = starts_at, ends_at
-        invitations = reconcile(db, meeting, now)
-        sequence = sequence_of(db, meeting, numbered=numbered)
+        invitations = reconcile(uow, meeting, now)
+        sequence = sequence_of(uow, meeting, numbered=numbered)
         return [payloads.rescheduled(meeting, *previous, sequence)] + invitations, None
 
-    return mutate(db, outbox, meeting_id, change, cause, precondition=precondition, now=now)[0]
+    return change_meeting(uow, command.meeting_id, change, cause, command.precondition, now)[0]
 
 
-def cancel(db, outbox: Outbox, meeting_id: str, reason: str, principal: Principal, cause: Causation,
-           precondition: Precondition | None = None) -> dict:
+def cancel(uow: UnitOfWork, command: CancelMeeting, principal: Principal, cause: Causation) -> dict:
     now = utc_now()
 
     def change(meeting):
         _ensure_manager(principal, meeting)
         rules.check_cancel(meeting)
-        meeting.update(status="cancelled", cancellation={"reason": reason, "at": now, "by": principal.subject})
+        meeting.update(status="cancelled", cancellation={"reason": command.reason, "at": now, "by": principal.subject})
         return [payloads.cancelled(meeting)], None
 
-    return mutate(db, outbox, meeting_id, change, cause, precondition=precondition, now=now)[0]
+    return change_meeting(uow, command.meeting_id, change, cause, command.precondition, now)[0]
 
 
-def close(db, outbox: Outbox, meeting_id: str, principal: Principal, cause: Causation,
-          precondition: Precondition | None = None) -> dict:
+def close(uow: UnitOfWork, command: CloseMeeting, principal: Principal, cause: Causation) -> dict:
     now = utc_now()
 
     def change(meeting):
         _ensure_manager(principal, meeting)
         rules.check_close(meeting, now)
         if meeting.get("body"):
-            seated = seated_people(db, meeting["body"], local_date(meeting["starts_at"]))
+            seated = seated_people(uow, meeting["body"], local_date(meeting["starts_at"]))
             meeting["quorum"] = rules.live_quorum(meeting, set(seated)).to_dict()
             meeting["seated_people"] = sorted(seated)
-            meeting["final_sequence"] = sequence_of(db, meeting)
+            meeting["final_sequence"] = sequence_of(uow, meeting)
         meeting.update(status="held", held_at=now, attendance_summary=attendance_summary(rules.attended(meeting)))
         return [payloads.held(meeting)], None
 
-    return mutate(db, outbox, meeting_id, change, cause, precondition=precondition, now=now)[0]
+    return change_meeting(uow, command.meeting_id, change, cause, command.precondition, now)[0]
 
 
-def _registrant(db, data: dict, now: datetime) -> tuple[dict, str | None]:
+def _registrant(uow: UnitOfWork, command: Register, now: datetime) -> tuple[dict, str | None]:
     """The registration to place and the organisation the registrant belongs to (for permissions)."""
-    if data.get("person_id"):
-        found = person(db, data["person_id"])
+    if command.person_id:
+        found = person(uow, command.person_id)
         if found is None:
-            raise Unprocessable(f"person {data['person_id']} is not known to the events service",
+            raise Unprocessable(f"person {command.person_id} is not known to the events service",
                                 {"person_id": ["unknown person"]})
         if found.get("erased"):
-            raise Unprocessable(f"person {data['person_id']} was erased", {"person_id": ["erased person"]})
-        snapshot = snapshot_of(db, found)
-        return (new_registration("registration", "person", data["person_id"], snapshot, now),
+            raise Unprocessable(f"person {command.person_id} was erased", {"person_id": ["erased person"]})
+        snapshot = snapshot_of(uow, found)
+        return (new_registration("registration", "person", command.person_id, snapshot, now),
                 found.get("organisation_id"))
-    participant = data["participant"]
+    participant = command.participant
     organisation_id = participant.get("organisation_id")
     if organisation_id:
-        org = organisation(db, organisation_id)
+        org = organisation(uow, organisation_id)
         if org is None:
             raise Unprocessable(f"organisation {organisation_id} is not known to the events service",
                                 {"participant": {"organisation_id": ["unknown organisation"]}})
@@ -262,9 +224,9 @@ def _ensure_may_register(principal: Principal, meeting: dict, registrant_organis
             "a chamber admin registers only its own people, or anyone for the meetings it hosts")
 
 
-def register(db, outbox: Outbox, meeting_id: str, data: dict, principal: Principal, cause: Causation) -> dict:
+def register(uow: UnitOfWork, command: Register, principal: Principal, cause: Causation) -> tuple[dict, dict]:
     now = utc_now()
-    template, registrant_organisation = _registrant(db, data, now)
+    template, registrant_organisation = _registrant(uow, command, now)
 
     def change(meeting):
         _ensure_may_register(principal, meeting, registrant_organisation)
@@ -272,12 +234,13 @@ def register(db, outbox: Outbox, meeting_id: str, data: dict, principal: Princip
         registration = rules.place(meeting, copy.deepcopy(template))
         return [payloads.registration_created(meeting, registration)], registration
 
-    return mutate(db, outbox, meeting_id, change, cause, now=now)
+    return change_meeting(uow, command.meeting_id, change, cause, now=now)
 
 
-def cancel_registration(db, outbox: Outbox, meeting_id: str, registration_id: str, principal: Principal,
-                        cause: Causation, reason: str | None = None) -> tuple[dict, dict]:
+def cancel_registration(uow: UnitOfWork, command: CancelRegistration, principal: Principal,
+                        cause: Causation) -> tuple[dict, dict]:
     now = utc_now()
+    meeting_id, registration_id = command.meeting_id, command.registration_id
 
     def change(meeting):
         registration = rules.registration_of(meeting, registration_id)
@@ -285,26 +248,27 @@ def cancel_registration(db, outbox: Outbox, meeting_id: str, registration_id: st
             raise NotFound(f"no registration {registration_id} in meeting {meeting_id}")
         registrant_organisation = (registration.get("organisation") or {}).get("id")
         _ensure_may_register(principal, meeting, registrant_organisation)
-        promoted = rules.cancel_registration(meeting, registration, now, reason or "cancelled")
+        promoted = rules.cancel_registration(meeting, registration, now, command.reason or "cancelled")
         return [payloads.registration_cancelled(meeting, registration, promoted)], registration
 
-    return mutate(db, outbox, meeting_id, change, cause, now=now)
+    return change_meeting(uow, command.meeting_id, change, cause, now=now)
 
 
-def _fill_snapshot(db, registration: dict) -> None:
+def _fill_snapshot(uow: UnitOfWork, registration: dict) -> None:
     """A person invited before their details reached this service: complete what the counts need."""
     if registration.get("person_id") and (registration.get("gender") is None
                                           or not (registration.get("organisation") or {}).get("kind")):
-        snapshot = person_snapshot(db, registration["person_id"], (registration.get("organisation") or {}).get("id"))
+        snapshot = person_snapshot(uow, registration["person_id"], (registration.get("organisation") or {}).get("id"))
         registration["gender"] = registration.get("gender") or snapshot["gender"]
         if snapshot["organisation"].get("kind"):
             registration["organisation"] = snapshot["organisation"]
             registration["province"] = registration.get("province") or snapshot["province"]
 
 
-def record_attendance(db, outbox: Outbox, meeting_id: str, registration_id: str, principal: Principal,
+def record_attendance(uow: UnitOfWork, command: RecordAttendance, principal: Principal,
                       cause: Causation) -> tuple[dict, dict]:
     now = utc_now()
+    meeting_id, registration_id = command.meeting_id, command.registration_id
 
     def change(meeting):
         _ensure_manager(principal, meeting)
@@ -313,45 +277,45 @@ def record_attendance(db, outbox: Outbox, meeting_id: str, registration_id: str,
             raise Unprocessable(f"meeting {meeting_id} has no registration {registration_id}",
                                 {"registration_id": ["no such registration in this meeting"]})
         rules.check_attendance(meeting, registration, now)
-        _fill_snapshot(db, registration)
+        _fill_snapshot(uow, registration)
         registration.update(attended=True, attended_at=now)
         seated = False
         if meeting.get("body") and registration.get("person_id"):
-            seated = registration["person_id"] in seated_people(db, meeting["body"], local_date(meeting["starts_at"]))
+            seated = registration["person_id"] in seated_people(uow, meeting["body"], local_date(meeting["starts_at"]))
         return [payloads.attendance_recorded(meeting, registration, seated)], registration
 
-    return mutate(db, outbox, meeting_id, change, cause, now=now)
+    return change_meeting(uow, command.meeting_id, change, cause, now=now)
 
 
-def current_quorum(db, meeting: dict) -> Quorum | None:
+def current_quorum(uow: UnitOfWork, meeting: dict) -> Quorum | None:
     if not meeting.get("body"):
         return None
     if meeting["status"] == "held" and meeting.get("quorum"):
         return Quorum(**meeting["quorum"])
     if meeting["status"] == "cancelled":
         return None
-    seated = seated_people(db, meeting["body"], local_date(meeting["starts_at"]))
+    seated = seated_people(uow, meeting["body"], local_date(meeting["starts_at"]))
     return rules.live_quorum(meeting, set(seated))
 
 
-def record_decision(db, outbox: Outbox, meeting_id: str, data: dict, principal: Principal,
+def record_decision(uow: UnitOfWork, command: RecordDecision, principal: Principal,
                     cause: Causation) -> tuple[dict, dict]:
     now = utc_now()
 
     def change(meeting):
         _ensure_manager(principal, meeting)
-        quorum = current_quorum(db, meeting)
-        votes = data.get("votes")
+        quorum = current_quorum(uow, meeting)
+        votes = command.votes
         rules.check_decision(meeting, now, quorum, votes)
         if meeting.get("body"):
-            meeting["final_sequence"] = sequence_of(db, meeting)
+            meeting["final_sequence"] = sequence_of(uow, meeting)
         decisions = meeting.setdefault("decisions", [])
         n = len(decisions) + 1
         number = rules.decision_number(meeting, meeting.get("final_sequence"), n)
         decision = {"id": new_id(), "n": n, "number": number,
-                    "text": data["text"], "votes": votes, "quorum": quorum.to_dict() if quorum else None, "at": now,
+                    "text": command.text, "votes": votes, "quorum": quorum.to_dict() if quorum else None, "at": now,
                     "by": principal.subject}
         decisions.append(decision)
         return [payloads.decision_recorded(meeting, decision)], decision
 
-    return mutate(db, outbox, meeting_id, change, cause, now=now)
+    return change_meeting(uow, command.meeting_id, change, cause, now=now)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from shared.errors import Unprocessable
+from shared.service_layer.unit_of_work import UnitOfWork
 
-from ..adapters.documents import ORGANISATIONS, PEOPLE, SEATS
 from ..domain.meeting import organisation_ref
 from ..domain.seats import seated_on
 
@@ -16,15 +16,15 @@ NOT_A_HOST = {
 }
 
 
-def organisation(db, organisation_id: str | None, session=None) -> dict | None:
+def organisation(uow: UnitOfWork, organisation_id: str | None) -> dict | None:
     if not organisation_id:
         return None
-    return db[ORGANISATIONS].find_one({"_id": organisation_id}, session=session)
+    return uow.member_organisations.find(organisation_id)
 
 
-def active_host(db, organisation_id: str, session=None) -> dict:
+def active_host(uow: UnitOfWork, organisation_id: str) -> dict:
     """The host organisation, which must be an active member; 422 naming why not otherwise."""
-    found = organisation(db, organisation_id, session)
+    found = organisation(uow, organisation_id)
     if found is None or not found.get("kind"):
         raise Unprocessable(f"the host {organisation_id} is not a member organisation known to the events service",
                             {"host_organisation_id": ["unknown organisation"]})
@@ -42,8 +42,8 @@ def ref_of_member(found: dict | None, organisation_id: str | None) -> dict:
                             found.get("province"), member=True)
 
 
-def person(db, person_id: str, session=None) -> dict | None:
-    return db[PEOPLE].find_one({"_id": person_id}, session=session)
+def person(uow: UnitOfWork, person_id: str) -> dict | None:
+    return uow.member_people.find(person_id)
 
 
 def _snapshot(found: dict, org: dict | None, organisation_id: str | None) -> dict:
@@ -51,48 +51,37 @@ def _snapshot(found: dict, org: dict | None, organisation_id: str | None) -> dic
     return {"gender": found.get("gender"), "organisation": ref, "province": ref.get("province")}
 
 
-def snapshot_of(db, found: dict | None, organisation_id: str | None = None, session=None) -> dict:
+def snapshot_of(uow: UnitOfWork, found: dict | None, organisation_id: str | None = None) -> dict:
     """What a registration keeps of a member's person (`found` in the people view, or None): gender and
     organisation attributes, no name."""
     found = found or {}
     organisation_id = found.get("organisation_id") or organisation_id
-    return _snapshot(found, organisation(db, organisation_id, session), organisation_id)
+    return _snapshot(found, organisation(uow, organisation_id), organisation_id)
 
 
-def person_snapshot(db, person_id: str, organisation_id: str | None = None, session=None) -> dict:
-    return snapshot_of(db, person(db, person_id, session), organisation_id, session)
+def person_snapshot(uow: UnitOfWork, person_id: str, organisation_id: str | None = None) -> dict:
+    return snapshot_of(uow, person(uow, person_id), organisation_id)
 
 
-def person_snapshots(db, organisation_of: dict[str, str | None], session=None) -> dict[str, dict]:
+def person_snapshots(uow: UnitOfWork, organisation_of: dict[str, str | None]) -> dict[str, dict]:
     """person_snapshot of many people in two reads: person id -> organisation id to fall back on."""
     if not organisation_of:
         return {}
-    people = {p["_id"]: p for p in db[PEOPLE].find({"_id": {"$in": list(organisation_of)}}, session=session)}
+    people = uow.member_people.many(organisation_of)
     organisation_ids = {person_id: (people.get(person_id) or {}).get("organisation_id") or fallback
                         for person_id, fallback in organisation_of.items()}
-    wanted = [i for i in set(organisation_ids.values()) if i]
-    organisations = {o["_id"]: o for o in db[ORGANISATIONS].find({"_id": {"$in": wanted}}, session=session)} \
-        if wanted else {}
+    organisations = uow.member_organisations.many(organisation_ids.values())
     return {person_id: _snapshot(people.get(person_id) or {}, organisations.get(organisation_id), organisation_id)
             for person_id, organisation_id in organisation_ids.items()}
 
 
-def seats_of_body(db, body: str, session=None) -> list[dict]:
-    return list(db[SEATS].find({"body": body}, session=session))
+def seated_people(uow: UnitOfWork, body: str, day: date) -> dict[str, dict]:
+    return seated_on(uow.member_seats.of_body(body), day)
 
 
-def seated_people(db, body: str, day: date, session=None) -> dict[str, dict]:
-    return seated_on(seats_of_body(db, body, session), day)
+def names_of(uow: UnitOfWork, person_ids: list[str]) -> dict[str, dict]:
+    return uow.member_people.many(person_ids)
 
 
-def names_of(db, person_ids: list[str]) -> dict[str, dict]:
-    if not person_ids:
-        return {}
-    return {p["_id"]: p for p in db[PEOPLE].find({"_id": {"$in": list(set(person_ids))}})}
-
-
-def organisation_names(db, organisation_ids: list[str]) -> dict[str, str]:
-    ids = [i for i in set(organisation_ids) if i]
-    if not ids:
-        return {}
-    return {o["_id"]: o.get("name") for o in db[ORGANISATIONS].find({"_id": {"$in": ids}}, {"name": 1})}
+def organisation_names(uow: UnitOfWork, organisation_ids: list[str]) -> dict[str, str]:
+    return {i: o.get("name") for i, o in uow.member_organisations.many(organisation_ids, {"name": 1}).items()}

@@ -1,4 +1,11 @@
-"""What the API shows of meetings: counts, sequence, quorum; names of people only from the view."""
+"""The reads of the events service: what the API shows of meetings and of the member organisations.
+
+Every read is a function `(uow, query, principal)`: `query` is what the HTTP layer
+parsed (the query string's fields and the path's ids), the unit of work hands out
+the repositories, and permission checks are the domain predicates, as in the
+commands. Reads do not go through the bus: they change nothing and never retry.
+Names of people come only from the membership view.
+"""
 from __future__ import annotations
 
 import re
@@ -7,15 +14,13 @@ from shared.auth import Principal
 from shared.clock import local_date
 from shared.errors import NotFound
 from shared.permissions import require
-from shared.web.schemas import find_page
+from shared.service_layer.unit_of_work import UnitOfWork
 
-from ..adapters.documents import MEETINGS
 from ..domain import meeting as rules
 from ..domain import permissions
 from ..domain.numbering import assign_sequences, ordinal
 from ..domain.seats import seated_on
-from .meetings import aware, load, numbered_of_body
-from .membership import names_of, organisation_names, seats_of_body
+from .membership import names_of, organisation_names
 
 BODY_TITLES = {"board": "Board Meeting", "advisory_board": "Advisory Board Meeting"}
 
@@ -23,8 +28,8 @@ BODY_TITLES = {"board": "Board Meeting", "advisory_board": "Advisory Board Meeti
 class Presenter:
     """Presents meetings, caching per request what several meetings of a body share."""
 
-    def __init__(self, db):
-        self.db = db
+    def __init__(self, uow: UnitOfWork):
+        self.uow = uow
         self._sequences: dict[str, dict[str, int]] = {}
         self._seats: dict[str, list[dict]] = {}
         self._hosts: dict[str, str | None] = {}
@@ -36,7 +41,7 @@ class Presenter:
         if meeting.get("final_sequence") is not None:
             return meeting["final_sequence"]
         if body not in self._sequences:
-            self._sequences[body] = assign_sequences(numbered_of_body(self.db, body))
+            self._sequences[body] = assign_sequences(self.uow.meetings.numbered_of_body(body))
         return self._sequences[body].get(meeting["_id"])
 
     def quorum(self, meeting: dict) -> dict | None:
@@ -46,13 +51,13 @@ class Presenter:
         if meeting["status"] == "held" and meeting.get("quorum"):
             return meeting["quorum"]
         if body not in self._seats:
-            self._seats[body] = seats_of_body(self.db, body)
+            self._seats[body] = self.uow.member_seats.of_body(body)
         seated = seated_on(self._seats[body], local_date(meeting["starts_at"]))
         return rules.live_quorum(meeting, set(seated)).to_dict()
 
     def host_name(self, organisation_id: str) -> str | None:
         if organisation_id not in self._hosts:
-            self._hosts.update(organisation_names(self.db, [organisation_id]))
+            self._hosts.update(organisation_names(self.uow, [organisation_id]))
             self._hosts.setdefault(organisation_id, None)
         return self._hosts[organisation_id]
 
@@ -84,9 +89,9 @@ class Presenter:
         }
 
 
-def present_registrations(db, registrations: list[dict]) -> list[dict]:
-    people = names_of(db, [r["person_id"] for r in registrations if r.get("person_id")])
-    organisations = organisation_names(db, [(r.get("organisation") or {}).get("id") for r in registrations])
+def present_registrations(uow: UnitOfWork, registrations: list[dict]) -> list[dict]:
+    people = names_of(uow, [r["person_id"] for r in registrations if r.get("person_id")])
+    organisations = organisation_names(uow, [(r.get("organisation") or {}).get("id") for r in registrations])
     shown = []
     for r in registrations:
         organisation = r.get("organisation") or {}
@@ -113,7 +118,7 @@ def present_registrations(db, registrations: list[dict]) -> list[dict]:
     return shown
 
 
-def list_meetings(db, query: dict) -> dict:
+def list_meetings(uow: UnitOfWork, query: dict, principal: Principal) -> dict:
     criteria: dict = {}
     for name, field in (("kind", "kind"), ("host", "host_organisation_id"), ("status", "status"), ("body", "body")):
         if query.get(name):
@@ -129,14 +134,22 @@ def list_meetings(db, query: dict) -> dict:
         criteria["starts_at"] = window
     if query.get("q"):
         criteria["title"] = {"$regex": re.escape(query["q"]), "$options": "i"}
-    found = find_page(db[MEETINGS], criteria, {"outbox": 0}, [("starts_at", 1), ("_id", 1)], query["page"],
-                      query["page_size"])
-    presenter = Presenter(db)
-    return found | {"items": [presenter.meeting(aware(m)) for m in found["items"]]}
+    found = uow.meetings.page(criteria, [("starts_at", 1), ("_id", 1)], query["page"], query["page_size"])
+    presenter = Presenter(uow)
+    return found | {"items": [presenter.meeting(m) for m in found["items"]]}
 
 
-def list_registrations(db, meeting_id: str, query: dict, principal: Principal) -> dict:
-    meeting = load(db, meeting_id)
+def get_meeting(uow: UnitOfWork, query: dict, principal: Principal) -> dict:
+    """The meeting `query["meeting_id"]` as stored (Presenter shows it)."""
+    return uow.meetings.get(query["meeting_id"])
+
+
+def list_decisions(uow: UnitOfWork, query: dict, principal: Principal) -> list[dict]:
+    return uow.meetings.get(query["meeting_id"]).get("decisions") or []
+
+
+def list_registrations(uow: UnitOfWork, query: dict, principal: Principal) -> dict:
+    meeting = uow.meetings.get(query["meeting_id"])
     registrations = [r for r in meeting.get("registrations") or []
                      if permissions.can_see_registration(principal, meeting, r)]
     for name in ("status", "source"):
@@ -146,12 +159,13 @@ def list_registrations(db, meeting_id: str, query: dict, principal: Principal) -
         registrations = [r for r in registrations if bool(r.get("attended")) == query["attended"]]
     page, page_size = query["page"], query["page_size"]
     chunk = registrations[(page - 1) * page_size: page * page_size]
-    return {"items": present_registrations(db, chunk), "total": len(registrations), "page": page,
+    return {"items": present_registrations(uow, chunk), "total": len(registrations), "page": page,
             "page_size": page_size}
 
 
-def get_registration(db, meeting_id: str, registration_id: str, principal: Principal) -> dict:
-    meeting = load(db, meeting_id)
+def get_registration(uow: UnitOfWork, query: dict, principal: Principal) -> dict:
+    meeting_id, registration_id = query["meeting_id"], query["registration_id"]
+    meeting = uow.meetings.get(meeting_id)
     found = rules.registration_of(meeting, registration_id)
     if found is None:
         raise NotFound(f"no registration {registration_id} in meeting {meeting_id}")
@@ -160,3 +174,21 @@ def get_registration(db, meeting_id: str, registration_id: str, principal: Princ
     return found
 
 
+# -- the membership view ------------------------------------------------------------
+
+def _shown_organisation(doc: dict) -> dict:
+    return {"id": doc["_id"], **{k: doc.get(k) for k in ("name", "kind", "province", "size_class", "is_sme", "status")},
+            "version": doc.get("version") or 0, "may_host": doc.get("status") == "active" and bool(doc.get("kind"))}
+
+
+def list_member_organisations(uow: UnitOfWork, query: dict, principal: Principal) -> dict:
+    criteria = {name: query[name] for name in ("status", "kind") if name in query}
+    found = uow.member_organisations.page(criteria, [("_id", 1)], query["page"], query["page_size"])
+    return found | {"items": [_shown_organisation(d) for d in found["items"]]}
+
+
+def get_member_organisation(uow: UnitOfWork, query: dict, principal: Principal) -> dict:
+    found = uow.member_organisations.find(query["organisation_id"])
+    if found is None:
+        raise NotFound(f"organisation {query['organisation_id']} is not known to the events service")
+    return _shown_organisation(found)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.events.entrypoints.membership_consumer import HANDLERS
+from services.events.entrypoints.messagebus import BUS
 from shared.contracts import REGISTRY
 from shared.messaging.consumer import EventConsumer, Record
 
@@ -53,7 +53,7 @@ class Feeder:
         ctx = app.extensions["tvp"]
         self.db = ctx.db
         self.dead = []
-        self.consumer = EventConsumer(ctx.client, ctx.db, REGISTRY, HANDLERS,
+        self.consumer = EventConsumer(ctx.client, ctx.db, REGISTRY, app.extensions[BUS].event_handlers(),
                                       dead_letter=lambda record, error: self.dead.append((record, error)),
                                       max_retries=2, retry_backoff_s=0.01)
         self.offsets = itertools.count()

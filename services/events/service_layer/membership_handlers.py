@@ -1,69 +1,69 @@
 """Turns the members' events into this service's view of the membership.
 
 Organisations, people and seats are kept each at the version of its latest
-event (apply_if_newer), so redelivered or replayed events change nothing and
-events of different aggregates may arrive in any order: nothing here needs
-another aggregate to be known first. A seat that changes updates the
+event (the repositories' `apply`), so redelivered or replayed events change
+nothing and events of different aggregates may arrive in any order: nothing here
+needs another aggregate to be known first. A seat that changes updates the
 invitations of the body's meetings that have not started; a person's erasure
 removes the name and e-mail address this service kept.
+
+Each handler runs in a unit of work joined to the consumer's batch transaction: a
+meeting that moved on meanwhile raises ConcurrencyConflict, and the consumer
+retries the whole event.
 """
 from __future__ import annotations
 
+from shared.auth import Principal
 from shared.clock import utc_now
 from shared.contracts import members
-from shared.messaging.consumer import HandlerContext
 from shared.messaging.envelope import CloudEvent
-from shared.messaging.projection import apply_if_newer
+from shared.messaging.outbox import Causation
+from shared.service_layer.unit_of_work import UnitOfWork
 
-from ..adapters.documents import MEETINGS, ORGANISATIONS, PEOPLE, SEATS
-from ..service_layer.invitations import reconcile
-from ..service_layer.meetings import mutate
+from .invitations import reconcile
+from .meetings import change_meeting
 
 ORGANISATION_FIELDS = ("name", "kind", "province", "size_class", "is_sme", "status")
 PERSON_FIELDS = ("organisation_id", "full_name", "email", "gender")
 SEAT_FIELDS = ("body", "person_id", "organisation_id", "role", "term_start", "term_end")
 
 
-def organisation_changed(event: CloudEvent, ctx: HandlerContext) -> None:
+def organisation_changed(uow: UnitOfWork, event: CloudEvent, principal: Principal, cause: Causation) -> None:
     fields = {name: event.data[name] for name in ORGANISATION_FIELDS if name in event.data}
-    apply_if_newer(ctx.db[ORGANISATIONS], event, fields, ctx.session)
+    uow.member_organisations.apply(event, fields)
 
 
-def person_changed(event: CloudEvent, ctx: HandlerContext) -> None:
-    current = ctx.db[PEOPLE].find_one({"_id": event.aggregate_id}, {"erased": 1}, session=ctx.session)
+def person_changed(uow: UnitOfWork, event: CloudEvent, principal: Principal, cause: Causation) -> None:
+    current = uow.member_people.find(event.aggregate_id)
     if current and current.get("erased"):
         return  # erasure is final
     fields = {name: event.data.get(name) for name in PERSON_FIELDS}
-    apply_if_newer(ctx.db[PEOPLE], event, dict(fields, erased=False), ctx.session)
+    uow.member_people.apply(event, dict(fields, erased=False))
 
 
-def person_erased(event: CloudEvent, ctx: HandlerContext) -> None:
+def person_erased(uow: UnitOfWork, event: CloudEvent, principal: Principal, cause: Causation) -> None:
     """Keep the opaque id, organisation and gender (the counts need them); drop the name and e-mail."""
-    people = ctx.db[PEOPLE]
     fields = {"organisation_id": event.data["organisation_id"], "full_name": None, "email": None,
               "erased": True, "erased_at": event.data.get("at")}
-    if not apply_if_newer(people, event, fields, ctx.session):
+    if not uow.member_people.apply(event, fields):
         # Already past this version (a replay): the erasure still holds.
-        people.update_one({"_id": event.aggregate_id}, {"$set": {"full_name": None, "email": None, "erased": True}},
-                          session=ctx.session)
+        uow.member_people.forget_names(event.aggregate_id)
     # Outside-participant data is not a member's person; registrations of members' people keep no names.
 
 
-def seat_changed(event: CloudEvent, ctx: HandlerContext) -> None:
+def seat_changed(uow: UnitOfWork, event: CloudEvent, principal: Principal, cause: Causation) -> None:
     ended = event.type == members.SEAT_ENDED
     fields = {name: event.data.get(name) for name in SEAT_FIELDS}
     fields.update(status="ended" if ended else "active", ended_on=event.data.get("ended_on") if ended else None)
-    if apply_if_newer(ctx.db[SEATS], event, fields, ctx.session):
-        update_invitations(ctx, event.data["body"])
+    if uow.member_seats.apply(event, fields):
+        update_invitations(uow, event.data["body"], cause)
 
 
-def update_invitations(ctx: HandlerContext, body: str) -> None:
+def update_invitations(uow: UnitOfWork, body: str, cause: Causation) -> None:
+    """Reconcile the invitations of the body's meetings that have not started with the seats view."""
     now = utc_now()
-    upcoming = ctx.db[MEETINGS].find({"body": body, "status": "scheduled", "starts_at": {"$gt": now}}, {"_id": 1},
-                                     session=ctx.session)
-    for meeting_id in [m["_id"] for m in upcoming]:
-        mutate(ctx.db, ctx.outbox, meeting_id, lambda meeting: (reconcile(ctx.db, meeting, now, ctx.session), None),
-               ctx.cause, session=ctx.session, now=now)
+    for meeting_id in uow.meetings.upcoming_ids_of_body(body, now):
+        change_meeting(uow, meeting_id, lambda meeting: (reconcile(uow, meeting, now), None), cause, now=now)
 
 
 HANDLERS = {
@@ -76,4 +76,3 @@ HANDLERS = {
     members.SEAT_ASSIGNED: seat_changed,
     members.SEAT_ENDED: seat_changed,
 }
-SUBSCRIPTIONS = [members.ORGANISATIONS, members.PEOPLE, members.SEATS]

@@ -1,0 +1,98 @@
+"""The events service's repositories: every query and write it runs against MongoDB.
+
+`Meetings` is the one aggregate (written with its events through the outbox);
+the `Member*` repositories are the read models of the membership, written only by
+the handlers of the members' events, each document at the version of its latest
+event (shared/messaging/projection.py). Times come back as aware UTC datetimes
+whatever the driver's tz_aware setting, so the domain compares them safely.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Iterable
+
+from shared.adapters.repository import MongoRepository, Page
+from shared.messaging.envelope import CloudEvent
+from shared.messaging.projection import apply_if_newer
+
+from ..domain.numbering import Numbered
+from .documents import MEETINGS, ORGANISATIONS, PEOPLE, SEATS
+
+
+def aware(value):
+    """Stored times as aware UTC datetimes, whatever the driver's tz_aware setting."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, dict):
+        return {k: aware(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [aware(v) for v in value]
+    return value
+
+
+class Meetings(MongoRepository):
+    collection = MEETINGS
+    noun = "meeting"
+
+    def find(self, aggregate_id: str, projection: dict | None = None) -> dict | None:
+        return aware(super().find(aggregate_id, projection))
+
+    def page(self, filters: dict, sort: list[tuple[str, int]], page: int, page_size: int,
+             projection: dict | None = None) -> Page:
+        found = super().page(filters, sort, page, page_size, projection)
+        return found | {"items": aware(found["items"])}
+
+    def numbered_of_body(self, body: str) -> list[Numbered]:
+        """The body's meetings that count in its numbering (all but the cancelled)."""
+        cursor = self.documents.find({"body": body, "status": {"$ne": "cancelled"}},
+                                     {"starts_at": 1, "final_sequence": 1}, session=self.session)
+        return [Numbered(m["_id"], aware(m["starts_at"]), m.get("final_sequence")) for m in cursor]
+
+    def upcoming_ids_of_body(self, body: str, now: datetime) -> list[str]:
+        """The body's scheduled meetings that have not started: those whose invitations still follow the seats."""
+        cursor = self.documents.find({"body": body, "status": "scheduled", "starts_at": {"$gt": now}}, {"_id": 1},
+                                     session=self.session)
+        return [m["_id"] for m in cursor]
+
+
+class _ReadModel(MongoRepository):
+    """A view of another service's aggregates; no outbox, written only through `apply`."""
+    hidden = {"last_event_id": 0}
+
+    def apply(self, event: CloudEvent, fields: dict) -> bool:
+        """Merge `fields` unless the view already reflects a later event of the aggregate; whether it applied."""
+        return apply_if_newer(self.documents, event, fields, self.session)
+
+    def many(self, ids: Iterable[str], projection: dict | None = None) -> dict[str, dict]:
+        wanted = sorted({i for i in ids if i})
+        if not wanted:
+            return {}
+        return {d["_id"]: d for d in self.documents.find({"_id": {"$in": wanted}}, projection, session=self.session)}
+
+
+class MemberOrganisations(_ReadModel):
+    collection = ORGANISATIONS
+    noun = "organisation"
+
+
+class MemberPeople(_ReadModel):
+    collection = PEOPLE
+    noun = "person"
+
+    def forget_names(self, person_id: str) -> None:
+        """Erasure is final: also when a replay brings an older event back after it."""
+        self.documents.update_one({"_id": person_id}, {"$set": {"full_name": None, "email": None, "erased": True}},
+                                  session=self.session)
+
+
+class MemberSeats(_ReadModel):
+    collection = SEATS
+    noun = "seat"
+
+    def of_body(self, body: str) -> list[dict]:
+        return list(self.documents.find({"body": body}, session=self.session))
+
+
+# What the unit of work hands out, by the name use cases use (`uow.meetings` …).
+REPOSITORIES = {"meetings": Meetings, "member_organisations": MemberOrganisations, "member_people": MemberPeople,
+                "member_seats": MemberSeats}

@@ -1,0 +1,139 @@
+"""In-memory repositories of the events service, for unit tests of its use cases and event handlers.
+
+Each fake implements in plain Python the queries its real repository
+(services/events/adapters/repositories.py) runs; `fake_uow()` hands them out under
+the names the use cases use. `MembersEvents` builds the members' events the
+handlers consume, validated by the real registry.
+"""
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Iterable
+
+from shared.auth import Principal
+from shared.messaging.envelope import CloudEvent
+from shared.messaging.outbox import Causation
+
+from ...support.streams import EventStream
+from ..fake_uow import FakeRepository, FakeUnitOfWork
+from services.events.domain.numbering import Numbered
+
+ADMIN = Principal("admin-1", "platform_admin")
+CAUSE = Causation("corr-unit")
+PERSON = "tr.tvp.members.person."
+SEAT = "tr.tvp.members.seat."
+
+
+class FakeMeetings(FakeRepository):
+    collection = "meetings"
+    noun = "meeting"
+
+    def numbered_of_body(self, body: str) -> list[Numbered]:
+        return [Numbered(m["_id"], m["starts_at"], m.get("final_sequence")) for m in self.docs.values()
+                if m.get("body") == body and m["status"] != "cancelled"]
+
+    def upcoming_ids_of_body(self, body: str, now: datetime) -> list[str]:
+        return [m["_id"] for m in self.docs.values()
+                if m.get("body") == body and m["status"] == "scheduled" and m["starts_at"] > now]
+
+
+class _FakeReadModel(FakeRepository):
+    hidden = {"last_event_id": 0}
+
+    def apply(self, event: CloudEvent, fields: dict) -> bool:
+        """As shared.messaging.projection.apply_if_newer: merge unless the view holds a later version."""
+        current = self.docs.get(event.aggregate_id)
+        if current is not None and (current.get("version") or 0) >= event.aggregateversion:
+            return False
+        merged = dict(current or {"_id": event.aggregate_id})
+        merged.update(copy.deepcopy(fields), version=event.aggregateversion, last_event_id=event.id)
+        self.docs[event.aggregate_id] = merged
+        return True
+
+    def many(self, ids: Iterable[str], projection: dict | None = None) -> dict[str, dict]:
+        return {i: copy.deepcopy(self.docs[i]) for i in {i for i in ids if i} if i in self.docs}
+
+
+class FakeMemberOrganisations(_FakeReadModel):
+    collection = "member_organisations"
+    noun = "organisation"
+
+
+class FakeMemberPeople(_FakeReadModel):
+    collection = "member_people"
+    noun = "person"
+
+    def forget_names(self, person_id: str) -> None:
+        if person_id in self.docs:
+            self.docs[person_id].update(full_name=None, email=None, erased=True)
+
+
+class FakeMemberSeats(_FakeReadModel):
+    collection = "member_seats"
+    noun = "seat"
+
+    def of_body(self, body: str) -> list[dict]:
+        return [copy.deepcopy(s) for s in self.docs.values() if s.get("body") == body]
+
+
+def fake_uow(meetings: list[dict] | None = None, organisations: list[dict] | None = None,
+             people: list[dict] | None = None, seats: list[dict] | None = None) -> FakeUnitOfWork:
+    return FakeUnitOfWork(meetings=FakeMeetings(meetings), member_organisations=FakeMemberOrganisations(organisations),
+                          member_people=FakeMemberPeople(people), member_seats=FakeMemberSeats(seats))
+
+
+# -- the membership view, as documents -------------------------------------------------------
+
+def organisation(organisation_id="chamber-1", status="active", kind="chamber", name="Kırklareli TSO",
+                 province="Kırklareli", size_class=None, version=2) -> dict:
+    return {"_id": organisation_id, "name": name, "kind": kind, "province": province, "size_class": size_class,
+            "is_sme": kind == "company" and size_class in ("micro", "small", "medium"), "status": status,
+            "version": version}
+
+
+def person(person_id="person-1", organisation_id="chamber-1", full_name="Ayşe Yılmaz", gender="female",
+           erased=False, version=1) -> dict:
+    return {"_id": person_id, "organisation_id": organisation_id, "full_name": full_name,
+            "email": f"{person_id}@example.org", "gender": gender, "erased": erased, "version": version}
+
+
+def seat(seat_id, person_id, body="board", organisation_id="chamber-1", role="member", term_start="2020-01-01",
+         status="active", ended_on=None, version=1) -> dict:
+    return {"_id": seat_id, "body": body, "person_id": person_id, "organisation_id": organisation_id, "role": role,
+            "term_start": term_start, "term_end": None, "status": status, "ended_on": ended_on, "version": version}
+
+
+def chamber_admin(organisation_id="chamber-1") -> Principal:
+    return Principal(f"admin-of-{organisation_id}", "chamber_admin", organisation_id)
+
+
+def later(days=10, hours=0) -> datetime:
+    return (datetime.now(timezone.utc) + timedelta(days=days, hours=hours)).replace(microsecond=0)
+
+
+class MembersEvents(EventStream):
+    """The members' events the events service consumes, with per-aggregate versions."""
+
+    def person(self, organisation_id, full_name="Ayşe Yılmaz", gender="female", person_id=None):
+        person_id = person_id or uuid.uuid4().hex
+        return person_id, self.event(PERSON + "registered.v1", person_id, {
+            "id": person_id, "organisation_id": organisation_id, "full_name": full_name,
+            "email": f"{person_id[:8]}@example.org", "title": None, "phone": None, "gender": gender})
+
+    def erase(self, person_id, organisation_id):
+        return self.event(PERSON + "erased.v1", person_id, {
+            "id": person_id, "organisation_id": organisation_id, "at": datetime.now(timezone.utc).isoformat()})
+
+    def seat(self, body, person_id, organisation_id, seat_id=None, role="member"):
+        seat_id = seat_id or uuid.uuid4().hex
+        data = {"id": seat_id, "body": body, "person_id": person_id, "organisation_id": organisation_id,
+                "role": role, "term_start": "2020-01-01", "term_end": None}
+        return seat_id, self.event(SEAT + "assigned.v1", seat_id, data)
+
+    def end_seat(self, seat_id, body, person_id, organisation_id, ended_on="2021-01-01"):
+        data = {"id": seat_id, "body": body, "person_id": person_id, "organisation_id": organisation_id,
+                "role": "member", "term_start": "2020-01-01", "term_end": None, "ended_on": ended_on,
+                "reason": "resigned"}
+        return self.event(SEAT + "ended.v1", seat_id, data)
