@@ -10,7 +10,7 @@ from shared.web.security import READ_ROLES, current_principal, requires
 from ..service_layer import bodies, seats
 from ..service_layer.commands import (
     AssignSeat,
-    BodyHistory,
+    GetBodyHistory,
     CreateWorkingGroup,
     EndSeat,
     GetBody,
@@ -68,7 +68,7 @@ class BodyHistory(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown body")
     def get(self, query, code):
         """Every seat the body has had, in order of term start (filter: status)"""
-        return seats.body_history(reading(), BodyHistory(code=code, **query), current_principal())
+        return seats.body_history(reading(), GetBodyHistory(code=code, **query), current_principal())
 
 
 @blp.route("/<code>/seats")

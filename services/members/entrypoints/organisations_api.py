@@ -12,7 +12,7 @@ from ..service_layer.commands import (
     ChangeMembership,
     GetOrganisation,
     ListOrganisations,
-    MembershipHistory,
+    GetMembershipHistory,
     RegisterOrganisation,
     UpdateOrganisation,
 )
@@ -79,7 +79,7 @@ class Membership(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown organisation")
     def get(self, organisation_id):
         """The membership history: every status change with its reason, actor and time"""
-        return organisations.membership_history(reading(), MembershipHistory(organisation_id), current_principal())
+        return organisations.membership_history(reading(), GetMembershipHistory(organisation_id), current_principal())
 
     @requires(blp, "platform_admin", "chamber_admin")
     @blp.doc(parameters=[IF_MATCH])

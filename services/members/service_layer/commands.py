@@ -96,7 +96,7 @@ class GetOrganisation:
 
 
 @dataclass(frozen=True)
-class MembershipHistory:
+class GetMembershipHistory:
     organisation_id: str
 
 
@@ -122,7 +122,7 @@ class GetBody:
 
 
 @dataclass(frozen=True)
-class BodyHistory(Page):
+class GetBodyHistory(Page):
     code: str = ""
     status: str | None = None
 

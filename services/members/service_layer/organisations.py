@@ -29,7 +29,7 @@ from .commands import (
     ChangeMembership,
     GetOrganisation,
     ListOrganisations,
-    MembershipHistory,
+    GetMembershipHistory,
     RegisterOrganisation,
     UpdateOrganisation,
 )
@@ -143,7 +143,7 @@ def list_organisations(uow: UnitOfWork, query: ListOrganisations, principal: Pri
     return uow.organisations.page(filters, [("name_folded", 1), ("_id", 1)], query.page, query.page_size)
 
 
-def membership_history(uow: UnitOfWork, query: MembershipHistory, principal: Principal) -> dict:
+def membership_history(uow: UnitOfWork, query: GetMembershipHistory, principal: Principal) -> dict:
     found = uow.organisations.get(query.organisation_id, {"status": 1, "status_history": 1, "version": 1})
     return {"organisation_id": query.organisation_id, "status": found["status"], "version": found["version"],
             "history": found.get("status_history", [])}

@@ -16,7 +16,7 @@ from shared.service_layer.unit_of_work import UnitOfWork
 from ..adapters.documents import ONE_CHAIR, ONE_SEAT_PER_PERSON
 from ..domain.governance import check_may_hold_seat, check_seat_conflicts, check_term, end_date, sort_key
 from . import bodies
-from .commands import AssignSeat, BodyHistory, EndSeat, GetBody, GetSeat
+from .commands import AssignSeat, GetBodyHistory, EndSeat, GetBody, GetSeat
 from .common import broke_index, pick
 
 ASSIGNED = contract.SEAT_ASSIGNED
@@ -110,7 +110,7 @@ def body_with_seats(uow: UnitOfWork, query: GetBody, principal: Principal) -> di
     return {**body, "seats": enrich(uow, sorted(uow.seats.active({"body": query.code}), key=sort_key))}
 
 
-def body_history(uow: UnitOfWork, query: BodyHistory, principal: Principal) -> dict:
+def body_history(uow: UnitOfWork, query: GetBodyHistory, principal: Principal) -> dict:
     """Every seat the body ever had (or only active/ended ones), in order of term start."""
     bodies.get_body(uow, query.code)
     filters = {"body": query.code, **({"status": query.status} if query.status else {})}
