@@ -84,6 +84,9 @@ class Bodies(MongoRepository):
     collection = "bodies"
     noun = "governance body"
 
+    def by_code(self, code: str) -> dict | None:
+        return self.find(code)
+
     def list_page(self, page: int, page_size: int) -> dict:
         return self.page({}, [("created_at", 1), ("_id", 1)], page, page_size)
 

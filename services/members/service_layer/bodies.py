@@ -30,10 +30,10 @@ def create_working_group(uow: UnitOfWork, command: CreateWorkingGroup, principal
 
 
 def get_body(uow: UnitOfWork, code: str) -> dict:
-    found = uow.bodies.find(code)
+    found = uow.bodies.by_code(code)
     if found is None and code in STANDARD_BODIES:
         uow.bodies.ensure_standard(utc_now())  # the start-up hook could not run (database away): create them now
-        found = uow.bodies.find(code)
+        found = uow.bodies.by_code(code)
     if found is None:
         raise NotFound(f"no governance body {code}")
     return found

@@ -85,6 +85,9 @@ class FakeSeats(FakeRepository):
 class FakeBodies(FakeRepository):
     collection, noun = Bodies.collection, Bodies.noun
 
+    def by_code(self, code: str) -> dict | None:
+        return self.find(code)
+
     def list_page(self, page: int, page_size: int) -> dict:
         return self.page({}, [("created_at", 1), ("_id", 1)], page, page_size)
 
