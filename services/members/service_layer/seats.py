@@ -42,7 +42,8 @@ def assign_seat(uow: UnitOfWork, command: AssignSeat, principal: Principal, caus
         now = utc_now()
         # Write to the organisation and the person, so that a concurrent suspension or erasure (which
         # writes them too) conflicts with this transaction instead of missing the new seat.
-        if not (uow.organisations.guard_seats(person["organisation_id"], now) and uow.people.guard_seats(person_id, now)):
+        if not (uow.organisations.guard_seats(person["organisation_id"], now)
+                and uow.people.guard_seats(person_id, now)):
             raise Conflict("the person or their organisation changed status meanwhile; try again")
         seat = {"_id": new_id(), "body": code, "person_id": person_id, "organisation_id": person["organisation_id"],
                 "role": role, "term_start": command.term_start.isoformat(),

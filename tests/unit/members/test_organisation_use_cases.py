@@ -74,7 +74,8 @@ def test_update_writes_updated_with_the_changed_fields_and_the_public_view_once_
 def test_update_with_nothing_changed_writes_nothing():
     uow = fake_uow()
     found = registered(uow)
-    same, events = run(uow, organisations.update_organisation, UpdateOrganisation(found["_id"], {"name": found["name"]}))
+    same, events = run(uow, organisations.update_organisation,
+                       UpdateOrganisation(found["_id"], {"name": found["name"]}))
     assert events == [] and same["version"] == found["version"]
 
 
@@ -152,7 +153,8 @@ def test_membership_refusals():
     uow = fake_uow()
     found = registered(uow)
     with pytest.raises(Forbidden):
-        run(uow, organisations.change_membership, ChangeMembership(found["_id"], "approve"), chamber_admin(found["_id"]))
+        run(uow, organisations.change_membership, ChangeMembership(found["_id"], "approve"),
+            chamber_admin(found["_id"]))
     with pytest.raises(Conflict):
         run(uow, organisations.change_membership, ChangeMembership(found["_id"], "reinstate"))
     with pytest.raises(Unprocessable):
