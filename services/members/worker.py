@@ -5,23 +5,29 @@ racing with a publication could otherwise leave a logged copy of a person event
 with the personal data in it.
 """
 from shared.contracts import REGISTRY
+from shared.messaging.outbox import Outbox
 from shared.worker import WorkerSpec, main
 
+from . import bootstrap
 from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
-from .service_layer.people import COLLECTION as PEOPLE
-from .service_layer.people import scrub_event_log
+from .adapters.repositories import People
+from .service_layer.people import scrub_erased_from_event_log
 
 
 def scrub_erased_people(db, batch) -> None:
-    person_ids = [aggregate_id for collection, aggregate_id, _ in batch if collection == PEOPLE]
+    person_ids = [aggregate_id for collection, aggregate_id, _ in batch if collection == People.collection]
     if person_ids:
-        erased = [p["_id"] for p in db[PEOPLE].find({"_id": {"$in": person_ids}, "status": "erased"}, {"_id": 1})]
-        if erased:
-            scrub_event_log(db, erased)
+        scrub_erased_from_event_log(bootstrap.unit_of_work(db.client, db, Outbox(db, REGISTRY)), person_ids)
 
 
-SPEC = WorkerSpec(service="members", aggregates=AGGREGATE_COLLECTIONS, handlers={}, subscriptions=[],
-                  registry=REGISTRY, setup=ensure_indexes, after_publish=scrub_erased_people)
+# The spec is made at import, before the worker connects, so it takes only the bus's tables. Members
+# handles no events, so no handler ever reaches for this bus's (absent) connection; a service that
+# does handle events needs its bus made from the worker's connection.
+_TABLES = bootstrap.bus(client=None, db=None, outbox=None)
+
+SPEC = WorkerSpec(service="members", aggregates=AGGREGATE_COLLECTIONS, handlers=_TABLES.event_handlers(),
+                  subscriptions=_TABLES.subscriptions(REGISTRY), registry=REGISTRY, setup=ensure_indexes,
+                  after_publish=scrub_erased_people)
 
 if __name__ == "__main__":
     main(SPEC)

@@ -1,8 +1,9 @@
 """How the members service stores its aggregates (mongoengine, database tvp_members).
 
-The documents describe the stored shape and declare the indexes; use cases write
-through the outbox with pymongo (one document write per change, or one
-transaction when a change spans aggregates) and read plain dicts.
+The documents describe the stored shape and declare every index (`ensure_indexes`
+creates them from here); reads and writes go through the repositories
+(adapters/repositories.py) with pymongo, not mongoengine's save: mongoengine 0.29
+has no transactions, and a change and its events must be one document write.
 
 Rules that must hold under concurrency are unique indexes, not read-then-write
 checks: one organisation per tax number, one person per e-mail address within an
@@ -11,13 +12,15 @@ organisation, one active seat per person per body, one active chair per body.
 
 from mongoengine import BooleanField, DateTimeField, DictField, Document, IntField, ListField, StringField
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
 
 from shared.clock import utc_now
 
-from ..domain.governance import STANDARD_BODIES
+from .repositories import Bodies
 
 ALIAS = "members"
+# The names of the unique indexes a seat assignment tells apart in a DuplicateKeyError.
+ONE_SEAT_PER_PERSON = "one_active_seat_per_person_per_body"
+ONE_CHAIR = "one_active_chair_per_body"
 
 
 class _Aggregate(Document):
@@ -111,30 +114,22 @@ class SeatDocument(_Aggregate):
 
     meta = {
         "collection": "seats",
-        "indexes": [("body", "status", "term_start"), ("organisation_id", "status"), ("person_id", "status")],
+        "indexes": [
+            ("body", "status", "term_start"), ("organisation_id", "status"), ("person_id", "status"),
+            # Partial unique indexes: the rules hold for active seats only (ended ones are history).
+            {"fields": ["body", "person_id"], "unique": True, "name": ONE_SEAT_PER_PERSON,
+             "partialFilterExpression": {"status": "active"}},
+            {"fields": ["body"], "unique": True, "name": ONE_CHAIR,
+             "partialFilterExpression": {"status": "active", "role": "chair"}},
+        ],
     }
 
 
 AGGREGATE_COLLECTIONS = ["organisations", "people", "seats"]
-ONE_SEAT_PER_PERSON = "one_active_seat_per_person_per_body"
-ONE_CHAIR = "one_active_chair_per_body"
-
-
-def ensure_standard_bodies(db: Database) -> None:
-    """Create the board and the advisory board if they are missing (idempotent, safe to race)."""
-    now = utc_now()
-    for code, body in STANDARD_BODIES.items():
-        try:
-            db.bodies.update_one({"_id": code}, {"$setOnInsert": {**body, "created_at": now}}, upsert=True)
-        except DuplicateKeyError:
-            pass  # another process created it at the same moment
 
 
 def ensure_indexes(db: Database) -> None:
+    """Every collection's indexes, as the documents declare them; then the standard bodies."""
     for document in (OrganisationDocument, PersonDocument, BodyDocument, SeatDocument):
         document.ensure_indexes()
-    db.seats.create_index([("body", 1), ("person_id", 1)], unique=True, name=ONE_SEAT_PER_PERSON,
-                          partialFilterExpression={"status": "active"})
-    db.seats.create_index([("body", 1)], unique=True, name=ONE_CHAIR,
-                          partialFilterExpression={"status": "active", "role": "chair"})
-    ensure_standard_bodies(db)
+    Bodies(db, outbox=None).ensure_standard(utc_now())  # bodies have no events: no outbox needed

@@ -3,12 +3,21 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from shared.web.app import service
 from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause, precondition, with_etag
 from shared.web.schemas import ErrorSchema, PageQuerySchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import bodies, seats
+from ..service_layer.commands import (
+    AssignSeat,
+    GetBodyHistory,
+    CreateWorkingGroup,
+    EndSeat,
+    GetBody,
+    GetSeat,
+    ListBodies,
+)
+from .bus import current_bus, reading
 from .schemas import (
     BodyCreateSchema,
     BodyHistoryQuerySchema,
@@ -30,7 +39,7 @@ class Bodies(MethodView):
     @blp.response(200, page_schema(BodySchema))
     def get(self, query):
         """List governance bodies"""
-        return bodies.list_bodies(service().db, query["page"], query["page_size"])
+        return bodies.list_bodies(reading(), ListBodies(**query), current_principal())
 
     @requires(blp, "platform_admin")
     @blp.arguments(BodyCreateSchema)
@@ -38,7 +47,7 @@ class Bodies(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="A body with this code exists")
     def post(self, data):
         """Create a working group"""
-        return bodies.create_working_group(service().db, data, current_principal().subject)
+        return current_bus().handle(CreateWorkingGroup(**data), current_principal(), cause())
 
 
 @blp.route("/<code>")
@@ -48,7 +57,7 @@ class BodyByCode(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown body")
     def get(self, code):
         """A body and its current seats"""
-        return seats.body_with_seats(service().db, code)
+        return seats.body_with_seats(reading(), GetBody(code), current_principal())
 
 
 @blp.route("/<code>/history")
@@ -59,7 +68,7 @@ class BodyHistory(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown body")
     def get(self, query, code):
         """Every seat the body has had, in order of term start (filter: status)"""
-        return seats.body_history(service().db, code, query)
+        return seats.body_history(reading(), GetBodyHistory(code=code, **query), current_principal())
 
 
 @blp.route("/<code>/seats")
@@ -71,7 +80,7 @@ class Seats(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Organisation not active, chair taken, or person seated")
     def post(self, data, code):
         """Seat a person of an active organisation"""
-        return with_etag(seats.assign_seat(service(), code, data, cause(), current_principal().subject))
+        return with_etag(current_bus().handle(AssignSeat(code, **data), current_principal(), cause()))
 
 
 @blp.route("/<code>/seats/<seat_id>")
@@ -81,7 +90,7 @@ class SeatById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown body or seat")
     def get(self, code, seat_id):
         """A seat"""
-        return with_etag(seats.enrich(service().db, [seats.get_seat(service().db, code, seat_id)])[0])
+        return with_etag(seats.get_seat(reading(), GetSeat(code, seat_id), current_principal()))
 
 
 @blp.route("/<code>/seats/<seat_id>/end")
@@ -95,5 +104,5 @@ class SeatEnd(MethodView):
     @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
     def post(self, data, code, seat_id):
         """End a seat"""
-        return with_etag(seats.end_seat(service(), code, seat_id, data, precondition(), cause(),
-                                        current_principal().subject))
+        command = EndSeat(code, seat_id, precondition=precondition(), **data)
+        return with_etag(current_bus().handle(command, current_principal(), cause()))

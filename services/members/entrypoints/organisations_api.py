@@ -3,12 +3,20 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from shared.web.app import service
 from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause, precondition, with_etag
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import organisations
+from ..service_layer.commands import (
+    ChangeMembership,
+    GetOrganisation,
+    ListOrganisations,
+    GetMembershipHistory,
+    RegisterOrganisation,
+    UpdateOrganisation,
+)
+from .bus import current_bus, reading
 from .schemas import (
     MembershipActionSchema,
     MembershipHistorySchema,
@@ -29,7 +37,8 @@ class Organisations(MethodView):
     @blp.response(200, page_schema(OrganisationSchema))
     def get(self, query):
         """List organisations (filters: kind, province, region, status, is_sme, q)"""
-        return organisations.list_organisations(service().db, query)
+        page = ListOrganisations(query.pop("page"), query.pop("page_size"), filters=query)
+        return organisations.list_organisations(reading(), page, current_principal())
 
     @requires(blp, "platform_admin", "chamber_admin")
     @blp.arguments(OrganisationCreateSchema)
@@ -37,7 +46,7 @@ class Organisations(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Tax number already registered")
     def post(self, data):
         """Register an organisation (it starts as an applicant)"""
-        return with_etag(organisations.register_organisation(service(), data, cause(), current_principal().subject))
+        return with_etag(current_bus().handle(RegisterOrganisation(data), current_principal(), cause()))
 
 
 @blp.route("/<organisation_id>")
@@ -47,7 +56,8 @@ class OrganisationById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown organisation")
     def get(self, organisation_id):
         """Get an organisation (with its ETag)"""
-        return with_etag(organisations.get_organisation(service().db, organisation_id))
+        return with_etag(organisations.get_organisation(reading(), GetOrganisation(organisation_id),
+                                                        current_principal()))
 
     @requires(blp, "platform_admin", "chamber_admin")
     @blp.doc(parameters=[IF_MATCH])
@@ -58,8 +68,8 @@ class OrganisationById(MethodView):
     @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
     def patch(self, changes, organisation_id):
         """Change an organisation's details (chamber admins: their own only)"""
-        return with_etag(organisations.update_organisation(service(), organisation_id, changes, precondition(),
-                                                           cause(), current_principal()))
+        command = UpdateOrganisation(organisation_id, changes, precondition())
+        return with_etag(current_bus().handle(command, current_principal(), cause()))
 
 
 @blp.route("/<organisation_id>/membership")
@@ -69,7 +79,7 @@ class Membership(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown organisation")
     def get(self, organisation_id):
         """The membership history: every status change with its reason, actor and time"""
-        return organisations.membership_history(service().db, organisation_id)
+        return organisations.membership_history(reading(), GetMembershipHistory(organisation_id), current_principal())
 
     @requires(blp, "platform_admin", "chamber_admin")
     @blp.doc(parameters=[IF_MATCH])
@@ -80,6 +90,5 @@ class Membership(MethodView):
     @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
     def post(self, data, organisation_id):
         """Approve, suspend, reinstate or withdraw (platform admins; a chamber admin may withdraw its own)"""
-        return with_etag(organisations.change_membership(service(), organisation_id, data["action"],
-                                                         data.get("reason"), precondition(), cause(),
-                                                         current_principal()))
+        command = ChangeMembership(organisation_id, data["action"], data.get("reason"), precondition())
+        return with_etag(current_bus().handle(command, current_principal(), cause()))

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from shared.web.app import service
 from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause, precondition, with_etag
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import people
+from ..service_layer.commands import ErasePerson, GetPerson, ListPeople, RegisterPerson, UpdatePerson
+from .bus import current_bus, reading
 from .schemas import PeopleQuerySchema, PersonCreateSchema, PersonSchema, PersonUpdateSchema
 
 blp = ApiBlueprint("people", __name__, url_prefix="/api/v1/people",
@@ -22,7 +23,7 @@ class People(MethodView):
     @blp.response(200, page_schema(PersonSchema))
     def get(self, query):
         """List people (chamber admins: of their own organisation)"""
-        return people.list_people(service().db, query, current_principal())
+        return people.list_people(reading(), ListPeople(**query), current_principal())
 
     @requires(blp, "platform_admin", "chamber_admin")
     @blp.arguments(PersonCreateSchema)
@@ -30,7 +31,7 @@ class People(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="E-mail already registered, or organisation withdrawn")
     def post(self, data):
         """Register a person of an organisation"""
-        return with_etag(people.register_person(service(), data, current_principal(), cause()))
+        return with_etag(current_bus().handle(RegisterPerson(data), current_principal(), cause()))
 
 
 @blp.route("/<person_id>")
@@ -40,7 +41,7 @@ class PersonById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown or erased person")
     def get(self, person_id):
         """Get a person (consents only for platform admins and the person's own chamber admins)"""
-        return with_etag(people.get_person(service().db, person_id, current_principal()))
+        return with_etag(people.get_person(reading(), GetPerson(person_id), current_principal()))
 
     @requires(blp, "platform_admin", "chamber_admin")
     @blp.doc(parameters=[IF_MATCH])
@@ -51,8 +52,8 @@ class PersonById(MethodView):
     @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
     def patch(self, changes, person_id):
         """Change a person's details or consents"""
-        return with_etag(people.update_person(service(), person_id, changes, precondition(), current_principal(),
-                                              cause()))
+        command = UpdatePerson(person_id, changes, precondition())
+        return with_etag(current_bus().handle(command, current_principal(), cause()))
 
     @requires(blp, "platform_admin", "chamber_admin")
     @blp.doc(parameters=[IF_MATCH])
@@ -61,5 +62,5 @@ class PersonById(MethodView):
     @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
     def delete(self, person_id):
         """Erase a person (KVKK / GDPR): identifying data removed here and, through person.erased, elsewhere"""
-        people.erase_person(service(), person_id, precondition(), current_principal(), cause())
+        current_bus().handle(ErasePerson(person_id, precondition()), current_principal(), cause())
         return None

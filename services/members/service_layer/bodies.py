@@ -1,42 +1,47 @@
-"""Governance bodies: the board and advisory board from the start, working groups created by admins."""
+"""Governance bodies: the board and advisory board from the start, working groups created by admins.
+
+Bodies are not event-sourced (the contract has no body events): plain writes through the repository.
+"""
 from __future__ import annotations
 
-from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from shared.auth import Principal
 from shared.clock import utc_now
 from shared.errors import Conflict, NotFound
-from shared.web.schemas import find_page
+from shared.messaging.outbox import Causation
+from shared.service_layer.unit_of_work import UnitOfWork
 
-from ..adapters.documents import ensure_standard_bodies
 from ..domain.governance import STANDARD_BODIES
+from .commands import CreateWorkingGroup, ListBodies
 
-COLLECTION = "bodies"
+
+def create_working_group(uow: UnitOfWork, command: CreateWorkingGroup, principal: Principal,
+                         cause: Causation) -> dict:
+    document = {"_id": command.code, "name": command.name, "name_tr": command.name_tr, "kind": "working_group",
+                "description": command.description, "created_at": utc_now(), "created_by": principal.subject}
+    if command.code in STANDARD_BODIES:
+        raise Conflict(f"{command.code} is a standard body and already exists", {"code": ["already exists"]})
+    try:
+        uow.bodies.create(document)
+    except DuplicateKeyError:
+        raise Conflict(f"a body with code {command.code} already exists", {"code": ["already exists"]}) from None
+    return document
 
 
-def get_body(db: Database, code: str, session=None) -> dict:
-    found = db[COLLECTION].find_one({"_id": code}, session=session)
+def get_body(uow: UnitOfWork, code: str) -> dict:
+    found = uow.bodies.by_code(code)
     if found is None and code in STANDARD_BODIES:
-        ensure_standard_bodies(db)  # the start-up hook could not run (database away): create them now
-        found = db[COLLECTION].find_one({"_id": code}, session=session)
+        uow.bodies.ensure_standard(utc_now())  # the start-up hook could not run (database away): create them now
+        found = uow.bodies.by_code(code)
     if found is None:
         raise NotFound(f"no governance body {code}")
     return found
 
 
-def list_bodies(db: Database, page: int, page_size: int) -> dict:
-    if db[COLLECTION].count_documents({"_id": {"$in": list(STANDARD_BODIES)}}) < len(STANDARD_BODIES):
-        ensure_standard_bodies(db)
-    return find_page(db[COLLECTION], {}, None, [("created_at", 1), ("_id", 1)], page, page_size)
+# -- reads ----------------------------------------------------------------------------------------
 
-
-def create_working_group(db: Database, data: dict, actor: str) -> dict:
-    document = {"_id": data["code"], "name": data["name"], "name_tr": data.get("name_tr"), "kind": "working_group",
-                "description": data.get("description"), "created_at": utc_now(), "created_by": actor}
-    if data["code"] in STANDARD_BODIES:
-        raise Conflict(f"{data['code']} is a standard body and already exists", {"code": ["already exists"]})
-    try:
-        db[COLLECTION].insert_one(document)
-    except DuplicateKeyError:
-        raise Conflict(f"a body with code {data['code']} already exists", {"code": ["already exists"]}) from None
-    return document
+def list_bodies(uow: UnitOfWork, query: ListBodies, principal: Principal) -> dict:
+    if uow.bodies.standard_missing():
+        uow.bodies.ensure_standard(utc_now())
+    return uow.bodies.list_page(query.page, query.page_size)

@@ -3,19 +3,17 @@ from __future__ import annotations
 
 import re
 
-from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from shared.auth import Principal
 from shared.clock import utc_now
-from shared.concurrency import Precondition
 from shared.contracts import members as contract
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict
 from shared.ids import new_id
 from shared.messaging.outbox import Causation
 from shared.permissions import require
 from shared.provinces import fold
-from shared.web.schemas import find_page
+from shared.service_layer.unit_of_work import UnitOfWork
 
 from ..domain import permissions
 from ..domain.organisation import (
@@ -27,9 +25,16 @@ from ..domain.organisation import (
     next_status,
 )
 from . import public, seats
-from .common import in_transaction, pick, with_retries
+from .commands import (
+    ChangeMembership,
+    GetOrganisation,
+    ListOrganisations,
+    GetMembershipHistory,
+    RegisterOrganisation,
+    UpdateOrganisation,
+)
+from .common import pick
 
-COLLECTION = "organisations"
 REGISTERED = contract.ORGANISATION_REGISTERED
 UPDATED = contract.ORGANISATION_UPDATED
 MEMBERSHIP_CHANGED = contract.ORGANISATION_MEMBERSHIP_CHANGED
@@ -38,6 +43,7 @@ PAYLOAD_FIELDS = ["id", "name", "short_name", "kind", "province", "region", "dis
                   "size_class", "is_sme", "employees", "email", "website", "status"]
 # Internal bookkeeping never shown by the API.
 HIDDEN = {"outbox": 0, "outbox_pending": 0, "name_folded": 0, "status_history": 0, "seats_checked_at": 0}
+EVERYTHING_BUT_OUTBOX = {"outbox": 0}
 
 
 def payload_of(document: dict) -> dict:
@@ -48,7 +54,9 @@ def _tax_number_taken() -> Conflict:
     return Conflict("an organisation with this tax number already exists", {"tax_number": ["already registered"]})
 
 
-def register_organisation(ctx, data: dict, cause: Causation, actor: str) -> dict:
+def register_organisation(uow: UnitOfWork, command: RegisterOrganisation, principal: Principal,
+                          cause: Causation) -> dict:
+    data = command.details
     check_size_class(data["kind"], data.get("size_class"))
     now = utc_now()
     document = {
@@ -58,96 +66,86 @@ def register_organisation(ctx, data: dict, cause: Causation, actor: str) -> dict
         "name_folded": folded_name(data["name"], data.get("short_name")),
         "status": "applicant",
         "status_history": [{"action": "apply", "previous_status": None, "status": "applicant", "reason": None,
-                            "actor": actor, "at": now}],
+                            "actor": principal.subject, "at": now}],
         "created_at": now,
         "updated_at": now,
     }
     try:
-        events = ctx.outbox.insert(COLLECTION, document, [(REGISTERED, payload_of(document))], cause)
+        events = uow.organisations.add(document, [(REGISTERED, payload_of(document))], cause)
     except DuplicateKeyError:
         raise _tax_number_taken() from None
     return _visible(document) | {"version": len(events)}
 
 
-def get_organisation(db: Database, organisation_id: str, session=None, projection=None) -> dict:
-    found = db[COLLECTION].find_one({"_id": organisation_id}, HIDDEN if projection is None else projection,
-                                    session=session)
-    if found is None:
-        raise NotFound(f"no organisation {organisation_id}")
-    return found
-
-
-def list_organisations(db: Database, query: dict) -> dict:
-    filters = {name: query[name] for name in ("kind", "province", "status", "region") if name in query}
-    if "is_sme" in query:
-        filters["is_sme"] = query["is_sme"]
-    if "q" in query:
-        # A $regex string, not a compiled pattern: SecantusDB ignores BSON regex values.
-        filters["name_folded"] = {"$regex": re.escape(fold(query["q"]))}
-    return find_page(db[COLLECTION], filters, HIDDEN, [("name_folded", 1), ("_id", 1)], query["page"],
-                     query["page_size"])
-
-
-def update_organisation(ctx, organisation_id: str, changes: dict, precondition: Precondition | None,
-                        cause: Causation, principal: Principal) -> dict:
+def update_organisation(uow: UnitOfWork, command: UpdateOrganisation, principal: Principal,
+                        cause: Causation) -> dict:
+    organisation_id = command.organisation_id
     require(permissions.can_edit_organisation(principal, organisation_id),
-                        "a chamber admin may only change its own organisation")
-
-    def attempt() -> dict:
-        current = get_organisation(ctx.db, organisation_id, projection={"outbox": 0})
-        if precondition is not None:
-            precondition.check(current["version"])
-        to_set, to_unset, changed = apply_changes(current, changes)
-        if not changed:
-            return current
-        to_set["updated_at"] = utc_now()
-        after = {**{k: v for k, v in current.items() if k not in to_unset}, **to_set}
-        payload = payload_of(after) | {"changed": changed}
-        try:
-            ctx.outbox.update(COLLECTION, organisation_id, current["version"], [(UPDATED, payload)], cause,
-                              set_fields=to_set, unset_fields=to_unset,
-                              public=public.publication(current, after, ["updated"]))
-        except DuplicateKeyError:
-            raise _tax_number_taken() from None
-        return after | {"version": current["version"] + 1}
-
-    return _visible(with_retries(attempt, precondition))
+            "a chamber admin may only change its own organisation")
+    current = uow.organisations.get(organisation_id, EVERYTHING_BUT_OUTBOX)
+    if command.precondition is not None:
+        command.precondition.check(current["version"])
+    to_set, to_unset, changed = apply_changes(current, dict(command.changes))
+    if not changed:
+        return _visible(current)
+    to_set["updated_at"] = utc_now()
+    after = {**{k: v for k, v in current.items() if k not in to_unset}, **to_set}
+    payload = payload_of(after) | {"changed": changed}
+    try:
+        uow.organisations.save(organisation_id, current["version"], [(UPDATED, payload)], cause,
+                               set_fields=to_set, unset_fields=to_unset,
+                               public=public.publication(current, after, ["updated"]))
+    except DuplicateKeyError:
+        raise _tax_number_taken() from None
+    return _visible(after | {"version": current["version"] + 1})
 
 
-def change_membership(ctx, organisation_id: str, action: str, reason: str | None,
-                      precondition: Precondition | None, cause: Causation, principal: Principal) -> dict:
+def change_membership(uow: UnitOfWork, command: ChangeMembership, principal: Principal, cause: Causation) -> dict:
     """approve | suspend | reinstate | withdraw. Suspending or withdrawing ends the seats of the
     organisation's people (one seat.ended event each) in the same transaction."""
+    organisation_id, action = command.organisation_id, command.action
     require(permissions.can_change_membership(principal, organisation_id, action),
-                        "only a platform admin decides membership (a chamber admin may withdraw its own)")
-
-    def work(session) -> dict:
-        current = get_organisation(ctx.db, organisation_id, session=session, projection={"outbox": 0})
-        if precondition is not None:
-            precondition.check(current["version"])
+            "only a platform admin decides membership (a chamber admin may withdraw its own)")
+    with uow.atomic():
+        current = uow.organisations.get(organisation_id, EVERYTHING_BUT_OUTBOX)
+        if command.precondition is not None:
+            command.precondition.check(current["version"])
         target = next_status(current["status"], action)
         now = utc_now()
-        entry = {"action": action, "previous_status": current["status"], "status": target, "reason": reason,
-                 "actor": principal.subject, "at": now}
+        entry = {"action": action, "previous_status": current["status"], "status": target,
+                 "reason": command.reason, "actor": principal.subject, "at": now}
         after = {**current, "status": target, "updated_at": now}
-        payload = payload_of(after) | {"action": action, "previous_status": current["status"], "reason": reason,
-                                       "actor": principal.subject, "at": now.isoformat()}
-        [event] = ctx.outbox.update(COLLECTION, organisation_id, current["version"], [(MEMBERSHIP_CHANGED, payload)],
-                                    cause, set_fields={"status": target, "updated_at": now},
-                                    push_fields={"status_history": entry}, session=session,
-                                    public=public.publication(current, after, ["membership_changed"],
-                                                              current.get("status_history", []) + [entry]))
+        payload = payload_of(after) | {"action": action, "previous_status": current["status"],
+                                       "reason": command.reason, "actor": principal.subject, "at": now.isoformat()}
+        [event] = uow.organisations.save(organisation_id, current["version"], [(MEMBERSHIP_CHANGED, payload)], cause,
+                                         set_fields={"status": target, "updated_at": now},
+                                         push_fields={"status_history": entry},
+                                         public=public.publication(current, after, ["membership_changed"],
+                                                                   current.get("status_history", []) + [entry]))
         if target in SEATLESS_STATUSES:
-            seats.end_active_seats(ctx, {"organisation_id": organisation_id}, f"organisation {target}",
-                                   Causation(cause.correlation_id, event.id), principal.subject, session)
-        return after | {"version": current["version"] + 1}
-
-    return _visible(with_retries(lambda: in_transaction(ctx.client, work), precondition))
+            seats.end_active_seats(uow, {"organisation_id": organisation_id}, f"organisation {target}",
+                                   Causation(cause.correlation_id, event.id), principal.subject)
+    return _visible(after | {"version": current["version"] + 1})
 
 
-def membership_history(db: Database, organisation_id: str) -> dict:
-    found = get_organisation(db, organisation_id, projection={"status": 1, "status_history": 1, "version": 1})
-    return {"organisation_id": organisation_id, "status": found["status"], "version": found["version"],
+# -- reads ----------------------------------------------------------------------------------------
+
+def get_organisation(uow: UnitOfWork, query: GetOrganisation, principal: Principal) -> dict:
+    return uow.organisations.get(query.organisation_id)
+
+
+def list_organisations(uow: UnitOfWork, query: ListOrganisations, principal: Principal) -> dict:
+    wanted = query.filters
+    filters = {name: wanted[name] for name in ("kind", "province", "status", "region", "is_sme") if name in wanted}
+    if "q" in wanted:
+        # A $regex string, not a compiled pattern: SecantusDB ignores BSON regex values.
+        filters["name_folded"] = {"$regex": re.escape(fold(wanted["q"]))}
+    return uow.organisations.page(filters, [("name_folded", 1), ("_id", 1)], query.page, query.page_size)
+
+
+def membership_history(uow: UnitOfWork, query: GetMembershipHistory, principal: Principal) -> dict:
+    found = uow.organisations.get(query.organisation_id, {"status": 1, "status_history": 1, "version": 1})
+    return {"organisation_id": query.organisation_id, "status": found["status"], "version": found["version"],
             "history": found.get("status_history", [])}
 
 

@@ -1,0 +1,43 @@
+"""Wires the members service: the message bus with its command and event tables, and the unit of work.
+
+HTTP entrypoints hand every command to `bus.handle`; reads take `bus.unit_of_work()`
+directly. Members reacts to no other service's events (it is upstream), so its
+event table is empty and its worker subscribes to nothing.
+"""
+from __future__ import annotations
+
+from functools import partial
+
+from pymongo import MongoClient
+from pymongo.database import Database
+
+from shared.messaging.outbox import Outbox
+from shared.service_layer.messagebus import Handler, MessageBus
+from shared.service_layer.unit_of_work import MongoUnitOfWork
+
+from .adapters.repositories import REPOSITORIES
+from .service_layer import bodies, commands, organisations, people, seats
+
+SERVICE = "members"
+
+COMMAND_HANDLERS: dict[type, Handler] = {
+    commands.RegisterOrganisation: organisations.register_organisation,
+    commands.UpdateOrganisation: organisations.update_organisation,
+    commands.ChangeMembership: organisations.change_membership,
+    commands.RegisterPerson: people.register_person,
+    commands.UpdatePerson: people.update_person,
+    commands.ErasePerson: people.erase_person,
+    commands.CreateWorkingGroup: bodies.create_working_group,
+    commands.AssignSeat: seats.assign_seat,
+    commands.EndSeat: seats.end_seat,
+}
+# Keyed by the event type constants of shared.contracts; none: members consumes nothing.
+EVENT_HANDLERS: dict[str, Handler] = {}
+
+
+def unit_of_work(client: MongoClient | None, db: Database, outbox: Outbox, session=None) -> MongoUnitOfWork:
+    return MongoUnitOfWork(client, db, outbox, REPOSITORIES, session=session)
+
+
+def bus(client: MongoClient | None, db: Database | None, outbox: Outbox | None) -> MessageBus:
+    return MessageBus(SERVICE, partial(unit_of_work, client, db, outbox), COMMAND_HANDLERS, EVENT_HANDLERS)
