@@ -16,7 +16,7 @@ from .db import connect
 from .logs import configure_logging
 from .messaging.consumer import BatchHandler, EventConsumer, Handler, KafkaDeadLetter, run_consumer_loop
 from .messaging.kafka import make_consumer, make_producer
-from .messaging.outbox import ensure_outbox_indexes
+from .messaging.outbox import Outbox, ensure_outbox_indexes
 from .messaging.relay import OutboxRelay
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,9 @@ class WorkerSpec:
     setup: Callable | None = None
     after_publish: Callable | None = None  # see OutboxRelay
     batch_handler: BatchHandler | None = None  # see shared/messaging/consumer.py
+    # Builds the service's MessageBus on the worker's connection, `bus(client, db, outbox)`; when given,
+    # the handlers, batch handler and subscriptions are the bus's, not the lists above.
+    bus: Callable | None = None
 
 
 class Worker:
@@ -49,17 +52,21 @@ class Worker:
                                  batch_size=self.settings.relay_batch_size, after_publish=spec.after_publish)
         self.dead_letter = KafkaDeadLetter(producer, self.settings.dead_letter_topic, self.db,
                                            self.settings.consumer_group)
-        self.consumer = EventConsumer(self.client, self.db, spec.registry, spec.handlers, self.dead_letter,
-                                      max_retries=self.settings.consumer_max_retries,
-                                      batch_handler=spec.batch_handler)
+        handlers, batch_handler, self.subscriptions = spec.handlers, spec.batch_handler, spec.subscriptions
+        if spec.bus is not None:
+            bus = spec.bus(self.client, self.db, Outbox(self.db, spec.registry))
+            handlers, batch_handler = bus.event_handlers(), bus.batch_handler()
+            self.subscriptions = bus.subscriptions(spec.registry)
+        self.consumer = EventConsumer(self.client, self.db, spec.registry, handlers, self.dead_letter,
+                                      max_retries=self.settings.consumer_max_retries, batch_handler=batch_handler)
 
     def _consume(self) -> None:
-        if not self.spec.subscriptions:
+        if not self.subscriptions:
             return
         while not self.stop.is_set():
             try:
                 kafka_consumer = make_consumer(self.settings.kafka_bootstrap, self.settings.consumer_group,
-                                               self.spec.subscriptions, self.settings.kafka_session_timeout_ms)
+                                               self.subscriptions, self.settings.kafka_session_timeout_ms)
                 run_consumer_loop(kafka_consumer, self.consumer, self.db, self.stop)
             except Exception as exc:  # noqa: BLE001 - broker away at start or mid-run: try again
                 log.warning("consumer stopped (%s); reconnecting in 2s", exc)
@@ -70,7 +77,7 @@ class Worker:
                    threading.Thread(target=self._consume, name="consumer")]
         for thread in threads:
             thread.start()
-        log.info("worker running: relay for %s, consumer of %s", self.spec.aggregates, self.spec.subscriptions)
+        log.info("worker running: relay for %s, consumer of %s", self.spec.aggregates, self.subscriptions)
         while any(t.is_alive() for t in threads):
             for thread in threads:
                 thread.join(timeout=0.5)
