@@ -303,9 +303,9 @@ def main(argv=None) -> int:
                     values(query_times(dbs[1], ["2026-Q3"], 1)["2026-Q3"][2]))
             say(f"    in-process and worker projections agree: {same}")
         say("3. rebuild from the journal …")
-        from services.reporting.entrypoints.rebuild_command import rebuild_in
+        from services.reporting.entrypoints.rebuild_command import rebuild_projections
         before = {label: values(figures) for label, (_, _, figures) in timed.items()}
-        result = rebuild_in(client, db, say=lambda text: say("    " + text))
+        result = rebuild_projections(mongo_uri, db.name, say=lambda text: say("    " + text))
         after = {label: values(query_times(db, [label], 1)[label][2]) for label in periods}
         say(f"    rebuild: {result['events']} events in {result['seconds']:.1f}s = "
             f"{result['events'] / result['seconds']:.0f} events/s; indicators identical: {before == after}")

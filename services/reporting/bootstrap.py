@@ -2,7 +2,8 @@
 command (class → use case) and every consumed event type (shared/contracts constant → handler)."""
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from pymongo import MongoClient
 from pymongo.database import Database
@@ -39,3 +40,14 @@ def unit_of_work(db: Database, session: Any = None, outbox: Outbox | None = None
 def bus(client: MongoClient, db: Database, outbox: Outbox) -> MessageBus:
     return MessageBus("reporting", lambda session=None: unit_of_work(db, session, outbox, client), COMMANDS, EVENTS,
                       batch=projector.project_batch)
+
+
+@contextmanager
+def standalone_bus(mongo_uri: str, database: str) -> Iterator[MessageBus]:
+    """The bus on a connection of its own, for a tool that runs outside the service (`tvp rebuild`)."""
+    client = MongoClient(mongo_uri, serverSelectionTimeoutMS=3000)
+    try:
+        db = client[database]
+        yield bus(client, db, Outbox(db, REGISTRY))
+    finally:
+        client.close()
