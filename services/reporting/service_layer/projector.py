@@ -1,10 +1,12 @@
 """Reporting's projections, updated a batch at a time.
 
-The consumer runtime calls `project_batch` once per polled batch, inside the
-batch's MongoDB transaction, with the events not processed before. The batch is
+The consumer runtime calls `project_batch` once per polled batch (the bus's batch
+handler, bootstrap.py), inside the batch's MongoDB transaction, with the events not
+processed before; its unit of work is joined to that transaction. The batch is
 appended to the journal (reporting's own copy of the history it consumed) and
 applied to the active projection generation with a fixed number of round trips
-whatever the batch size: one read and one bulk write per collection touched.
+whatever the batch size: one read and one bulk write per collection touched (the
+generation's repository methods, adapters/repositories.py).
 """
 from __future__ import annotations
 
