@@ -145,15 +145,15 @@ def settings(mongo_uri: str, bootstrap: str, db_name: str, var_dir: Path):
 
 def in_process(history: History, mongo_uri: str, bootstrap: str, var_dir: Path, batch_size: int = 500):
     from services.reporting import create_app
-    from services.reporting.entrypoints.projection_consumer import BATCH_HANDLER, HANDLERS
     from shared.messaging.consumer import EventConsumer
 
     db_name = f"bench_rep_inproc_{uuid.uuid4().hex[:6]}"
     app = create_app(settings(mongo_uri, bootstrap, db_name, var_dir))
     ctx = app.extensions["tvp"]
     dead = []
-    consumer = EventConsumer(ctx.client, ctx.db, REGISTRY, HANDLERS, lambda r, e: dead.append(e),
-                             batch_handler=BATCH_HANDLER)
+    bus = app.extensions["tvp.bus"]
+    consumer = EventConsumer(ctx.client, ctx.db, REGISTRY, bus.event_handlers(), lambda r, e: dead.append(e),
+                             batch_handler=bus.batch_handler())
     batch = records(history)
     started = time.perf_counter()
     last = started
@@ -219,17 +219,18 @@ def via_kafka(history: History, mongo_uri: str, bootstrap: str, var_dir: Path, l
 
 
 def query_times(db, periods: list[str], repeat: int = 7) -> dict:
+    from services.reporting.bootstrap import unit_of_work
     from services.reporting.domain.periods import parse_period
     from services.reporting.service_layer import indicators
 
     results = {}
     for label in periods:
         period = parse_period(label)
-        indicators.compute(db, period)  # warm
+        indicators.compute(unit_of_work(db), period)  # warm
         samples = []
         for _ in range(repeat):
             began = time.perf_counter()
-            figures = indicators.compute(db, period)
+            figures = indicators.compute(unit_of_work(db), period)
             samples.append((time.perf_counter() - began) * 1000)
         results[label] = (statistics.median(samples), max(samples), figures)
     return results
@@ -302,9 +303,9 @@ def main(argv=None) -> int:
                     values(query_times(dbs[1], ["2026-Q3"], 1)["2026-Q3"][2]))
             say(f"    in-process and worker projections agree: {same}")
         say("3. rebuild from the journal …")
-        from services.reporting.service_layer.rebuild import rebuild
+        from services.reporting.entrypoints.rebuild_command import rebuild_projections
         before = {label: values(figures) for label, (_, _, figures) in timed.items()}
-        result = rebuild(client, db, progress=lambda text: say("    " + text))
+        result = rebuild_projections(mongo_uri, db.name, say=lambda text: say("    " + text))
         after = {label: values(query_times(db, [label], 1)[label][2]) for label in periods}
         say(f"    rebuild: {result['events']} events in {result['seconds']:.1f}s = "
             f"{result['events'] / result['seconds']:.0f} events/s; indicators identical: {before == after}")

@@ -17,7 +17,7 @@ from .db import connect
 from .logs import configure_logging
 from .messaging.consumer import BatchHandler, EventConsumer, Handler, KafkaDeadLetter, run_consumer_loop
 from .messaging.kafka import make_consumer, make_producer
-from .messaging.outbox import ensure_outbox_indexes
+from .messaging.outbox import Outbox, ensure_outbox_indexes
 from .messaging.registry import EventRegistry
 from .messaging.relay import OutboxRelay
 
@@ -36,6 +36,9 @@ class WorkerSpec:
     setup: Callable | None = None
     after_publish: Callable | None = None  # see OutboxRelay
     batch_handler: BatchHandler | None = None  # see shared/messaging/consumer.py
+    # Builds the service's MessageBus on the worker's connection, `bus(client, db, outbox)`; when given,
+    # the handlers, batch handler and subscriptions are the bus's, not the lists above.
+    bus: Callable | None = None
 
 
 class Worker:
@@ -59,25 +62,30 @@ class Worker:
         self.dead_letter = KafkaDeadLetter(
             producer, self.settings.dead_letter_topic, self.db, self.settings.consumer_group
         )
+        handlers, batch_handler, self.subscriptions = spec.handlers, spec.batch_handler, spec.subscriptions
+        if spec.bus is not None:
+            bus = spec.bus(self.client, self.db, Outbox(self.db, spec.registry))
+            handlers, batch_handler = bus.event_handlers(), bus.batch_handler()
+            self.subscriptions = bus.subscriptions(spec.registry)
         self.consumer = EventConsumer(
             self.client,
             self.db,
             spec.registry,
-            spec.handlers,
+            handlers,
             self.dead_letter,
             max_retries=self.settings.consumer_max_retries,
-            batch_handler=spec.batch_handler,
+            batch_handler=batch_handler,
         )
 
     def _consume(self) -> None:
-        if not self.spec.subscriptions:
+        if not self.subscriptions:
             return
         while not self.stop.is_set():
             try:
                 kafka_consumer = make_consumer(
                     self.settings.kafka_bootstrap,
                     self.settings.consumer_group,
-                    self.spec.subscriptions,
+                    self.subscriptions,
                     self.settings.kafka_session_timeout_ms,
                 )
                 run_consumer_loop(kafka_consumer, self.consumer, self.db, self.stop)
@@ -92,7 +100,7 @@ class Worker:
         ]
         for thread in threads:
             thread.start()
-        log.info("worker running: relay for %s, consumer of %s", self.spec.aggregates, self.spec.subscriptions)
+        log.info("worker running: relay for %s, consumer of %s", self.spec.aggregates, self.subscriptions)
         while any(t.is_alive() for t in threads):
             for thread in threads:
                 thread.join(timeout=0.5)

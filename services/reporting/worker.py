@@ -1,12 +1,15 @@
-"""Reporting worker: publishes the reporting outbox (report.submitted) and projects the members' and events' streams."""
+"""Reporting worker: publishes the reporting outbox (report.submitted) and projects the members' and events' streams.
+
+Its handlers, batch handler and subscriptions come from the message bus (bootstrap.py), built on the
+worker's own connection."""
 from shared.contracts import REGISTRY
 from shared.worker import WorkerSpec, main
 
 from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
-from .entrypoints.projection_consumer import BATCH_HANDLER, HANDLERS, SUBSCRIPTIONS
+from .bootstrap import bus
 
-SPEC = WorkerSpec(service="reporting", aggregates=AGGREGATE_COLLECTIONS, handlers=HANDLERS,
-                  subscriptions=SUBSCRIPTIONS, registry=REGISTRY, setup=ensure_indexes, batch_handler=BATCH_HANDLER)
+SPEC = WorkerSpec(service="reporting", aggregates=AGGREGATE_COLLECTIONS, handlers={}, subscriptions=[],
+                  registry=REGISTRY, setup=ensure_indexes, bus=bus)
 
 if __name__ == "__main__":
     main(SPEC)

@@ -4,7 +4,8 @@ Every handler has one signature, `handler(uow, message, principal, cause)`:
 commands are keyed by their class, events by the type constants that
 `shared/contracts` exports. HTTP entrypoints parse a request into a command and
 call `bus.handle`; the worker's consumer calls the event handlers through
-`bus.event_handlers()`, inside its batch transaction.
+`bus.event_handlers()` (or `bus.batch_handler()`, once per batch), inside its batch
+transaction.
 
 A command that lost a race (the aggregate moved on between read and write) runs
 again from a fresh read, with jitter so that colliding writers do not collide
@@ -24,7 +25,7 @@ from pymongo.errors import PyMongoError
 
 from ..auth import Principal
 from ..errors import Conflict, PreconditionFailed
-from ..messaging.consumer import HandlerContext
+from ..messaging.consumer import BatchContext, HandlerContext
 from ..messaging.envelope import CloudEvent
 from ..messaging.outbox import Causation, ConcurrencyConflict
 from .unit_of_work import UnitOfWork
@@ -47,6 +48,9 @@ class MessageBus:
     commands: Mapping[type, Handler]
     events: Mapping[str, Handler]
     attempts: int = 8
+    # Optional: one call per consumed batch, `batch(uow, events, principal, cause)`, for a service whose
+    # throughput needs it (reporting's projection); `events` then names the types consumed.
+    batch: Handler | None = None
 
     def handle(self, command: Any, principal: Principal, cause: Causation) -> Any:
         """Run a command's use case in a fresh unit of work, again after a lost race."""
@@ -68,6 +72,18 @@ class MessageBus:
         cause = cause or Causation(correlation_id=event.correlationid, causation_id=event.id)
         return self.events[event.type](self.unit_of_work(session=session), event, system_principal(self.service),
                                        cause)
+
+    def handle_batch(self, events: list[CloudEvent], session: Any) -> Any:
+        """Apply a batch of consumed events inside the consumer's transaction `session`."""
+        last = events[-1]
+        cause = Causation(correlation_id=last.correlationid, causation_id=last.id)
+        return self.batch(self.unit_of_work(session=session), events, system_principal(self.service), cause)
+
+    def batch_handler(self) -> Callable[[list[CloudEvent], BatchContext], None] | None:
+        """The batch handler in the consumer runtime's shape (WorkerSpec.batch_handler), if there is one."""
+        if self.batch is None:
+            return None
+        return lambda events, ctx: self.handle_batch(events, ctx.session)
 
     def event_handlers(self) -> dict[str, Callable[[CloudEvent, HandlerContext], None]]:
         """The handlers in the consumer runtime's shape, one per subscribed event type."""

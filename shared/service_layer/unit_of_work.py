@@ -11,7 +11,7 @@ The events written are collected in `uow.events`, in order.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 from pymongo import MongoClient
 from pymongo.database import Database
@@ -19,6 +19,8 @@ from pymongo.database import Database
 from ..adapters.repository import MongoRepository
 from ..messaging.envelope import CloudEvent
 from ..messaging.outbox import Outbox
+
+T = TypeVar("T")
 
 
 class UnitOfWork:
@@ -32,6 +34,11 @@ class UnitOfWork:
 
     @property
     def in_transaction(self) -> bool:
+        raise NotImplementedError
+
+    def transaction(self, work: Callable[[], T]) -> T:
+        """`work()` in one transaction, run again from its start when the server asks (a write conflict
+        with a concurrent writer), for work too long to rerun the whole command for."""
         raise NotImplementedError
 
 
@@ -72,6 +79,18 @@ class MongoUnitOfWork(UnitOfWork):
                     yield self
                 finally:
                     self._enter(None)
+
+    def transaction(self, work: Callable[[], T]) -> T:
+        if self._session is not None:
+            return work()
+        with self.client.start_session() as session:
+            def attempt(session_of_attempt):
+                self._enter(session_of_attempt)
+                try:
+                    return work()
+                finally:
+                    self._enter(None)
+            return session.with_transaction(attempt)
 
     def _enter(self, session: Any) -> None:
         self._session = session

@@ -149,6 +149,10 @@ class FakeUnitOfWork:
         finally:
             self._depth -= 1
 
+    def transaction(self, work):
+        with self.atomic():
+            return work()
+
     def types(self) -> list[str]:
         """The types of the events written, in order: what most assertions look at."""
         return [e.type for e in self.events]

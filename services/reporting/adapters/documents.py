@@ -1,4 +1,9 @@
-"""How the reporting service stores its data (database tvp_reporting).
+"""How the reporting service stores its data (mongoengine, database tvp_reporting).
+
+The documents describe the stored shape and declare the indexes; writes go
+through the repositories (adapters/repositories.py) with pymongo, one document
+write per change or one transaction, never through mongoengine's `save`
+(mongoengine 0.29 has no transactions, and an outbox write must be one write).
 
 Own data (written by the API):
   programme      the programme settings (one document)
@@ -20,7 +25,20 @@ writes generation n under `<name>_r<n>` and then switches to it):
 """
 from __future__ import annotations
 
-from pymongo import ASCENDING, DESCENDING
+from mongoengine import (
+    BinaryField,
+    BooleanField,
+    DateTimeField,
+    DictField,
+    Document,
+    DynamicField,
+    IntField,
+    ListField,
+    StringField,
+)
+from pymongo.database import Database
+
+ALIAS = "reporting"
 
 PROGRAMME = "programme"
 EXPENDITURES = "expenditures"
@@ -29,59 +47,177 @@ JOURNAL = "journal"
 STATE = "projection_state"
 STATE_ID = "projection"
 
-PROJECTIONS = ("member_organisations", "meetings", "buckets", "reach_marks", "reach_first")
+
+class _Stored(Document):
+    """Every reporting document: the service's connection; fields not declared here are kept."""
+    meta = {"abstract": True, "db_alias": ALIAS, "strict": False}
+
+
+class _Aggregate(_Stored):
+    """What an aggregate with events stores besides its own fields: version and outbox."""
+    version = IntField(default=0)
+    outbox = ListField(DictField())
+    outbox_pending = BooleanField()
+
+    meta = {"abstract": True}
+
+
+# -- own data ---------------------------------------------------------------------------
+
+class ProgrammeDocument(_Stored):
+    """One document (`_id` "programme"); `version` is its ETag. Not an aggregate with events."""
+    id = StringField(primary_key=True)
+    name = StringField(required=True)
+    name_tr = StringField()
+    beneficiary = StringField()
+    start_date = StringField(required=True)  # ISO date
+    end_date = StringField(required=True)
+    eu_share = StringField(required=True)    # decimal as text
+    national_share = StringField(required=True)
+    targets = DictField()
+    version = IntField(required=True)
+    updated_at = DateTimeField()
+    updated_by = StringField()
+
+    meta = {"collection": PROGRAMME}
+
+
+class ExpenditureDocument(_Stored):
+    id = StringField(primary_key=True)
+    date = StringField(required=True)  # ISO date
+    budget_line = StringField(required=True)
+    amount = StringField(required=True)
+    currency = StringField(required=True)
+    eur_rate = StringField()
+    amount_eur = StringField(required=True)
+    description = StringField(required=True)
+    meeting_id = StringField()
+    created_at = DateTimeField(required=True)
+    created_by = StringField()
+
+    meta = {"collection": EXPENDITURES, "indexes": [{"fields": ["date", "id"], "name": "by_date"}]}
+
+
+class ReportDocument(_Aggregate):
+    id = StringField(primary_key=True)
+    period = StringField(required=True)
+    from_ = StringField(db_field="from", required=True)
+    to = StringField(required=True)
+    kind = StringField(required=True)
+    status = StringField(required=True)  # draft | submitted
+    content = DictField(required=True)
+    sha256 = StringField(required=True)
+    revision = IntField(required=True)
+    created_at = DateTimeField(required=True)
+    created_by = StringField()
+    computed_at = StringField(required=True)  # part of the frozen content, hence text
+    submitted_at = DateTimeField()
+    submitted_by = StringField()
+    submitted_key = StringField()  # "<period>|<kind>", set on submission only
+
+    meta = {"collection": REPORTS, "indexes": [
+        {"fields": ["-created_at"], "name": "by_created"},
+        # One submitted report per period and kind, under concurrency too.
+        {"fields": ["submitted_key"], "unique": True, "sparse": True, "name": "one_submitted_per_period_and_kind"},
+    ]}
+
+
+# -- consumed history --------------------------------------------------------------------
+
+class JournalDocument(_Stored):
+    """One per consumed batch: `_id` is the sequence number of its first event, `seq` of its last."""
+    id = IntField(primary_key=True)
+    seq = IntField(required=True)
+    count = IntField(required=True)
+    at = DateTimeField(required=True)
+    z = BinaryField(required=True)  # the events as zlib-compressed JSON
+
+    meta = {"collection": JOURNAL, "indexes": [{"fields": ["seq"], "name": "by_seq"}]}
+
+
+class ProjectionStateDocument(_Stored):
+    id = StringField(primary_key=True)  # STATE_ID
+    seq = IntField()
+    generation = IntField()
+    rebuilding = BooleanField()
+    rebuild_started_at = DateTimeField()
+    rebuilt_at = DateTimeField()
+    rebuilt_events = IntField()
+
+    meta = {"collection": STATE}
+
+
+# -- projections (collection names of generation 0; see PROJECTION_DOCUMENTS) -----------
+
+class MemberOrganisationDocument(_Stored):
+    id = StringField(primary_key=True)
+    meta = {"collection": "member_organisations"}
+
+
+class MeetingDocument(_Stored):
+    id = StringField(primary_key=True)
+    day = StringField()  # local calendar day, ISO
+    status = StringField()
+    meta = {"collection": "meetings", "indexes": [{"fields": ["day"], "name": "by_day"}]}
+
+
+class BucketDocument(_Stored):
+    id = StringField(primary_key=True)  # "Q:2026-3" …, or META
+    c = DictField()                     # counters by path
+    min_day = StringField()             # META only
+    meta = {"collection": "buckets"}
+
+
+class ReachMarkDocument(_Stored):
+    id = StringField(primary_key=True)
+    cat = StringField(required=True)
+    b = StringField(required=True)
+    k = StringField(required=True)
+    a = DictField()
+    meta = {"collection": "reach_marks", "indexes": [{"fields": ["b", "cat"], "name": "by_bucket"}]}
+
+
+class ReachFirstDocument(_Stored):
+    id = StringField(primary_key=True)
+    cat = StringField(required=True)
+    k = StringField(required=True)
+    day = StringField(required=True)
+    a = DynamicField()
+    meta = {"collection": "reach_first"}
+
+
+PROJECTION_DOCUMENTS = (MemberOrganisationDocument, MeetingDocument, BucketDocument, ReachMarkDocument,
+                        ReachFirstDocument)
+PROJECTIONS = tuple(document._get_collection_name() for document in PROJECTION_DOCUMENTS)
+OWN_DOCUMENTS = (ProgrammeDocument, ExpenditureDocument, ReportDocument, JournalDocument, ProjectionStateDocument)
 
 AGGREGATE_COLLECTIONS: list[str] = [REPORTS]
 
 
-class Generation:
-    """The collection names of one projection generation."""
-
-    def __init__(self, db, number: int = 0):
-        self.db = db
-        self.number = number
-
-    def name(self, base: str) -> str:
-        return base if self.number == 0 else f"{base}_r{self.number}"
-
-    @property
-    def organisations(self):
-        return self.db[self.name("member_organisations")]
-
-    @property
-    def meetings(self):
-        return self.db[self.name("meetings")]
-
-    @property
-    def buckets(self):
-        return self.db[self.name("buckets")]
-
-    @property
-    def marks(self):
-        return self.db[self.name("reach_marks")]
-
-    @property
-    def firsts(self):
-        return self.db[self.name("reach_first")]
-
-    def drop(self) -> None:
-        for base in PROJECTIONS:
-            self.db.drop_collection(self.name(base))
-
-    def ensure_indexes(self) -> None:
-        self.meetings.create_index([("day", ASCENDING)], name="by_day")
-        self.marks.create_index([("b", ASCENDING), ("cat", ASCENDING)], name="by_bucket")
+def generation_name(base: str, number: int) -> str:
+    return base if number == 0 else f"{base}_r{number}"
 
 
-def active_generation(db, session=None) -> Generation:
-    state = db[STATE].find_one({"_id": STATE_ID}, {"generation": 1}, session=session) or {}
-    return Generation(db, state.get("generation", 0))
+def create_declared_indexes(db: Database, document: type[Document], collection: str | None = None) -> None:
+    """The indexes `document` declares, created in `db` under `collection` (default: its own).
+
+    Not mongoengine's `ensure_indexes`: that one works on the collection the class
+    names and on the connection registered under the alias, whereas a projection
+    generation lives under `<name>_r<n>` and `tvp rebuild` works on a client of its
+    own. The declarations stay the one source of the indexes."""
+    target = db[collection or document._get_collection_name()]
+    for spec in document._meta.get("index_specs", []):
+        options = {name: value for name, value in spec.items() if name != "fields"}
+        target.create_index(spec["fields"], **options)
 
 
-def ensure_indexes(db) -> None:
-    db[EXPENDITURES].create_index([("date", ASCENDING), ("_id", ASCENDING)], name="by_date")
-    db[REPORTS].create_index([("created_at", DESCENDING)], name="by_created")
-    db[REPORTS].create_index([("submitted_key", ASCENDING)], name="one_submitted_per_period_and_kind", unique=True,
-                             sparse=True)
-    db[JOURNAL].create_index([("seq", ASCENDING)], name="by_seq")
-    active_generation(db).ensure_indexes()
+def ensure_generation_indexes(db: Database, number: int) -> None:
+    for document in PROJECTION_DOCUMENTS:
+        create_declared_indexes(db, document, generation_name(document._get_collection_name(), number))
+
+
+def ensure_indexes(db: Database) -> None:
+    for document in OWN_DOCUMENTS:
+        create_declared_indexes(db, document)
+    state = db[STATE].find_one({"_id": STATE_ID}, {"generation": 1}) or {}
+    ensure_generation_indexes(db, state.get("generation", 0))

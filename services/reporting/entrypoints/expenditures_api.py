@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from shared.web.app import service
-from shared.web.http import ApiBlueprint
+from shared.web.http import ApiBlueprint, cause
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import current_principal, requires
 
 from ..domain.permissions import READERS
 from ..service_layer import expenditures
+from ..service_layer.commands import RecordExpenditure
+from .bus import message_bus, reading
 from .schemas import ExpenditureCreateSchema, ExpenditureQuerySchema, ExpenditureSchema
 
 blp = ApiBlueprint("expenditures", __name__, url_prefix="/api/v1/expenditures",
@@ -24,14 +25,14 @@ class Expenditures(MethodView):
     def get(self, query):
         """List expenditures (filters: from, to, budget_line, meeting_id)"""
         query["from"] = query.pop("from_", None)
-        return expenditures.listing(service().db, query)
+        return expenditures.listing(reading(), query)
 
     @requires(blp, "platform_admin")
     @blp.arguments(ExpenditureCreateSchema)
     @blp.response(201, ExpenditureSchema)
     def post(self, data):
         """Record an expenditure (TRY needs eur_rate: TRY per 1 EUR)"""
-        return expenditures.create(service().db, data, current_principal().subject)
+        return message_bus().handle(RecordExpenditure(**data), current_principal(), cause())
 
 
 @blp.route("/<expenditure_id>")
@@ -41,4 +42,4 @@ class ExpenditureById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown expenditure")
     def get(self, expenditure_id):
         """Get an expenditure"""
-        return expenditures.get(service().db, expenditure_id)
+        return expenditures.get(reading(), expenditure_id)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from shared.web.app import service
 from shared.web.http import ApiBlueprint
 from shared.web.security import READ_ROLES, requires
 
 from ..service_layer import indicators
+from .bus import reading
 from .schemas import IndicatorQuerySchema, IndicatorsSchema
 
 blp = ApiBlueprint("indicators", __name__, url_prefix="/api/v1/indicators",
@@ -22,4 +22,4 @@ class Indicators(MethodView):
     def get(self, query):
         """Every indicator for a period (`period=2026-Q3`, `2026-H2`, `2026`, or `from` and `to`)"""
         query["from"] = query.pop("from_", None)
-        return indicators.compute(service().db, indicators.period_from_query(query))
+        return indicators.compute(reading(), indicators.period_from_query(query))

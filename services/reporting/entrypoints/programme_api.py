@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from shared.web.app import service
-from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition, with_etag
+from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause, precondition, with_etag
 from shared.web.schemas import ErrorSchema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import programme
+from ..service_layer.commands import UpdateProgramme
+from .bus import message_bus, reading
 from .schemas import ProgrammeSchema, ProgrammeUpdateSchema
 
 blp = ApiBlueprint("programme", __name__, url_prefix="/api/v1/programme",
@@ -25,7 +26,7 @@ class Programme(MethodView):
     @blp.response(200, ProgrammeSchema, headers=ETAG)
     def get(self):
         """The programme settings (defaults with `configured: false` until set)"""
-        return _shown(programme.get(service().db))
+        return _shown(programme.get(reading()))
 
     @requires(blp, "platform_admin")
     @blp.doc(parameters=[IF_MATCH])
@@ -34,4 +35,5 @@ class Programme(MethodView):
     @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
     def put(self, data):
         """Set the programme settings (shares must add up to 100)"""
-        return _shown(programme.put(service().db, data, precondition(), current_principal().subject))
+        command = UpdateProgramme(**data, precondition=precondition())
+        return _shown(message_bus().handle(command, current_principal(), cause()))

@@ -2,37 +2,28 @@
 the service, so that they never reach into its service layer or adapters."""
 from __future__ import annotations
 
-import re
 from typing import Callable
 
-from pymongo import MongoClient
+from shared.ids import new_id
+from shared.messaging.outbox import Causation
+from shared.service_layer.messagebus import MessageBus, system_principal
 
-from ..adapters.documents import STATE, STATE_ID
-from ..service_layer.rebuild import rebuild
+from ..bootstrap import standalone_bus
+from ..service_layer.commands import RebuildProjections
 
-_REPLAYED = re.compile(r"^\s*(\d+) events replayed")
+Say = Callable[[str], None]
+Progress = Callable[[int, int], None]
 
 
-def rebuild_projections(mongo_uri: str, database: str, say: Callable[[str], None] | None = None,
-                        progress: Callable[[int, int], None] | None = None) -> dict:
-    """Rebuild from the journal; `say` gets the rebuild's messages, `progress` (events done, events in the journal).
+def rebuild_with(bus: MessageBus, say: Say | None = None, progress: Progress | None = None) -> dict:
+    """Rebuild through `bus`; `say` gets the rebuild's messages, `progress` (events done, events in the journal)."""
+    return bus.handle(RebuildProjections(progress=progress, say=say), system_principal("reporting"),
+                      Causation(new_id()))
 
-    Raises pymongo's errors as they come: the caller decides how to show them."""
-    client = MongoClient(mongo_uri, serverSelectionTimeoutMS=3000)
-    try:
-        db = client[database]
-        total = (db[STATE].find_one({"_id": STATE_ID}) or {}).get("seq", 0)
 
-        def relay(text: str) -> None:
-            # rebuild() reports in words; the numbers of its "N events replayed" lines drive the progress bar.
-            done = _REPLAYED.match(text)
-            if done and progress:
-                progress(int(done.group(1)), total)
-            elif say:
-                say(text)
-        result = rebuild(client, db, progress=relay)
-        if progress:
-            progress(result["events"], max(total, result["events"]))
-        return result
-    finally:
-        client.close()
+def rebuild_projections(mongo_uri: str, database: str, say: Say | None = None,
+                        progress: Progress | None = None) -> dict:
+    """Rebuild from the journal of `database` at `mongo_uri`. Raises pymongo's errors as they come: the caller
+    decides how to show them."""
+    with standalone_bus(mongo_uri, database) as bus:
+        return rebuild_with(bus, say, progress)

@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
-from shared.web.app import service
 from shared.web.http import ApiBlueprint, cause
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import current_principal, requires
 
 from ..domain.permissions import OFFICERS, READERS
 from ..service_layer import exports, reports
+from ..service_layer.commands import CreateReport, DeleteReport, RecomputeReport, SubmitReport
+from .bus import message_bus, reading
 from .schemas import ExportQuerySchema, ReportCreateSchema, ReportQuerySchema, ReportSchema, ReportSummarySchema
 
 blp = ApiBlueprint("reports", __name__, url_prefix="/api/v1/reports",
@@ -29,15 +30,14 @@ class Reports(MethodView):
     @blp.response(200, page_schema(ReportSummarySchema))
     def get(self, query):
         """List reports, newest first (filters: status, kind, period)"""
-        return reports.listing(service().db, query)
+        return reports.listing(reading(), query)
 
     @requires(blp, *OFFICERS)
     @blp.arguments(ReportCreateSchema)
     @blp.response(201, ReportSchema)
     def post(self, data):
         """Compute a draft report for a period and kind (interim or final)"""
-        ctx = service()
-        return reports.create(ctx.db, ctx.outbox, data["period"], data["kind"], current_principal().subject, cause())
+        return message_bus().handle(CreateReport(data["period"], data["kind"]), current_principal(), cause())
 
 
 @blp.route("/<report_id>")
@@ -47,7 +47,7 @@ class ReportById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
     def get(self, report_id):
         """Get a report with its content"""
-        return reports.get(service().db, report_id)
+        return reports.get(reading(), report_id)
 
     @requires(blp, *OFFICERS)
     @blp.response(204)
@@ -55,7 +55,7 @@ class ReportById(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Submitted reports cannot be deleted")
     def delete(self, report_id):
         """Delete a draft report"""
-        reports.delete(service().db, report_id)
+        message_bus().handle(DeleteReport(report_id), current_principal(), cause())
 
 
 @blp.route("/<report_id>/recompute")
@@ -66,7 +66,7 @@ class Recompute(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Submitted reports are frozen")
     def post(self, report_id):
         """Compute a draft again from the current figures"""
-        return reports.recompute(service().db, report_id)
+        return message_bus().handle(RecomputeReport(report_id), current_principal(), cause())
 
 
 @blp.route("/<report_id>/submit")
@@ -78,8 +78,7 @@ class Submit(MethodView):
                                                            "and kind is")
     def post(self, report_id):
         """Submit a draft: its content and SHA-256 are frozen; announces report.submitted"""
-        ctx = service()
-        return reports.submit(ctx.db, ctx.outbox, report_id, current_principal().subject, cause())
+        return message_bus().handle(SubmitReport(report_id), current_principal(), cause())
 
 
 @blp.route("/<report_id>/export")
@@ -90,7 +89,7 @@ class Export(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
     def get(self, query, report_id):
         """Export a report as XLSX (native charts), CSV or PDF (charts), in Turkish and/or English"""
-        report = reports.get(service().db, report_id)
+        report = reports.get(reading(), report_id)
         body, filename = exports.render(report, query["format"], query["lang"])
         return Response(body, status=200, mimetype=exports.CONTENT_TYPES[query["format"]],
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})

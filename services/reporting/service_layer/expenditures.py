@@ -4,46 +4,48 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from shared.auth import Principal
 from shared.clock import utc_now
-from shared.errors import NotFound, Unprocessable
+from shared.errors import Unprocessable
 from shared.ids import new_id
-from shared.web.schemas import find_page
+from shared.messaging.outbox import Causation
 
-from ..adapters.documents import EXPENDITURES, active_generation
 from ..domain import money
+from .commands import RecordExpenditure
+
+ORDER = [("date", 1), ("_id", 1)]
 
 
-def create(db, data: dict, actor: str) -> dict:
+def record(uow, command: RecordExpenditure, principal: Principal, cause: Causation) -> dict:
     try:
-        amount_eur = money.to_eur(data["amount"], data["currency"], data.get("eur_rate"))
+        amount_eur = money.to_eur(command.amount, command.currency, command.eur_rate)
     except money.MoneyError as exc:
         raise Unprocessable(str(exc), {exc.field: [str(exc)]}) from None
     if amount_eur <= 0:
         raise Unprocessable("the amount is less than one euro cent in EUR", {"amount": ["too small"]})
-    meeting_id = data.get("meeting_id")
+    meeting_id = command.meeting_id
     if meeting_id is not None:
-        if active_generation(db).meetings.count_documents({"_id": meeting_id}, limit=1) == 0:
+        if not uow.projections.active().meeting_known(meeting_id):
             raise Unprocessable(f"meeting {meeting_id} is not known to the reporting service",
                                 {"meeting_id": ["unknown meeting"]})
     document = {
-        "_id": new_id(), "date": data["date"].isoformat(), "budget_line": data["budget_line"],
-        "amount": money.text(data["amount"]), "currency": data["currency"],
-        "eur_rate": None if data.get("eur_rate") is None else str(money.dec(data["eur_rate"]).normalize()),
-        "amount_eur": money.text(amount_eur), "description": data["description"], "meeting_id": meeting_id,
-        "created_at": utc_now(), "created_by": actor,
+        "_id": new_id(), "date": command.date.isoformat(), "budget_line": command.budget_line,
+        "amount": money.text(command.amount), "currency": command.currency,
+        "eur_rate": None if command.eur_rate is None else str(money.dec(command.eur_rate).normalize()),
+        "amount_eur": money.text(amount_eur), "description": command.description, "meeting_id": meeting_id,
+        "created_at": utc_now(), "created_by": principal.subject,
     }
-    db[EXPENDITURES].insert_one(document)
+    uow.expenditures.insert(document)
     return document
 
 
-def get(db, expenditure_id: str) -> dict:
-    found = db[EXPENDITURES].find_one({"_id": expenditure_id})
-    if found is None:
-        raise NotFound(f"no expenditure {expenditure_id}")
-    return found
+# -- reads ------------------------------------------------------------------------------
+
+def get(uow, expenditure_id: str) -> dict:
+    return uow.expenditures.get(expenditure_id)
 
 
-def listing(db, query: dict) -> dict:
+def listing(uow, query: dict) -> dict:
     criteria: dict = {}
     if query.get("from") or query.get("to"):
         criteria["date"] = {}
@@ -55,12 +57,11 @@ def listing(db, query: dict) -> dict:
         criteria["budget_line"] = query["budget_line"]
     if query.get("meeting_id"):
         criteria["meeting_id"] = query["meeting_id"]
-    return find_page(db[EXPENDITURES], criteria, None, [("date", 1), ("_id", 1)], query["page"], query["page_size"])
+    return uow.expenditures.page(criteria, ORDER, query["page"], query["page_size"])
 
 
-def in_range(db, start: date, end: date) -> list[dict]:
-    return list(db[EXPENDITURES].find({"date": {"$gte": start.isoformat(), "$lte": end.isoformat()}})
-                .sort([("date", 1), ("_id", 1)]))
+def in_range(uow, start: date, end: date) -> list[dict]:
+    return uow.expenditures.between(start.isoformat(), end.isoformat())
 
 
 def totals(items: list[dict], eu_share) -> dict:

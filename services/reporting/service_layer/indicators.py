@@ -16,7 +16,6 @@ from datetime import date
 from shared.clock import local_iso, utc_now
 from shared.errors import Unprocessable
 
-from ..adapters.documents import Generation, active_generation
 from ..domain import indicators as definitions
 from ..domain.periods import (
     EARLIEST,
@@ -30,7 +29,6 @@ from ..domain.periods import (
 from ..domain.rules import reach_of
 from . import expenditures
 from . import programme as programme_settings
-from .projector import META
 
 ADDITIVE = ("oi2", "oi3", "oi4")
 
@@ -69,7 +67,7 @@ def _day_ranges(days: list[str]) -> list[tuple[str, str]]:
     return [(a.isoformat(), b.isoformat()) for a, b in ranges]
 
 
-def _distinct(gen: Generation, tiles: list[str]) -> dict:
+def _distinct(gen, tiles: list[str]) -> dict:
     """OI.5 and OI.6 counters over several buckets, each organisation once: the reach marks of the
     whole months (and larger) and the organisations reached by the meetings of the remaining days."""
     if not tiles:
@@ -82,11 +80,10 @@ def _distinct(gen: Generation, tiles: list[str]) -> dict:
 
     months = [t for t in tiles if not t.startswith("D:")]
     if months:
-        for mark in gen.marks.find({"b": {"$in": months}}, {"cat": 1, "k": 1, "b": 1, "a": 1}):
+        for mark in gen.marks_in(months):
             consider(mark["cat"], mark["k"], bucket_span(mark["b"])[0].isoformat(), mark["a"])
     for first, last in _day_ranges([t[2:] for t in tiles if t.startswith("D:")]):
-        for meeting in gen.meetings.find({"day": {"$gte": first, "$lte": last}, "status": {"$ne": "cancelled"}},
-                                         {"kind": 1, "day": 1, "reached": 1}):
+        for meeting in gen.meetings_reaching(first, last):
             for key, organisation in (meeting.get("reached") or {}).items():
                 for category, attrs in reach_of(meeting, {**organisation, "key": key}):
                     consider(category, key, meeting["day"], attrs)
@@ -98,16 +95,13 @@ def _distinct(gen: Generation, tiles: list[str]) -> dict:
     return counters
 
 
-def counters(db, period: Period, programme_start: date, gen: Generation | None = None) -> tuple[dict, dict]:
-    """(period counters, cumulative counters) for OI.1–OI.6."""
-    gen = gen or active_generation(db)
+def counters(gen, period: Period, programme_start: date) -> tuple[dict, dict]:
+    """(period counters, cumulative counters) for OI.1–OI.6, from the projection generation `gen`."""
     period_tiles = decompose(period.start, period.end)
     cumulative_tiles = decompose(programme_start, period.end) if programme_start <= period.end else []
     stock_tiles = decompose(EARLIEST, period.end)
-    wanted = set(period_tiles) | set(cumulative_tiles) | set(stock_tiles) | {META}
-    found = {d["_id"]: d for d in gen.buckets.find({"_id": {"$in": sorted(wanted)}})}
-    docs = {b: _flatten(d.get("c") or {}) for b, d in found.items() if b != META}
-    min_day = (found.get(META) or {}).get("min_day")
+    found, min_day = gen.buckets_and_first_reach(set(period_tiles) | set(cumulative_tiles) | set(stock_tiles))
+    docs = {b: _flatten(d.get("c") or {}) for b, d in found.items()}
 
     stock = _sum(docs, stock_tiles, ("oi1",))
     period_counters = {**stock, **_sum(docs, period_tiles, ADDITIVE)}
@@ -124,20 +118,20 @@ def counters(db, period: Period, programme_start: date, gen: Generation | None =
     return period_counters, cumulative
 
 
-def compute(db, period: Period, programme: dict | None = None) -> dict:
-    return compute_with_expenditures(db, period, programme)[0]
+def compute(uow, period: Period, programme: dict | None = None) -> dict:
+    return compute_with_expenditures(uow, period, programme)[0]
 
 
-def compute_with_expenditures(db, period: Period, programme: dict | None = None) -> tuple[dict, list[dict]]:
+def compute_with_expenditures(uow, period: Period, programme: dict | None = None) -> tuple[dict, list[dict]]:
     """The indicators and the expenditures of the period they were computed from (read once, for reports)."""
     started = time.perf_counter()
-    programme = programme or programme_settings.get(db)
+    programme = programme or programme_settings.get(uow)
     start = programme_settings.start_date(programme)
     targets = programme.get("targets") or {}
-    period_counters, cumulative = counters(db, period, start)
+    period_counters, cumulative = counters(uow.projections.active(), period, start)
     results = [definitions.count_indicator(code, period_counters, cumulative, targets.get(code))
                for code in definitions.CODES if code != "FI.1"]
-    spent = expenditures.in_range(db, min(start, period.start), period.end)
+    spent = expenditures.in_range(uow, min(start, period.start), period.end)
     in_period = [e for e in spent if period.start.isoformat() <= e["date"] <= period.end.isoformat()]
     since_start = [e for e in spent if e["date"] >= start.isoformat()]
     results.append(definitions.financial_indicator(

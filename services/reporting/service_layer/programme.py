@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from pymongo.errors import DuplicateKeyError
-
+from shared.auth import Principal
 from shared.clock import utc_now
-from shared.concurrency import Precondition
-from shared.errors import PreconditionFailed, Unprocessable
+from shared.errors import Unprocessable
+from shared.messaging.outbox import Causation
 
-from ..adapters.documents import PROGRAMME
 from ..domain import money
 from ..domain.indicators import CODES
+from .commands import UpdateProgramme
 
 ID = "programme"
 
@@ -27,8 +26,9 @@ DEFAULTS = {
 }
 
 
-def get(db, session=None) -> dict:
-    stored = db[PROGRAMME].find_one({"_id": ID}, session=session)
+def get(uow) -> dict:
+    """The settings, or the defaults with `configured: false` and version 0 until they are first set."""
+    stored = uow.programme.find(ID)
     if stored is None:
         return {**DEFAULTS, "configured": False, "version": 0, "updated_at": None, "updated_by": None}
     return {**DEFAULTS, **stored, "configured": True}
@@ -50,35 +50,30 @@ def start_date(programme: dict) -> date:
     return date.fromisoformat(programme["start_date"])
 
 
-def put(db, data: dict, precondition: Precondition | None, actor: str) -> dict:
-    current = get(db)
-    if precondition is not None:
-        precondition.check(current["version"])
+def update(uow, command: UpdateProgramme, principal: Principal, cause: Causation) -> dict:
+    current = get(uow)
+    if command.precondition is not None:
+        command.precondition.check(current["version"])
     try:
-        money.check_shares(data["eu_share"], data["national_share"])
+        money.check_shares(command.eu_share, command.national_share)
     except money.MoneyError as exc:
         raise Unprocessable(str(exc), {exc.field: [str(exc)]}) from None
-    if data["end_date"] <= data["start_date"]:
+    if command.end_date <= command.start_date:
         raise Unprocessable("the programme must end after it starts", {"end_date": ["must be after start_date"]})
     targets = {}
-    for code, value in (data.get("targets") or {}).items():
+    for code, value in (command.targets or {}).items():
         if code not in CODES:
             raise Unprocessable(f"unknown indicator {code!r}", {"targets": [f"unknown indicator {code!r}"]})
         targets[code] = money.as_number(money.dec(value)) if code == "FI.1" else int(value)
     document = {
-        "_id": ID, "name": data["name"], "name_tr": data.get("name_tr") or data["name"],
-        "beneficiary": data.get("beneficiary") or DEFAULTS["beneficiary"],
-        "start_date": data["start_date"].isoformat(), "end_date": data["end_date"].isoformat(),
-        "eu_share": str(money.dec(data["eu_share"]).normalize()),
-        "national_share": str(money.dec(data["national_share"]).normalize()),
+        "_id": ID, "name": command.name, "name_tr": command.name_tr or command.name,
+        "beneficiary": command.beneficiary or DEFAULTS["beneficiary"],
+        "start_date": command.start_date.isoformat(), "end_date": command.end_date.isoformat(),
+        "eu_share": str(money.dec(command.eu_share).normalize()),
+        "national_share": str(money.dec(command.national_share).normalize()),
         "targets": targets, "version": current["version"] + 1,
-        "updated_at": utc_now(), "updated_by": actor,
+        "updated_at": utc_now(), "updated_by": principal.subject,
     }
-    try:
-        result = db[PROGRAMME].replace_one({"_id": ID, "version": current["version"]}, document,
-                                           upsert=current["version"] == 0)
-    except DuplicateKeyError:
-        result = None
-    if result is None or (result.matched_count == 0 and result.upserted_id is None):
-        raise PreconditionFailed("the programme settings changed meanwhile; read them again")
-    return get(db)
+    # A lost race raises ConcurrencyConflict: the bus answers 412 when If-Match named the version, else reruns.
+    uow.programme.replace(document, current["version"])
+    return get(uow)

@@ -13,70 +13,53 @@ dropped. Nothing is read from Kafka or from another service's database.
 from __future__ import annotations
 
 import time
-from typing import Callable
 
-from pymongo import ReturnDocument
+from shared.auth import Principal
+from shared.messaging.outbox import Causation
 
-from shared.clock import utc_now
-
-from ..adapters.documents import JOURNAL, PROJECTIONS, STATE, STATE_ID, Generation
-from .projector import KNOWN_MARKS, apply_events, journal_events
-
-CHUNK = 4  # journal documents (batches of up to 500 events each) replayed at a time
+from .commands import RebuildProjections
+from .projector import KNOWN_MARKS, apply_events
 
 
-def _events(docs: list[dict]) -> list:
-    return [event for doc in docs for event in journal_events(doc)]
-
-
-def _chunk(db, after: int, limit: int, session=None) -> list[dict]:
-    return list(db[JOURNAL].find({"seq": {"$gt": after}}, session=session).sort("seq", 1).limit(limit))
-
-
-def rebuild(client, db, progress: Callable[[str], None] | None = None, chunk: int = CHUNK) -> dict:
-    say = progress or (lambda _text: None)
+def rebuild(uow, command: RebuildProjections, principal: Principal, cause: Causation) -> dict:
+    say = command.say or (lambda _text: None)
+    progress = command.progress or (lambda _done, _total: None)
     started = time.perf_counter()
-    state = db[STATE].find_one_and_update(
-        {"_id": STATE_ID}, {"$set": {"rebuilding": True, "rebuild_started_at": utc_now()}},
-        upsert=True, return_document=ReturnDocument.AFTER)
-    old = Generation(db, state.get("generation", 0))
-    new = Generation(db, old.number + 1)
+    state = uow.projections.start_rebuild()
+    old = uow.projections.generation(state.get("generation", 0))
+    new = uow.projections.generation(old.number + 1)
     new.drop()
     new.ensure_indexes()
     KNOWN_MARKS.forget()  # it may remember marks of an interrupted rebuild into this generation
-    total = (db[STATE].find_one({"_id": STATE_ID}) or {}).get("seq", 0)
+    total = state.get("seq", 0)
     say(f"rebuilding reporting projections from the journal ({total} events) into generation {new.number}")
+    progress(0, total)
     applied, last = 0, 0
     while True:
-        docs = _chunk(db, last, chunk)
-        if len(docs) < chunk:
+        events, after, entries = uow.journal.after(last, command.chunk)
+        if entries < command.chunk:
             break  # the rest goes into the final transaction
-        events = _events(docs)
         apply_events(new, events)
-        applied, last = applied + len(events), docs[-1]["seq"]
-        say(f"  {applied} events replayed ({applied / max(time.perf_counter() - started, 1e-9):.0f}/s)")
+        applied, last = applied + len(events), after
+        progress(applied, max(total, applied))
 
-    def finish(session):
+    def finish() -> int:
         KNOWN_MARKS.forget()  # marks read inside an attempt that aborts must not be remembered
-        docs = []
-        cursor_after = last
+        caught_up, cursor = 0, last
+        # The repositories handed out inside the transaction read and write in it.
+        final = uow.projections.generation(new.number)
         while True:
-            more = _chunk(db, cursor_after, chunk, session)
-            if not more:
+            events, after, entries = uow.journal.after(cursor, command.chunk)
+            if not entries:
                 break
-            events = _events(more)
-            apply_events(new, events, session)
-            docs.extend(events)
-            cursor_after = more[-1]["seq"]
-        db[STATE].update_one({"_id": STATE_ID}, {"$set": {
-            "generation": new.number, "rebuilding": False, "rebuilt_at": utc_now(),
-            "rebuilt_events": applied + len(docs)}}, session=session)
-        return len(docs)
+            apply_events(final, events)
+            caught_up, cursor = caught_up + len(events), after
+        uow.projections.switch_to(new.number, applied + caught_up)
+        return caught_up
 
-    with client.start_session() as session:
-        applied += session.with_transaction(finish)
-    for base in PROJECTIONS:  # the previous generation is no longer read
-        db.drop_collection(old.name(base))
+    applied += uow.transaction(finish)
+    old.drop()  # the previous generation is no longer read
+    progress(applied, max(total, applied))
     seconds = time.perf_counter() - started
     say(f"rebuilt: {applied} events in {seconds:.1f}s; generation {new.number} is now active")
     return {"events": applied, "seconds": seconds, "generation": new.number}

@@ -12,20 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 
-from pymongo.errors import DuplicateKeyError
-
+from shared.auth import Principal
 from shared.clock import local_iso, utc_now
 from shared.contracts import reporting as contract
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict
 from shared.ids import new_id
-from shared.messaging.outbox import Causation, ConcurrencyConflict, Outbox
-from shared.web.schemas import find_page
+from shared.messaging.outbox import Causation
 
-from ..adapters.documents import REPORTS, active_generation
 from ..domain import labels, money
 from ..domain.periods import Period, parse_period
 from . import expenditures, indicators, public
 from . import programme as programme_settings
+from .commands import CreateReport, DeleteReport, RecomputeReport, SubmitReport
 
 SUMMARY_FIELDS = ("period", "from", "to", "kind", "status", "sha256", "created_at", "created_by", "computed_at",
                   "submitted_at", "submitted_by", "version", "revision")
@@ -39,16 +37,19 @@ def sha256(content: dict) -> str:
     return hashlib.sha256(canonical(content)).hexdigest()
 
 
+def submitted_key(period: str, kind: str) -> str:
+    """Unique among submitted reports: one per period and kind."""
+    return f"{period}|{kind}"
+
+
 # -- content ---------------------------------------------------------------------------
 
-def meetings_of(db, period: Period) -> list[dict]:
-    gen = active_generation(db)
-    found = list(gen.meetings.find({"day": {"$gte": period.start.isoformat(), "$lte": period.end.isoformat()},
-                                    "status": "held"}))
+def meetings_of(uow, period: Period) -> list[dict]:
+    gen = uow.projections.active()
+    found = gen.held_meetings(period.start.isoformat(), period.end.isoformat())
     found.sort(key=lambda m: (m["day"], m.get("starts_at") or "", m["_id"]))
-    hosts = {o["_id"]: o for o in gen.organisations.find(
-        {"_id": {"$in": sorted({m.get("host_organisation_id") for m in found if m.get("host_organisation_id")})}},
-        {"name": 1, "short_name": 1})}
+    hosts = gen.organisations(sorted({m.get("host_organisation_id") for m in found if m.get("host_organisation_id")}),
+                              {"name": 1, "short_name": 1})
     shown = []
     for m in found:
         host = hosts.get(m.get("host_organisation_id")) or {}
@@ -74,9 +75,9 @@ def _line_split(line: str, amount, eu_share) -> dict:
             "national_eur": money.as_number(national)}
 
 
-def build_content(db, period: Period, kind: str) -> dict:
-    programme = programme_settings.get(db)
-    figures, spent = indicators.compute_with_expenditures(db, period, programme)
+def build_content(uow, period: Period, kind: str) -> dict:
+    programme = programme_settings.get(uow)
+    figures, spent = indicators.compute_with_expenditures(uow, period, programme)
     summary = expenditures.totals(spent, programme["eu_share"])
     return {
         "format": "tvp.reporting.report.v1",
@@ -85,7 +86,7 @@ def build_content(db, period: Period, kind: str) -> dict:
         "cumulative_from": figures["cumulative_from"],
         "programme": {k: v for k, v in figures["programme"].items() if k not in ("updated_at", "updated_by")},
         "indicators": figures["indicators"],
-        "meetings": meetings_of(db, period),
+        "meetings": meetings_of(uow, period),
         "financial": {
             "currency": "EUR",
             "eu_share_pct": figures["programme"]["eu_share"],
@@ -105,71 +106,63 @@ def build_content(db, period: Period, kind: str) -> dict:
 
 # -- use cases -------------------------------------------------------------------------
 
-def create(db, outbox: Outbox, period_text: str, kind: str, actor: str, cause: Causation) -> dict:
-    period = parse_period(period_text)
-    content = build_content(db, period, kind)
-    now = utc_now()
+def create(uow, command: CreateReport, principal: Principal, cause: Causation) -> dict:
+    period = parse_period(command.period)
+    content = build_content(uow, period, command.kind)
     document = {"_id": new_id(), "period": period.label, "from": period.start.isoformat(),
-                "to": period.end.isoformat(), "kind": kind, "status": "draft", "content": content,
-                "sha256": sha256(content), "created_at": now, "created_by": actor, "computed_at": content["computed_at"],
-                "submitted_at": None, "submitted_by": None, "revision": 1}
-    outbox.insert(REPORTS, document, [], cause)
-    return get(db, document["_id"])
+                "to": period.end.isoformat(), "kind": command.kind, "status": "draft", "content": content,
+                "sha256": sha256(content), "created_at": utc_now(), "created_by": principal.subject,
+                "computed_at": content["computed_at"], "submitted_at": None, "submitted_by": None, "revision": 1}
+    uow.reports.add(document, [], cause)
+    return get(uow, document["_id"])
 
 
-def get(db, report_id: str) -> dict:
-    found = db[REPORTS].find_one({"_id": report_id}, {"outbox": 0, "outbox_pending": 0})
-    if found is None:
-        raise NotFound(f"no report {report_id}")
-    return found
-
-
-def listing(db, query: dict) -> dict:
-    criteria = {name: query[name] for name in ("status", "kind", "period") if query.get(name)}
-    return find_page(db[REPORTS], criteria, {name: 1 for name in SUMMARY_FIELDS}, [("created_at", -1), ("_id", 1)],
-                     query["page"], query["page_size"])
-
-
-def recompute(db, report_id: str) -> dict:
-    report = get(db, report_id)
+def recompute(uow, command: RecomputeReport, principal: Principal, cause: Causation) -> dict:
+    report = get(uow, command.report_id)
     if report["status"] != "draft":
         raise Conflict("a submitted report is frozen; it cannot be recomputed")
-    content = build_content(db, parse_period(report["period"]), report["kind"])
-    result = db[REPORTS].update_one(
-        {"_id": report_id, "status": "draft", "revision": report["revision"]},
-        {"$set": {"content": content, "sha256": sha256(content), "computed_at": content["computed_at"]},
-         "$inc": {"revision": 1}})
-    if result.matched_count != 1:
-        raise Conflict("the report changed meanwhile (submitted or recomputed); read it again")
-    return get(db, report_id)
+    content = build_content(uow, parse_period(report["period"]), report["kind"])
+    # Submitted or recomputed meanwhile: ConcurrencyConflict, and the bus runs this again from a fresh read.
+    uow.reports.replace_draft_content(command.report_id, report["revision"], {
+        "content": content, "sha256": sha256(content), "computed_at": content["computed_at"]})
+    return get(uow, command.report_id)
 
 
-def submit(db, outbox: Outbox, report_id: str, actor: str, cause: Causation) -> dict:
-    report = get(db, report_id)
+def submit(uow, command: SubmitReport, principal: Principal, cause: Causation) -> dict:
+    report_id = command.report_id
+    report = get(uow, report_id)
     if report["status"] != "draft":
         raise Conflict(f"report {report_id} was already submitted on {local_iso(report['submitted_at'])}")
-    content, digest, now = report["content"], sha256(report["content"]), utc_now()
+    content, digest, now, actor = report["content"], sha256(report["content"]), utc_now(), principal.subject
     payload = {
         "id": report_id, "period": report["period"], "from": report["from"], "to": report["to"],
         "kind": report["kind"], "sha256": digest, "submitted_at": local_iso(now), "submitted_by": actor,
         "indicators": [{"code": i["code"], "value": i["value"], "cumulative": i["cumulative"], "target": i["target"],
                         "percent_of_target": i["percent_of_target"]} for i in content["indicators"]],
     }
-    try:
-        outbox.update(REPORTS, report_id, report["version"], [(contract.SUBMITTED, payload)], cause, set_fields={
-            "status": "submitted", "submitted_at": now, "submitted_by": actor, "sha256": digest, "content": content,
-            "submitted_key": f"{report['period']}|{report['kind']}"},
-            public=public.publication(report, content, digest, local_iso(now)))
-    except ConcurrencyConflict:
-        raise Conflict(f"report {report_id} changed meanwhile (submitted by someone else?); read it again") from None
-    except DuplicateKeyError:
-        raise Conflict(f"a {report['kind']} report for {report['period']} is already submitted") from None
-    return get(db, report_id)
+    # Changed meanwhile: ConcurrencyConflict, and the bus runs this again (409 above once it is submitted);
+    # another report of the period and kind submitted first: 409 from the repository (a unique index).
+    uow.reports.save(report_id, report["version"], [(contract.SUBMITTED, payload)], cause, set_fields={
+        "status": "submitted", "submitted_at": now, "submitted_by": actor, "sha256": digest, "content": content,
+        "submitted_key": submitted_key(report["period"], report["kind"])},
+        public=public.publication(report, content, digest, local_iso(now)))
+    return get(uow, report_id)
 
 
-def delete(db, report_id: str) -> None:
-    result = db[REPORTS].delete_one({"_id": report_id, "status": "draft"})
-    if result.deleted_count == 1:
+def delete(uow, command: DeleteReport, principal: Principal, cause: Causation) -> None:
+    if uow.reports.delete_draft(command.report_id):
         return
-    get(db, report_id)  # 404 if unknown
+    get(uow, command.report_id)  # 404 if unknown
     raise Conflict("a submitted report cannot be deleted")
+
+
+# -- reads ------------------------------------------------------------------------------
+
+def get(uow, report_id: str) -> dict:
+    return uow.reports.get(report_id)
+
+
+def listing(uow, query: dict) -> dict:
+    criteria = {name: query[name] for name in ("status", "kind", "period") if query.get(name)}
+    return uow.reports.page(criteria, [("created_at", -1), ("_id", 1)], query["page"], query["page_size"],
+                            projection={name: 1 for name in SUMMARY_FIELDS})

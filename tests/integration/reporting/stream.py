@@ -117,14 +117,13 @@ class Feeder:
     """Feeds events through the real consumer runtime with reporting's batch handler."""
 
     def __init__(self, app):
-        from services.reporting.entrypoints.projection_consumer import BATCH_HANDLER, HANDLERS
-
+        bus = app.extensions["tvp.bus"]
         ctx = app.extensions["tvp"]
         self.db = ctx.db
         self.dead = []
-        self.consumer = EventConsumer(ctx.client, ctx.db, REGISTRY, HANDLERS,
+        self.consumer = EventConsumer(ctx.client, ctx.db, REGISTRY, bus.event_handlers(),
                                       dead_letter=lambda record, error: self.dead.append((record, error)),
-                                      max_retries=2, retry_backoff_s=0.01, batch_handler=BATCH_HANDLER)
+                                      max_retries=2, retry_backoff_s=0.01, batch_handler=bus.batch_handler())
         self.offsets = itertools.count()
 
     def records(self, *events):

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from services.reporting.bootstrap import unit_of_work
 from services.reporting.domain.periods import parse_period
 from services.reporting.service_layer import indicators
 
@@ -20,21 +21,21 @@ PERIODS = ["2026-Q2", "2026-Q3", "2026-Q4", "2026-H2", "2026", "2026-07-05/2026-
 def figures(db, periods=PERIODS) -> dict:
     result = {}
     for label in periods:
-        computed = indicators.compute(db, parse_period(label))
+        computed = indicators.compute(unit_of_work(db), parse_period(label))
         result[label] = {i["code"]: {k: i[k] for k in ("value", "cumulative", "breakdowns", "cumulative_breakdowns",
                                                        "details")} for i in computed["indicators"]}
     return result
 
 
 def value(db, period, code, key="value"):
-    computed = indicators.compute(db, parse_period(period))
+    computed = indicators.compute(unit_of_work(db), parse_period(period))
     return next(i for i in computed["indicators"] if i["code"] == code)[key]
 
 
 def test_indicators_of_a_history(feed, db, stream, programme):
     events, ids = history(stream)
     feed(*events)
-    q3 = {i["code"]: i for i in indicators.compute(db, parse_period("2026-Q3"))["indicators"]}
+    q3 = {i["code"]: i for i in indicators.compute(unit_of_work(db), parse_period("2026-Q3"))["indicators"]}
     # OI.1: active at 30 Sept: Kırklareli, Keşan, Çerkezköy TSO, Ergene, Lüleburgaz (the agency joins 1 Oct)
     assert q3["OI.1"]["value"] == 5 and q3["OI.1"]["breakdowns"]["kind"] == {"chamber": 3, "company": 2}
     assert q3["OI.1"]["breakdowns"]["province"] == {"Kırklareli": 2, "Tekirdağ": 2, "Edirne": 1}
