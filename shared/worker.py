@@ -15,11 +15,12 @@ from typing import Callable
 from .config import Settings, load_settings
 from .db import connect
 from .logs import configure_logging
-from .messaging.consumer import BatchHandler, EventConsumer, Handler, KafkaDeadLetter, run_consumer_loop
+from .messaging.consumer import EventConsumer, KafkaDeadLetter, run_consumer_loop
 from .messaging.kafka import make_consumer, make_producer
 from .messaging.outbox import Outbox, ensure_outbox_indexes
 from .messaging.registry import EventRegistry
 from .messaging.relay import OutboxRelay
+from .service_layer.messagebus import MessageBus
 
 log = logging.getLogger(__name__)
 
@@ -30,15 +31,12 @@ class WorkerSpec:
 
     service: str
     aggregates: list[str]
-    handlers: dict[str, Handler]
-    subscriptions: list[str]
     registry: EventRegistry
+    # The service's bootstrap: `bus(client, db, outbox)` builds its MessageBus on the worker's own
+    # connection; the consumer's handlers, batch handler and subscriptions are the bus's tables.
+    bus: Callable[..., MessageBus]
     setup: Callable | None = None
     after_publish: Callable | None = None  # see OutboxRelay
-    batch_handler: BatchHandler | None = None  # see shared/messaging/consumer.py
-    # Builds the service's MessageBus on the worker's connection, `bus(client, db, outbox)`; when given,
-    # the handlers, batch handler and subscriptions are the bus's, not the lists above.
-    bus: Callable | None = None
 
 
 class Worker:
@@ -62,11 +60,9 @@ class Worker:
         self.dead_letter = KafkaDeadLetter(
             producer, self.settings.dead_letter_topic, self.db, self.settings.consumer_group
         )
-        handlers, batch_handler, self.subscriptions = spec.handlers, spec.batch_handler, spec.subscriptions
-        if spec.bus is not None:
-            bus = spec.bus(self.client, self.db, Outbox(self.db, spec.registry))
-            handlers, batch_handler = bus.event_handlers(), bus.batch_handler()
-            self.subscriptions = bus.subscriptions(spec.registry)
+        self.bus = spec.bus(self.client, self.db, Outbox(self.db, spec.registry))
+        self.subscriptions = self.bus.subscriptions(spec.registry)
+        handlers, batch_handler = self.bus.event_handlers(), self.bus.batch_handler()
         self.consumer = EventConsumer(
             self.client,
             self.db,

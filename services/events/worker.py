@@ -3,10 +3,9 @@ from shared.contracts import REGISTRY
 from shared.worker import WorkerSpec, main
 
 from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
-from .bootstrap import consumer_handlers, subscriptions
+from .bootstrap import bus
 
-SPEC = WorkerSpec(service="events", aggregates=AGGREGATE_COLLECTIONS, handlers=consumer_handlers(),
-                  subscriptions=subscriptions(), registry=REGISTRY, setup=ensure_indexes)
+SPEC = WorkerSpec(service="events", aggregates=AGGREGATE_COLLECTIONS, registry=REGISTRY, bus=bus, setup=ensure_indexes)
 
 if __name__ == "__main__":
     main(SPEC)

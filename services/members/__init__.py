@@ -9,7 +9,6 @@ from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
 def create_app(settings=None):
     from . import bootstrap
     from .entrypoints.bodies_api import blp as bodies
-    from .entrypoints.bus import EXTENSION
     from .entrypoints.organisations_api import blp as organisations
     from .entrypoints.people_api import blp as people
 
@@ -17,7 +16,5 @@ def create_app(settings=None):
         "members", "TVP Members API",
         "Organisations, people, governance bodies and the membership lifecycle of the Thrace Productivity Platform.",
         [organisations, people, bodies], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
-        asyncapi_document=lambda: build_document(REGISTRY))
-    context = app.extensions["tvp"]
-    app.extensions[EXTENSION] = bootstrap.bus(context.client, context.db, context.outbox)
+        asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus)
     return app

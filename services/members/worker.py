@@ -20,14 +20,8 @@ def scrub_erased_people(db, batch) -> None:
         scrub_erased_from_event_log(bootstrap.unit_of_work(db.client, db, Outbox(db, REGISTRY)), person_ids)
 
 
-# The spec is made at import, before the worker connects, so it takes only the bus's tables. Members
-# handles no events, so no handler ever reaches for this bus's (absent) connection; a service that
-# does handle events needs its bus made from the worker's connection.
-_TABLES = bootstrap.bus(client=None, db=None, outbox=None)
-
-SPEC = WorkerSpec(service="members", aggregates=AGGREGATE_COLLECTIONS, handlers=_TABLES.event_handlers(),
-                  subscriptions=_TABLES.subscriptions(REGISTRY), registry=REGISTRY, setup=ensure_indexes,
-                  after_publish=scrub_erased_people)
+SPEC = WorkerSpec(service="members", aggregates=AGGREGATE_COLLECTIONS, registry=REGISTRY, bus=bootstrap.bus,
+                  setup=ensure_indexes, after_publish=scrub_erased_people)
 
 if __name__ == "__main__":
     main(SPEC)

@@ -8,7 +8,6 @@ from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
 
 def create_app(settings=None):
     from . import bootstrap
-    from .entrypoints.bus import BUS
     from .entrypoints.expenditures_api import blp as expenditures
     from .entrypoints.indicators_api import blp as indicators
     from .entrypoints.programme_api import blp as programme
@@ -18,7 +17,5 @@ def create_app(settings=None):
         "reporting", "TVP Reporting API",
         "Indicators, expenditures and period reports of the Thrace Productivity Platform.",
         [programme, indicators, expenditures, reports], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings,
-        setup=ensure_indexes, asyncapi_document=lambda: build_document(REGISTRY))
-    ctx = app.extensions["tvp"]
-    app.extensions[BUS] = bootstrap.bus(ctx.client, ctx.db, ctx.outbox)
+        setup=ensure_indexes, asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus)
     return app

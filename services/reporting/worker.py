@@ -8,8 +8,8 @@ from shared.worker import WorkerSpec, main
 from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
 from .bootstrap import bus
 
-SPEC = WorkerSpec(service="reporting", aggregates=AGGREGATE_COLLECTIONS, handlers={}, subscriptions=[],
-                  registry=REGISTRY, setup=ensure_indexes, bus=bus)
+SPEC = WorkerSpec(service="reporting", aggregates=AGGREGATE_COLLECTIONS, registry=REGISTRY, bus=bus,
+                  setup=ensure_indexes)
 
 if __name__ == "__main__":
     main(SPEC)

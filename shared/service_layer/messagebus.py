@@ -13,6 +13,7 @@ again in step; a command that named the version it expects (If-Match) answers
 412 instead, since that version is gone. Event handlers are not retried here:
 the consumer retries the whole event in a new transaction.
 """
+
 from __future__ import annotations
 
 import logging
@@ -70,17 +71,18 @@ class MessageBus:
     def handle_event(self, event: CloudEvent, session: Any, cause: Causation | None = None) -> Any:
         """Apply one consumed event inside the consumer's transaction `session`."""
         cause = cause or Causation(correlation_id=event.correlationid, causation_id=event.id)
-        return self.events[event.type](self.unit_of_work(session=session), event, system_principal(self.service),
-                                       cause)
+        return self.events[event.type](self.unit_of_work(session=session), event, system_principal(self.service), cause)
 
     def handle_batch(self, events: list[CloudEvent], session: Any) -> Any:
         """Apply a batch of consumed events inside the consumer's transaction `session`."""
+        if self.batch is None:
+            raise LookupError(f"the {self.service} bus has no batch handler")
         last = events[-1]
         cause = Causation(correlation_id=last.correlationid, causation_id=last.id)
         return self.batch(self.unit_of_work(session=session), events, system_principal(self.service), cause)
 
     def batch_handler(self) -> Callable[[list[CloudEvent], BatchContext], None] | None:
-        """The batch handler in the consumer runtime's shape (WorkerSpec.batch_handler), if there is one."""
+        """The batch handler in the consumer runtime's shape (EventConsumer.batch_handler), if there is one."""
         if self.batch is None:
             return None
         return lambda events, ctx: self.handle_batch(events, ctx.session)

@@ -8,6 +8,7 @@ handler's unit of work is joined to the consumer's batch transaction, so its
 effects and the processed-event record commit together (shared/messaging/consumer.py).
 The events written are collected in `uow.events`, in order.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -43,8 +44,14 @@ class UnitOfWork:
 
 
 class MongoUnitOfWork(UnitOfWork):
-    def __init__(self, client: MongoClient, db: Database, outbox: Outbox,
-                 repositories: Mapping[str, type[MongoRepository]], session: Any = None):
+    def __init__(
+        self,
+        client: MongoClient,
+        db: Database,
+        outbox: Outbox,
+        repositories: Mapping[str, type[MongoRepository]],
+        session: Any = None,
+    ):
         self.client = client
         self.db = db
         self.outbox = outbox
@@ -84,12 +91,14 @@ class MongoUnitOfWork(UnitOfWork):
         if self._session is not None:
             return work()
         with self.client.start_session() as session:
+
             def attempt(session_of_attempt):
                 self._enter(session_of_attempt)
                 try:
                     return work()
                 finally:
                     self._enter(None)
+
             return session.with_transaction(attempt)
 
     def _enter(self, session: Any) -> None:

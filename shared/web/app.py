@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app, g, jsonify, request
 from flask_smorest import Api
@@ -17,6 +18,7 @@ from ..logs import configure_logging
 from ..messaging.kafka import broker_reachable
 from ..messaging.outbox import Outbox, ensure_outbox_indexes
 from . import access_log, api_docs, errors, metrics
+from .bus import EXTENSION as BUS_EXTENSION
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +48,12 @@ def create_service_app(
     settings: Settings | None = None,
     setup=None,
     asyncapi_document: Callable[[], dict] | None = None,
+    bus: Callable[..., Any] | None = None,
 ) -> Flask:
     """The service's Flask app. `registry` and `asyncapi_document` (builds the AsyncAPI document
     served at /api/v1/asyncapi.json and /api/v1/asyncapi) come from the service, so this runtime
-    module never imports the published language (shared/contracts, shared/asyncapi)."""
+    module never imports the published language (shared/contracts, shared/asyncapi). `bus(client, db, outbox)`
+    makes the service's message bus (its bootstrap), kept for the entrypoints (shared/web/bus.py)."""
     settings = settings or load_settings(name)
     configure_logging(name, settings.log_level)
     app = Flask(f"services.{name}")
@@ -77,6 +81,9 @@ def create_service_app(
         outbox=Outbox(db, registry),
         verifier=TokenVerifier(settings.jwt_public_key_file.read_bytes(), settings.jwt_issuer),
     )
+    if bus is not None:
+        context = app.extensions["tvp"]
+        app.extensions[BUS_EXTENSION] = bus(context.client, context.db, context.outbox)
     try:
         ensure_outbox_indexes(db, aggregates)
         if setup:

@@ -4,7 +4,7 @@ from pymongo import MongoClient
 
 from shared.adapters.repository import MongoRepository
 from shared.contracts import REGISTRY
-from shared.messaging.outbox import Causation, Outbox
+from shared.messaging.outbox import Outbox
 from shared.service_layer.unit_of_work import MongoUnitOfWork
 
 pytestmark = pytest.mark.integration

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from shared.concurrency import Precondition
+from shared.web.bus import handle, reading
 from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition, with_etag
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
@@ -23,7 +24,6 @@ from ..service_layer.commands import (
     RescheduleMeeting,
     ScheduleMeeting,
 )
-from .messagebus import handle, reads
 from .schemas import (
     AttendanceCreateSchema,
     CancelSchema,
@@ -63,7 +63,7 @@ def _if_match() -> Precondition | None:
 
 
 def _meeting_response(meeting: dict, status: int = 200):
-    return with_etag(views.Presenter(reads()).meeting(meeting), status)
+    return with_etag(views.Presenter(reading()).meeting(meeting), status)
 
 
 @blp.route("")
@@ -73,7 +73,7 @@ class Meetings(MethodView):
     @blp.response(200, page_schema(MeetingSchema))
     def get(self, query):
         """List meetings (filters: kind, host, theme, from, to, status, body, q)"""
-        return views.list_meetings(reads(), query, current_principal())
+        return views.list_meetings(reading(), query, current_principal())
 
     @requires(blp, *MANAGERS)
     @blp.arguments(MeetingCreateSchema)
@@ -92,7 +92,7 @@ class MeetingById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
     def get(self, meeting_id):
         """Get a meeting with its counts and, for governance meetings, its quorum"""
-        return _meeting_response(views.get_meeting(reads(), {"meeting_id": meeting_id}, current_principal()))
+        return _meeting_response(views.get_meeting(reading(), {"meeting_id": meeting_id}, current_principal()))
 
 
 @blp.route("/<meeting_id>/reschedule")
@@ -126,7 +126,7 @@ class Close(MethodView):
 
 
 def _one_registration(registration: dict) -> dict:
-    return views.present_registrations(reads(), [registration])[0]
+    return views.present_registrations(reading(), [registration])[0]
 
 
 @blp.route("/<meeting_id>/registrations")
@@ -137,7 +137,7 @@ class Registrations(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
     def get(self, query, meeting_id):
         """List a meeting's registrations and invitations (a chamber admin sees its own people's)"""
-        return views.list_registrations(reads(), dict(query, meeting_id=meeting_id), current_principal())
+        return views.list_registrations(reading(), dict(query, meeting_id=meeting_id), current_principal())
 
     @requires(blp, *MANAGERS)
     @blp.arguments(RegistrationCreateSchema)
@@ -158,7 +158,7 @@ class RegistrationById(MethodView):
     def get(self, meeting_id, registration_id):
         """Get a registration"""
         query = {"meeting_id": meeting_id, "registration_id": registration_id}
-        return _one_registration(views.get_registration(reads(), query, current_principal()))
+        return _one_registration(views.get_registration(reading(), query, current_principal()))
 
     @requires(blp, *MANAGERS)
     @blp.response(200, RegistrationSchema)
@@ -190,7 +190,7 @@ class Decisions(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
     def get(self, meeting_id):
         """The meeting's decisions in order"""
-        return views.list_decisions(reads(), {"meeting_id": meeting_id}, current_principal())
+        return views.list_decisions(reading(), {"meeting_id": meeting_id}, current_principal())
 
     @requires(blp, *MANAGERS)
     @blp.arguments(DecisionCreateSchema)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from shared.web.bus import reading
 from shared.web.http import ApiBlueprint
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import views
-from .messagebus import reads
 from .schemas import MemberOrganisationSchema, OrganisationQuerySchema
 
 blp = ApiBlueprint("member_organisations", __name__, url_prefix="/api/v1/member-organisations",
@@ -22,7 +22,7 @@ class MemberOrganisations(MethodView):
     @blp.response(200, page_schema(MemberOrganisationSchema))
     def get(self, query):
         """List the organisations known to the events service"""
-        return views.list_member_organisations(reads(), query, current_principal())
+        return views.list_member_organisations(reading(), query, current_principal())
 
 
 @blp.route("/<organisation_id>")
@@ -32,4 +32,4 @@ class MemberOrganisationById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Not known to the events service (yet)")
     def get(self, organisation_id):
         """An organisation as the events service knows it, and whether it may host meetings"""
-        return views.get_member_organisation(reads(), {"organisation_id": organisation_id}, current_principal())
+        return views.get_member_organisation(reading(), {"organisation_id": organisation_id}, current_principal())

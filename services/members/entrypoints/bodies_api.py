@@ -3,21 +3,21 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause, precondition, with_etag
+from shared.web.bus import handle, reading
+from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition, with_etag
 from shared.web.schemas import ErrorSchema, PageQuerySchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import bodies, seats
 from ..service_layer.commands import (
     AssignSeat,
-    GetBodyHistory,
     CreateWorkingGroup,
     EndSeat,
     GetBody,
+    GetBodyHistory,
     GetSeat,
     ListBodies,
 )
-from .bus import current_bus, reading
 from .schemas import (
     BodyCreateSchema,
     BodyHistoryQuerySchema,
@@ -47,7 +47,7 @@ class Bodies(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="A body with this code exists")
     def post(self, data):
         """Create a working group"""
-        return current_bus().handle(CreateWorkingGroup(**data), current_principal(), cause())
+        return handle(CreateWorkingGroup(**data))
 
 
 @blp.route("/<code>")
@@ -80,7 +80,7 @@ class Seats(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Organisation not active, chair taken, or person seated")
     def post(self, data, code):
         """Seat a person of an active organisation"""
-        return with_etag(current_bus().handle(AssignSeat(code, **data), current_principal(), cause()))
+        return with_etag(handle(AssignSeat(code, **data)))
 
 
 @blp.route("/<code>/seats/<seat_id>")
@@ -105,4 +105,4 @@ class SeatEnd(MethodView):
     def post(self, data, code, seat_id):
         """End a seat"""
         command = EndSeat(code, seat_id, precondition=precondition(), **data)
-        return with_etag(current_bus().handle(command, current_principal(), cause()))
+        return with_etag(handle(command))

@@ -3,20 +3,20 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause, precondition, with_etag
+from shared.web.bus import handle, reading
+from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition, with_etag
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import organisations
 from ..service_layer.commands import (
     ChangeMembership,
+    GetMembershipHistory,
     GetOrganisation,
     ListOrganisations,
-    GetMembershipHistory,
     RegisterOrganisation,
     UpdateOrganisation,
 )
-from .bus import current_bus, reading
 from .schemas import (
     MembershipActionSchema,
     MembershipHistorySchema,
@@ -46,7 +46,7 @@ class Organisations(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Tax number already registered")
     def post(self, data):
         """Register an organisation (it starts as an applicant)"""
-        return with_etag(current_bus().handle(RegisterOrganisation(data), current_principal(), cause()))
+        return with_etag(handle(RegisterOrganisation(data)))
 
 
 @blp.route("/<organisation_id>")
@@ -69,7 +69,7 @@ class OrganisationById(MethodView):
     def patch(self, changes, organisation_id):
         """Change an organisation's details (chamber admins: their own only)"""
         command = UpdateOrganisation(organisation_id, changes, precondition())
-        return with_etag(current_bus().handle(command, current_principal(), cause()))
+        return with_etag(handle(command))
 
 
 @blp.route("/<organisation_id>/membership")
@@ -91,4 +91,4 @@ class Membership(MethodView):
     def post(self, data, organisation_id):
         """Approve, suspend, reinstate or withdraw (platform admins; a chamber admin may withdraw its own)"""
         command = ChangeMembership(organisation_id, data["action"], data.get("reason"), precondition())
-        return with_etag(current_bus().handle(command, current_principal(), cause()))
+        return with_etag(handle(command))

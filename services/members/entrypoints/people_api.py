@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause, precondition, with_etag
+from shared.web.bus import handle, reading
+from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition, with_etag
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import READ_ROLES, current_principal, requires
 
 from ..service_layer import people
 from ..service_layer.commands import ErasePerson, GetPerson, ListPeople, RegisterPerson, UpdatePerson
-from .bus import current_bus, reading
 from .schemas import PeopleQuerySchema, PersonCreateSchema, PersonSchema, PersonUpdateSchema
 
 blp = ApiBlueprint("people", __name__, url_prefix="/api/v1/people",
@@ -31,7 +31,7 @@ class People(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="E-mail already registered, or organisation withdrawn")
     def post(self, data):
         """Register a person of an organisation"""
-        return with_etag(current_bus().handle(RegisterPerson(data), current_principal(), cause()))
+        return with_etag(handle(RegisterPerson(data)))
 
 
 @blp.route("/<person_id>")
@@ -53,7 +53,7 @@ class PersonById(MethodView):
     def patch(self, changes, person_id):
         """Change a person's details or consents"""
         command = UpdatePerson(person_id, changes, precondition())
-        return with_etag(current_bus().handle(command, current_principal(), cause()))
+        return with_etag(handle(command))
 
     @requires(blp, "platform_admin", "chamber_admin")
     @blp.doc(parameters=[IF_MATCH])
@@ -62,5 +62,5 @@ class PersonById(MethodView):
     @blp.alt_response(412, schema=ErrorSchema, description="If-Match is stale")
     def delete(self, person_id):
         """Erase a person (KVKK / GDPR): identifying data removed here and, through person.erased, elsewhere"""
-        current_bus().handle(ErasePerson(person_id, precondition()), current_principal(), cause())
+        handle(ErasePerson(person_id, precondition()))
         return None

@@ -27,9 +27,9 @@ from ..domain.organisation import (
 from . import public, seats
 from .commands import (
     ChangeMembership,
+    GetMembershipHistory,
     GetOrganisation,
     ListOrganisations,
-    GetMembershipHistory,
     RegisterOrganisation,
     UpdateOrganisation,
 )

@@ -16,7 +16,7 @@ from shared.service_layer.unit_of_work import UnitOfWork
 from ..adapters.documents import ONE_CHAIR, ONE_SEAT_PER_PERSON
 from ..domain.governance import check_may_hold_seat, check_seat_conflicts, check_term, end_date, sort_key
 from . import bodies
-from .commands import AssignSeat, GetBodyHistory, EndSeat, GetBody, GetSeat
+from .commands import AssignSeat, EndSeat, GetBody, GetBodyHistory, GetSeat
 from .common import broke_index, pick
 
 ASSIGNED = contract.SEAT_ASSIGNED

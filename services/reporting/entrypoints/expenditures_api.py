@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from shared.web.http import ApiBlueprint, cause
+from shared.web.bus import handle, reading
+from shared.web.http import ApiBlueprint
 from shared.web.schemas import ErrorSchema, page_schema
-from shared.web.security import current_principal, requires
+from shared.web.security import requires
 
 from ..domain.permissions import READERS
 from ..service_layer import expenditures
 from ..service_layer.commands import RecordExpenditure
-from .bus import message_bus, reading
 from .schemas import ExpenditureCreateSchema, ExpenditureQuerySchema, ExpenditureSchema
 
 blp = ApiBlueprint("expenditures", __name__, url_prefix="/api/v1/expenditures",
@@ -32,7 +32,7 @@ class Expenditures(MethodView):
     @blp.response(201, ExpenditureSchema)
     def post(self, data):
         """Record an expenditure (TRY needs eur_rate: TRY per 1 EUR)"""
-        return message_bus().handle(RecordExpenditure(**data), current_principal(), cause())
+        return handle(RecordExpenditure(**data))
 
 
 @blp.route("/<expenditure_id>")

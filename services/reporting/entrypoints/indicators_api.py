@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from shared.web.bus import reading
 from shared.web.http import ApiBlueprint
 from shared.web.security import READ_ROLES, requires
 
 from ..service_layer import indicators
-from .bus import reading
 from .schemas import IndicatorQuerySchema, IndicatorsSchema
 
 blp = ApiBlueprint("indicators", __name__, url_prefix="/api/v1/indicators",

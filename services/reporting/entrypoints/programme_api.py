@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, cause, precondition, with_etag
+from shared.web.bus import handle, reading
+from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition, with_etag
 from shared.web.schemas import ErrorSchema
-from shared.web.security import READ_ROLES, current_principal, requires
+from shared.web.security import READ_ROLES, requires
 
 from ..service_layer import programme
 from ..service_layer.commands import UpdateProgramme
-from .bus import message_bus, reading
 from .schemas import ProgrammeSchema, ProgrammeUpdateSchema
 
 blp = ApiBlueprint("programme", __name__, url_prefix="/api/v1/programme",
@@ -36,4 +36,4 @@ class Programme(MethodView):
     def put(self, data):
         """Set the programme settings (shares must add up to 100)"""
         command = UpdateProgramme(**data, precondition=precondition())
-        return _shown(message_bus().handle(command, current_principal(), cause()))
+        return _shown(handle(command))

@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
-from shared.web.http import ApiBlueprint, cause
+from shared.web.bus import handle, reading
+from shared.web.http import ApiBlueprint
 from shared.web.schemas import ErrorSchema, page_schema
-from shared.web.security import current_principal, requires
+from shared.web.security import requires
 
 from ..domain.permissions import OFFICERS, READERS
 from ..service_layer import exports, reports
 from ..service_layer.commands import CreateReport, DeleteReport, RecomputeReport, SubmitReport
-from .bus import message_bus, reading
 from .schemas import ExportQuerySchema, ReportCreateSchema, ReportQuerySchema, ReportSchema, ReportSummarySchema
 
 blp = ApiBlueprint("reports", __name__, url_prefix="/api/v1/reports",
@@ -37,7 +37,7 @@ class Reports(MethodView):
     @blp.response(201, ReportSchema)
     def post(self, data):
         """Compute a draft report for a period and kind (interim or final)"""
-        return message_bus().handle(CreateReport(data["period"], data["kind"]), current_principal(), cause())
+        return handle(CreateReport(data["period"], data["kind"]))
 
 
 @blp.route("/<report_id>")
@@ -55,7 +55,7 @@ class ReportById(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Submitted reports cannot be deleted")
     def delete(self, report_id):
         """Delete a draft report"""
-        message_bus().handle(DeleteReport(report_id), current_principal(), cause())
+        handle(DeleteReport(report_id))
 
 
 @blp.route("/<report_id>/recompute")
@@ -66,7 +66,7 @@ class Recompute(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Submitted reports are frozen")
     def post(self, report_id):
         """Compute a draft again from the current figures"""
-        return message_bus().handle(RecomputeReport(report_id), current_principal(), cause())
+        return handle(RecomputeReport(report_id))
 
 
 @blp.route("/<report_id>/submit")
@@ -78,7 +78,7 @@ class Submit(MethodView):
                                                            "and kind is")
     def post(self, report_id):
         """Submit a draft: its content and SHA-256 are frozen; announces report.submitted"""
-        return message_bus().handle(SubmitReport(report_id), current_principal(), cause())
+        return handle(SubmitReport(report_id))
 
 
 @blp.route("/<report_id>/export")

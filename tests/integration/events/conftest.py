@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.events.entrypoints.messagebus import BUS
 from shared.contracts import REGISTRY
 from shared.messaging.consumer import EventConsumer, Record
+from shared.web.bus import EXTENSION as BUS
 
 from ...support.streams import EventStream
 

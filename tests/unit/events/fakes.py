@@ -12,13 +12,13 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
+from services.events.domain.numbering import Numbered
 from shared.auth import Principal
 from shared.messaging.envelope import CloudEvent
 from shared.messaging.outbox import Causation
 
 from ...support.streams import EventStream
 from ..fake_uow import FakeRepository, FakeUnitOfWork
-from services.events.domain.numbering import Numbered
 
 ADMIN = Principal("admin-1", "platform_admin")
 CAUSE = Causation("corr-unit")

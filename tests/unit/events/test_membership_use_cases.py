@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from services.events.bootstrap import EVENTS, subscriptions
+from services.events.bootstrap import EVENTS, bus
 from services.events.service_layer import meetings, membership_handlers
 from services.events.service_layer.commands import ScheduleMeeting
+from shared.contracts import REGISTRY, members
 from shared.contracts import events as contract
-from shared.contracts import members
 from shared.messaging.outbox import ConcurrencyConflict
 from shared.service_layer.messagebus import system_principal
 
@@ -122,4 +122,4 @@ def test_the_event_table_covers_what_the_service_subscribes_to():
                            members.ORGANISATION_MEMBERSHIP_CHANGED, members.PERSON_REGISTERED,
                            members.PERSON_UPDATED, members.PERSON_ERASED, members.SEAT_ASSIGNED, members.SEAT_ENDED}
     assert EVENTS is membership_handlers.HANDLERS
-    assert subscriptions() == sorted([members.ORGANISATIONS, members.PEOPLE, members.SEATS])
+    assert bus(None, None, None).subscriptions(REGISTRY) == sorted([members.ORGANISATIONS, members.PEOPLE, members.SEATS])

@@ -2,8 +2,7 @@ from datetime import date
 
 import pytest
 
-from services.members.domain.governance import (check_may_hold_seat, check_seat_conflicts, check_term, end_date,
-                                                sort_key)
+from services.members.domain.governance import check_may_hold_seat, check_seat_conflicts, check_term, end_date, sort_key
 from shared.errors import Conflict, Unprocessable
 
 SEATS = [{"_id": "s1", "person_id": "p1", "role": "chair"}, {"_id": "s2", "person_id": "p2", "role": "member"}]

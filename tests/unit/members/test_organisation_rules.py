@@ -1,7 +1,13 @@
 import pytest
 
-from services.members.domain.organisation import (TRANSITIONS, apply_changes, check_size_class, derived_fields,
-                                                  is_sme, next_status)
+from services.members.domain.organisation import (
+    TRANSITIONS,
+    apply_changes,
+    check_size_class,
+    derived_fields,
+    is_sme,
+    next_status,
+)
 from shared.errors import Conflict, Unprocessable
 
 STATUSES = ["applicant", "active", "suspended", "withdrawn"]

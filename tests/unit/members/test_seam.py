@@ -37,4 +37,5 @@ def test_every_command_has_its_handler_and_members_handles_no_events():
                    ("Get", "List", "Page"))}
     assert set(bootstrap.COMMAND_HANDLERS) == written
     assert bootstrap.EVENT_HANDLERS == {}
-    assert (SPEC.handlers, SPEC.subscriptions) == ({}, [])
+    tables = SPEC.bus(None, None, None)  # the worker's bus, without a connection: only its tables are read
+    assert (tables.event_handlers(), tables.subscriptions(SPEC.registry), tables.batch_handler()) == ({}, [], None)

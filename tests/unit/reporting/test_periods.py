@@ -6,8 +6,15 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from services.reporting.domain.periods import (PeriodError, bucket_span, buckets_of, decompose, local_day,
-                                               parse_period, period_between)
+from services.reporting.domain.periods import (
+    PeriodError,
+    bucket_span,
+    buckets_of,
+    decompose,
+    local_day,
+    parse_period,
+    period_between,
+)
 
 
 @pytest.mark.parametrize("text, start, end, kind", [
