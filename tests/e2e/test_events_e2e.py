@@ -52,10 +52,11 @@ def test_advisory_board_meeting_end_to_end(stack_factory, servers, token, run_id
     people = []
     for name, gender in (("Ayşe Yılmaz", "female"), ("Mehmet Kaya", "male"), ("Deniz Ak", "other")):
         people.append(members("POST", "/people", 201, json={
-            "organisation_id": chamber["id"], "full_name": name, "email": f"{name.split()[0].lower()}@kirklarelitso.example",
+            "organisation_id": chamber["id"], "full_name": name,
+            "email": f"{name.split()[0].lower()}@kirklarelitso.example",
             "gender": gender}).json())
     term_start = (datetime.now(ISTANBUL).date() - timedelta(days=30)).isoformat()
-    for person, role in zip(people, ("chair", "vice_chair", "member")):
+    for person, role in zip(people, ("chair", "vice_chair", "member"), strict=True):
         members("POST", "/bodies/advisory_board/seats", 201,
                 json={"person_id": person["id"], "role": role, "term_start": term_start})
 
@@ -169,5 +170,6 @@ def test_time_from_approval_to_host(stack_factory, token, run_id, capsys):
     p99 = samples[min(len(samples) - 1, int(round(0.99 * len(samples))) - 1)]
     with capsys.disabled():
         print(f"\napproval -> accepted as host over {len(samples)} approvals: p50 {p50 * 1000:.0f} ms, "
-              f"p99 {p99 * 1000:.0f} ms, max {samples[-1] * 1000:.0f} ms (first after a cold start: {cold * 1000:.0f} ms)")
+              f"p99 {p99 * 1000:.0f} ms, max {samples[-1] * 1000:.0f} ms "
+              f"(first after a cold start: {cold * 1000:.0f} ms)")
     assert p99 < 10

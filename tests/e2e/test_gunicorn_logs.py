@@ -17,7 +17,7 @@ def test_two_services_from_one_directory_log_json_and_keep_their_own_control_soc
     webs = {name: service_processes(name, port, env, tmp_path / "log", web_workers=1)[0]
             for name, port in ports.items()}
     try:
-        for name, web in webs.items():
+        for web in webs.values():
             web.start()
         for name, web in webs.items():
             wait_ready(web, ports[name])

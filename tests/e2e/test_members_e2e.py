@@ -120,7 +120,7 @@ def test_members_end_to_end_events_are_cloudevents_in_order(members, admin, serv
         records = by_aggregate[aggregate_id]
         assert len({r.partition for r in records}) == 1, "one aggregate, one partition"
         events = [json.loads(r.value) for r in records]
-        for record, event in zip(records, events):
+        for record, event in zip(records, events, strict=True):
             _check_cloud_event(record, event)
         assert [".".join(e["type"].split(".")[3:5]) for e in events] == types
         assert [e["aggregateversion"] for e in events] == list(range(1, len(types) + 1))

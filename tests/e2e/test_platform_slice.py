@@ -22,7 +22,7 @@ def test_organisation_reaches_events_and_reporting_read_models(stack_factory, se
     try:
         for service in ("events", "reporting"):
             view = client[f"t{run_id}_{service}"].member_organisations
-            found = wait_for(lambda: view.find_one({"_id": org["id"]}), timeout_s=30)
+            found = wait_for(lambda view=view: view.find_one({"_id": org["id"]}), timeout_s=30)
             assert found["province"] == "Tekirdağ" and found["status"] == "applicant" and found["version"] == 1
     finally:
         client.close()

@@ -87,7 +87,8 @@ def public_records(servers, ids: set[str]) -> dict[str, list]:
     result, seen = {}, set()
     for topic in topics.PUBLIC:
         result[topic] = read_topic(servers.kafka_bootstrap, topic, timeout_s=20,
-                                   until=lambda records: ids <= seen | {json.loads(r.value)["id"] for r in records})
+                                   until=lambda records, seen=seen: ids <= seen | {json.loads(r.value)["id"]
+                                                                                   for r in records})
         seen |= {json.loads(r.value)["id"] for r in result[topic]}
     assert ids <= seen, f"public events missing from the topics: {ids - seen}"
     return result

@@ -82,7 +82,7 @@ def test_member_registration_to_submitted_report(stack_factory, servers, token, 
     worker = members("POST", "/people", 201, json={"organisation_id": sme["id"], "full_name": "Fatma Yıldız",
                                                    "email": "fatma@zeytin.example", "gender": "female"}).json()
     term_start = (day - timedelta(days=60)).isoformat()
-    for person, role in zip(people, ("chair", "vice_chair", "member")):
+    for person, role in zip(people, ("chair", "vice_chair", "member"), strict=True):
         members("POST", "/bodies/advisory_board/seats", 201,
                 json={"person_id": person["id"], "role": role, "term_start": term_start})
     wait_for(lambda: events("GET", f"/member-organisations/{chamber['id']}").json().get("may_host"), 30)

@@ -57,7 +57,8 @@ class FuzzReport:
 
     def assert_clean(self, min_cases: int = 0) -> None:
         assert not self.failures, self.summary()
-        assert self.cases >= min_cases, f"only {self.cases} cases were generated (wanted {min_cases})\n" + self.summary()
+        assert self.cases >= min_cases, (f"only {self.cases} cases were generated (wanted {min_cases})\n"
+                                         + self.summary())
 
 
 def _describe(case, error: BaseException) -> tuple[str, str]:

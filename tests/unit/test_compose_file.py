@@ -40,7 +40,8 @@ SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "compose-spec.json"
 SCHEMA_SHA256 = "56bab44c85c0ce8affb74474950293f37d510673283a243bcd7eeadb900fa35c"
 
 SERVICES = {"members": 8001, "events": 8002, "reporting": 8003}
-LOOPBACK = re.compile(r"localhost|127\.\d+\.\d+\.\d+|(?<![0-9a-f:])\[?::1\]?(?![0-9a-f:])|0:0:0:0:0:0:0:1", re.IGNORECASE)
+LOOPBACK = re.compile(r"localhost|127\.\d+\.\d+\.\d+|(?<![0-9a-f:])\[?::1\]?(?![0-9a-f:])|0:0:0:0:0:0:0:1",
+                      re.IGNORECASE)
 
 
 # ----------------------------------------------------------------------------- helpers

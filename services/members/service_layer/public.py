@@ -21,7 +21,8 @@ def view(document: dict, history: list[dict] | None = None) -> dict | None:
     if not approvals and document.get("status") != "active":
         return None
     return {"id": document["_id"], **{name: document.get(name) for name in FIELDS},
-            "is_sme": bool(document.get("is_sme")), "member_since": local_iso(approvals[0], "seconds") if approvals else None}
+            "is_sme": bool(document.get("is_sme")),
+            "member_since": local_iso(approvals[0], "seconds") if approvals else None}
 
 
 def publication(before: dict | None, after: dict, changes: list[str],

@@ -193,7 +193,8 @@ def apply_meeting_event(doc: dict | None, event) -> dict | None:
         new["reached"] = dict(new.get("reached") or {})
         for organisation in summary["organisations"]:
             remember_reached(new, organisation)
-        new.update(status="held", held_at=data["held_at"], quorum=data.get("quorum"), registrations=data["registrations"],
+        new.update(status="held", held_at=data["held_at"], quorum=data.get("quorum"),
+                   registrations=data["registrations"],
                    decisions=data["decisions"], final=True, att={
                        "total": summary["attendances"],
                        "gender": {seg(k): v for k, v in summary["by_gender"].items()},

@@ -42,7 +42,8 @@ def test_times_are_shown_in_istanbul_whatever_offset_was_sent(events_client, tok
     starts = future().astimezone(__import__("datetime").timezone.utc)
     response = events_client.post(API, json=meeting_body(host, starts=starts), headers=token())
     assert response.status_code == 201
-    assert response.json["starts_at"] == starts.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Istanbul")).isoformat()
+    istanbul = __import__("zoneinfo").ZoneInfo("Europe/Istanbul")
+    assert response.json["starts_at"] == starts.astimezone(istanbul).isoformat()
 
 
 def test_a_time_without_offset_is_istanbul_time_as_in_every_service(events_client, token, active_chamber):
@@ -148,7 +149,8 @@ def test_transitions(events_client, token, active_chamber, db):
     assert response.status_code == 200 and response.json["status"] == "cancelled"
     assert response.json["cancellation"]["reason"] == "storm"
     for action, payload in (("cancel", {"reason": "again"}), ("close", None),
-                            ("reschedule", {"starts_at": iso(new_start), "ends_at": iso(new_start + timedelta(hours=1))})):
+                            ("reschedule", {"starts_at": iso(new_start),
+                                            "ends_at": iso(new_start + timedelta(hours=1))})):
         response = events_client.post(f"{API}/{mid}/{action}", json=payload, headers=token())
         assert response.status_code == 409, (action, response.json)
     types = [e["type"].split(".")[-2] for e in events_of(db, mid)]

@@ -73,7 +73,8 @@ def test_no_seated_members_no_quorum():
 
 # -- registrations and waiting list ---------------------------------------------------
 
-def meeting(capacity=None, status="scheduled", starts=at(10)):
+def meeting(capacity=None, status="scheduled", starts=None):
+    starts = starts or at(10)
     return {"_id": "m", "kind": "workshop", "status": status, "capacity": capacity, "starts_at": starts,
             "ends_at": starts + timedelta(hours=2), "registrations": [], "decisions": []}
 

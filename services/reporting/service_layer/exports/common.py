@@ -44,7 +44,8 @@ def breakdown_rows(indicator: dict, dimension: str, lang: str) -> list[tuple[str
 
 def meeting_title(meeting: dict, lang: str) -> str:
     if meeting.get("numbered_title"):
-        numbered = {"en": meeting["numbered_title"], "tr": meeting.get("numbered_title_tr") or meeting["numbered_title"]}
+        numbered = {"en": meeting["numbered_title"],
+                    "tr": meeting.get("numbered_title_tr") or meeting["numbered_title"]}
         title = numbered["tr"] + " / " + numbered["en"] if lang == "bi" else numbered[lang]
         return title
     return meeting.get("title") or ""

@@ -222,7 +222,8 @@ def bar_chart(title: str, rows: list[tuple[str, str, float, float]], lang: str, 
     chart.categoryAxis.strokeColor = RULE
     peak = max([max(r[2], r[3]) for r in rows] + [1])
     step = _nice_step(peak)
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, step * math.ceil(peak / step), step
+    chart.valueAxis.valueMin, chart.valueAxis.valueStep = 0, step
+    chart.valueAxis.valueMax = step * math.ceil(peak / step)
     chart.valueAxis.labels.fontName = regular
     chart.valueAxis.labels.fontSize = 6.5
     chart.valueAxis.visibleGrid = True
@@ -239,7 +240,8 @@ def bar_chart(title: str, rows: list[tuple[str, str, float, float]], lang: str, 
     legend.columnMaximum = 1
     legend.deltax = 60
     legend.colorNamePairs = [(EU_BLUE, _t(labels.text("value", "en" if lang == "en" else "tr"))),
-                             (colors.HexColor("#9DB4E0"), _t(labels.text("cumulative", "en" if lang == "en" else "tr")))]
+                             (colors.HexColor("#9DB4E0"),
+                              _t(labels.text("cumulative", "en" if lang == "en" else "tr")))]
     legend.dxTextSpace, legend.dx, legend.dy = 3, 6, 6
     legend.variColumn = 1
     legend.boxAnchor = "nw"
@@ -321,7 +323,8 @@ class _Page:
         canvas.setFont(bold, 10)
         canvas.drawString(18 * mm, height - 9 * mm, _t("Trakya Verimlilik Platformu"))
         canvas.setFont(regular, 7.5)
-        canvas.drawString(18 * mm, height - 13 * mm, _t("Thrace Productivity Platform · TR21 Edirne · Kırklareli · Tekirdağ"))
+        canvas.drawString(18 * mm, height - 13 * mm,
+                          _t("Thrace Productivity Platform · TR21 Edirne · Kırklareli · Tekirdağ"))
         emblem = eu_emblem(24, 16)
         emblem.drawOn(canvas, width - 18 * mm - 24, height - 14.5 * mm)
         canvas.setFont(regular, 6.5)

@@ -119,7 +119,8 @@ def _breakdowns(wb: Workbook, report: dict, lang: str) -> None:
             items = common.breakdown_rows(indicator, dimension, lang)
             if not items:
                 continue
-            ws.cell(row=row, column=1, value=f"{indicator['code']} — {labels.indicator_name(indicator, lang)}").font = SUB_FONT
+            title = f"{indicator['code']} — {labels.indicator_name(indicator, lang)}"
+            ws.cell(row=row, column=1, value=title).font = SUB_FONT
             ws.cell(row=row + 1, column=1, value=labels.dimension(dimension, lang)).font = Font(italic=True)
             _head(ws, row + 2, [labels.dimension(dimension, lang), labels.text("value", lang),
                                 labels.text("cumulative", lang)])
