@@ -20,7 +20,7 @@ from .service_layer import bodies, commands, organisations, people, seats
 
 SERVICE = "members"
 
-COMMAND_HANDLERS: dict[type, Handler] = {
+COMMANDS: dict[type, Handler] = {
     commands.RegisterOrganisation: organisations.register_organisation,
     commands.UpdateOrganisation: organisations.update_organisation,
     commands.ChangeMembership: organisations.change_membership,
@@ -32,7 +32,7 @@ COMMAND_HANDLERS: dict[type, Handler] = {
     commands.EndSeat: seats.end_seat,
 }
 # Keyed by the event type constants of shared.contracts; none: members consumes nothing.
-EVENT_HANDLERS: dict[str, Handler] = {}
+EVENTS: dict[str, Handler] = {}
 
 
 def unit_of_work(client: MongoClient | None, db: Database, outbox: Outbox, session=None) -> MongoUnitOfWork:
@@ -40,4 +40,4 @@ def unit_of_work(client: MongoClient | None, db: Database, outbox: Outbox, sessi
 
 
 def bus(client: MongoClient | None, db: Database | None, outbox: Outbox | None) -> MessageBus:
-    return MessageBus(SERVICE, partial(unit_of_work, client, db, outbox), COMMAND_HANDLERS, EVENT_HANDLERS)
+    return MessageBus(SERVICE, partial(unit_of_work, client, db, outbox), COMMANDS, EVENTS)
