@@ -10,8 +10,10 @@ through the repositories (adapters/repositories.py) with pymongo, since a change
 and its events must be one document write (mongoengine 0.29 has no transactions).
 Index names are the ones earlier releases created, so existing databases keep them.
 """
-from mongoengine import BooleanField, DateTimeField, DictField, Document, IntField, ListField, StringField
+from mongoengine import BooleanField, DateTimeField, DictField, IntField, ListField, StringField
 from pymongo.database import Database
+
+from shared.adapters.documents import AggregateDocument, ReadModelDocument, create_declared_indexes
 
 ALIAS = "events"
 
@@ -21,24 +23,15 @@ PEOPLE = "member_people"
 SEATS = "member_seats"
 
 
-class _Aggregate(Document):
-    """What every event-sourced aggregate stores besides its own fields: times, version and outbox."""
+class _Aggregate(AggregateDocument):
     created_at = DateTimeField(required=True)
     updated_at = DateTimeField(required=True)
-    version = IntField(default=0)
-    outbox = ListField(DictField())
-    outbox_pending = BooleanField()
 
-    meta = {"abstract": True, "db_alias": ALIAS, "strict": False}
+    meta = {"abstract": True, "db_alias": ALIAS}
 
 
-class _ReadModel(Document):
-    """A view of another service's aggregate, kept at the version of its latest event (apply_if_newer)."""
-    id = StringField(primary_key=True)
-    version = IntField(default=0)
-    last_event_id = StringField()
-
-    meta = {"abstract": True, "db_alias": ALIAS, "strict": False}
+class _ReadModel(ReadModelDocument):
+    meta = {"abstract": True, "db_alias": ALIAS}
 
 
 class MeetingDocument(_Aggregate):
@@ -121,7 +114,5 @@ AGGREGATE_COLLECTIONS: list[str] = [MEETINGS]
 
 
 def ensure_indexes(db: Database) -> None:
-    """Create the declared indexes. `db` is the service's database, which mongoengine reaches by its alias."""
-    del db
     for document in DOCUMENTS:
-        document.ensure_indexes()
+        create_declared_indexes(db, document)

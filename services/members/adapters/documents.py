@@ -13,6 +13,7 @@ organisation, one active seat per person per body, one active chair per body.
 from mongoengine import BooleanField, DateTimeField, DictField, Document, IntField, ListField, StringField
 from pymongo.database import Database
 
+from shared.adapters.documents import AggregateDocument, create_declared_indexes
 from shared.clock import utc_now
 
 from .repositories import Bodies
@@ -23,15 +24,11 @@ ONE_SEAT_PER_PERSON = "one_active_seat_per_person_per_body"
 ONE_CHAIR = "one_active_chair_per_body"
 
 
-class _Aggregate(Document):
-    """What every event-sourced aggregate stores besides its own fields: times, version and outbox."""
+class _Aggregate(AggregateDocument):
     created_at = DateTimeField(required=True)
     updated_at = DateTimeField(required=True)
-    version = IntField(default=0)
-    outbox = ListField(DictField())
-    outbox_pending = BooleanField()
 
-    meta = {"abstract": True, "db_alias": ALIAS, "strict": False}
+    meta = {"abstract": True, "db_alias": ALIAS}
 
 
 class OrganisationDocument(_Aggregate):
@@ -131,5 +128,5 @@ AGGREGATE_COLLECTIONS = ["organisations", "people", "seats"]
 def ensure_indexes(db: Database) -> None:
     """Every collection's indexes, as the documents declare them; then the standard bodies."""
     for document in (OrganisationDocument, PersonDocument, BodyDocument, SeatDocument):
-        document.ensure_indexes()
+        create_declared_indexes(db, document)
     Bodies(db, outbox=None).ensure_standard(utc_now())  # bodies have no events: no outbox needed

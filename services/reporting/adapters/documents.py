@@ -33,10 +33,11 @@ from mongoengine import (
     Document,
     DynamicField,
     IntField,
-    ListField,
     StringField,
 )
 from pymongo.database import Database
+
+from shared.adapters.documents import AggregateDocument, create_declared_indexes
 
 ALIAS = "reporting"
 
@@ -53,13 +54,8 @@ class _Stored(Document):
     meta = {"abstract": True, "db_alias": ALIAS, "strict": False}
 
 
-class _Aggregate(_Stored):
-    """What an aggregate with events stores besides its own fields: version and outbox."""
-    version = IntField(default=0)
-    outbox = ListField(DictField())
-    outbox_pending = BooleanField()
-
-    meta = {"abstract": True}
+class _Aggregate(AggregateDocument):
+    meta = {"abstract": True, "db_alias": ALIAS}
 
 
 # -- own data ---------------------------------------------------------------------------
@@ -196,19 +192,6 @@ AGGREGATE_COLLECTIONS: list[str] = [REPORTS]
 
 def generation_name(base: str, number: int) -> str:
     return base if number == 0 else f"{base}_r{number}"
-
-
-def create_declared_indexes(db: Database, document: type[Document], collection: str | None = None) -> None:
-    """The indexes `document` declares, created in `db` under `collection` (default: its own).
-
-    Not mongoengine's `ensure_indexes`: that one works on the collection the class
-    names and on the connection registered under the alias, whereas a projection
-    generation lives under `<name>_r<n>` and `tvp rebuild` works on a client of its
-    own. The declarations stay the one source of the indexes."""
-    target = db[collection or document._get_collection_name()]
-    for spec in document._meta.get("index_specs", []):
-        options = {name: value for name, value in spec.items() if name != "fields"}
-        target.create_index(spec["fields"], **options)
 
 
 def ensure_generation_indexes(db: Database, number: int) -> None:
