@@ -27,10 +27,3 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
             },
         )
     return _page_schemas[name]
-
-
-def find_page(collection, filters: dict, projection: dict | None, sort: list, page: int, page_size: int) -> dict:
-    """One page of a list endpoint, sorted, with the total (items still to be shaped by the caller)."""
-    total = collection.count_documents(filters)
-    items = list(collection.find(filters, projection).sort(sort).skip((page - 1) * page_size).limit(page_size))
-    return {"items": items, "total": total, "page": page, "page_size": page_size}
