@@ -16,7 +16,7 @@ from pathlib import Path
 from infra import embedded
 
 
-def test_broker() -> str:
+def chosen_test_broker() -> str:
     """The embedded broker of the tests: TVP_TEST_BROKER=tansu (default) or kafka."""
     return embedded.broker_kind(os.environ.get("TVP_TEST_BROKER"), "TVP_TEST_BROKER")
 
@@ -65,7 +65,7 @@ def start_private_kafka(servers: Servers, log_dir: Path) -> Servers:
 
 
 def start_embedded(workdir: Path) -> tuple[Servers, callable]:
-    broker = test_broker()
+    broker = chosen_test_broker()
     mongo, mongo_port, kafka, kafka_port = embedded.start_embedded_servers(workdir, broker)
     servers = Servers(embedded.mongo_uri(mongo_port), f"127.0.0.1:{kafka_port}", mongo, kafka, kafka_port,
                       workdir / "log", broker, workdir / "kafka")

@@ -55,9 +55,10 @@ def up() -> int:
 
     Starts SecantusDB and a broker (Tansu, or Apache Kafka with TVP_BROKER=kafka)
     unless TVP_MONGO_URI / TVP_KAFKA_BOOTSTRAP name servers to use, creates the
-    topics, publishes the event logs again into a fresh embedded broker, starts each service (web under gunicorn + worker) and,
-    once all are ready, writes var/run.json for the other commands. Logs are in
-    var/log/ (`tvp logs`).
+    topics, publishes the event logs again into an embedded broker that starts
+    empty, starts each service (web under gunicorn + worker) and, once all are
+    ready, writes var/run.json for the other commands. Logs are in var/log/
+    (`tvp logs`).
     """
     var_dir = runfile.default_var_dir()
     existing = runfile.read(var_dir)
