@@ -11,7 +11,7 @@ from kafka.admin import ConfigResource, ConfigResourceType
 from infra import apache_kafka, embedded
 from shared.messaging.kafka import ensure_topics, make_admin
 
-from ..support.kafka_read import read_topic
+from ..support.kafka_read import read_topic, wait_for
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(not apache_kafka.java_available(), reason="Apache Kafka needs java and mvn")]
@@ -58,11 +58,12 @@ def test_three_nodes_replicate_every_partition_with_two_in_sync_replicas_require
         produce(cluster.bootstrap, "tvp.test.replicated.v1", [b"a", b"b", b"c"])
         admin = make_admin(cluster.bootstrap)
         try:
-            [topic] = admin.describe_topics(["tvp.test.replicated.v1"])
-            partitions = topic["partitions"]
-            assert len(partitions) == 3
-            assert all(sorted(p["replica_nodes"]) == [1, 2, 3] for p in partitions), partitions
-            assert all(sorted(p["isr_nodes"]) == [1, 2, 3] for p in partitions), partitions
+            def partitions():
+                return admin.describe_topics(["tvp.test.replicated.v1"])[0]["partitions"]
+            assert len(partitions()) == 3
+            assert all(sorted(p["replica_nodes"]) == [1, 2, 3] for p in partitions()), partitions()
+            # A follower joins the in-sync set once it has fetched up to the leader: soon, not at once.
+            wait_for(lambda: all(sorted(p["isr_nodes"]) == [1, 2, 3] for p in partitions()), timeout_s=30)
             configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, "tvp.test.replicated.v1")],
                                              config_filter="all")
         finally:
