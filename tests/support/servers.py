@@ -1,6 +1,7 @@
 """Real MongoDB and Kafka for tests: the embedded servers, or testcontainers where Docker runs.
 
-TVP_TEST_INFRA=embedded (default) starts SecantusDB and Tansu on free ports;
+TVP_TEST_INFRA=embedded (default) starts SecantusDB and a broker on free ports: Tansu, or
+Apache Kafka from infra/kafka/ with TVP_TEST_BROKER=kafka (needs Java 17 and Maven);
 TVP_TEST_INFRA=testcontainers starts mongo:7 (as a one-node replica set, for
 transactions) and Apache Kafka in containers.
 """
@@ -15,6 +16,11 @@ from pathlib import Path
 from infra import embedded
 
 
+def chosen_test_broker() -> str:
+    """The embedded broker of the tests: TVP_TEST_BROKER=tansu (default) or kafka."""
+    return embedded.broker_kind(os.environ.get("TVP_TEST_BROKER"), "TVP_TEST_BROKER")
+
+
 @dataclass
 class Servers:
     mongo_uri: str
@@ -23,9 +29,16 @@ class Servers:
     kafka: object = None
     kafka_port: int | None = None
     log_dir: Path | None = None
+    broker: str = embedded.DEFAULT_BROKER   # which embedded broker `kafka` is
+    kafka_data_dir: Path | None = None       # Apache Kafka's storage (Tansu keeps none)
+
+    @property
+    def broker_keeps_messages(self) -> bool:
+        """A restart of Tansu forgets every message; Apache Kafka keeps them."""
+        return self.broker == "kafka"
 
     def restart_kafka(self) -> None:
-        """Stop and start the embedded broker on the same port (messages are lost: in-memory)."""
+        """Stop and start the embedded broker on the same port (Tansu loses its messages, Apache Kafka keeps them)."""
         self.stop_kafka()
         self.start_kafka()
 
@@ -33,22 +46,29 @@ class Servers:
         self.kafka.stop()
 
     def start_kafka(self) -> None:
-        self.kafka = embedded.embedded_kafka(self.kafka_port, self.log_dir).start()
+        self.kafka = embedded.embedded_broker(self.broker, self.kafka_port, self.log_dir, self.kafka_data_dir).start()
         embedded.wait_for_kafka(self.kafka, self.kafka_port)
 
 
 def start_private_kafka(servers: Servers, log_dir: Path) -> Servers:
-    """A copy of `servers` with a broker of its own on a free port."""
+    """A copy of `servers` with a broker of its own (of the same kind) on a free port."""
     port = embedded.free_port()
-    kafka = embedded.embedded_kafka(port, log_dir).start()
-    embedded.wait_for_kafka(kafka, port)
-    return Servers(servers.mongo_uri, f"127.0.0.1:{port}", servers.mongo, kafka, port, log_dir)
+    data_dir = log_dir.parent / "kafka-data"
+    kafka = embedded.embedded_broker(servers.broker, port, log_dir, data_dir).start()
+    try:
+        embedded.wait_for_kafka(kafka, port)
+    except BaseException:
+        kafka.stop()
+        raise
+    return Servers(servers.mongo_uri, f"127.0.0.1:{port}", servers.mongo, kafka, port, log_dir, servers.broker,
+                   data_dir)
 
 
 def start_embedded(workdir: Path) -> tuple[Servers, callable]:
-    mongo, mongo_port, kafka, kafka_port = embedded.start_embedded_servers(workdir)
+    broker = chosen_test_broker()
+    mongo, mongo_port, kafka, kafka_port = embedded.start_embedded_servers(workdir, broker)
     servers = Servers(embedded.mongo_uri(mongo_port), f"127.0.0.1:{kafka_port}", mongo, kafka, kafka_port,
-                      workdir / "log")
+                      workdir / "log", broker, workdir / "kafka")
 
     def stop():
         servers.kafka.stop()

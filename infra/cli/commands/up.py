@@ -62,6 +62,7 @@ class Stack:
     short_help="Start MongoDB, Kafka and the three services.",
     epilog=example(
         "tvp up",
+        "TVP_BROKER=kafka tvp up",
         "TVP_VAR_DIR=/tmp/tvp TVP_MEMBERS_PORT=9001 tvp up",
         "TVP_MONGO_URI=mongodb://db:27017/ TVP_KAFKA_BOOTSTRAP=kafka:9092 tvp up",
     ),
@@ -69,11 +70,12 @@ class Stack:
 def up() -> int:
     """Start MongoDB, Kafka and the three services; Ctrl-C (or `tvp stop`) stops them all.
 
-    Starts SecantusDB and the Tansu broker unless TVP_MONGO_URI / TVP_KAFKA_BOOTSTRAP
-    name servers to use, creates the topics, publishes the event logs again into a
-    fresh embedded broker, starts each service (web under gunicorn + worker) and,
-    once all are ready, writes var/run.json for the other commands. Logs are in
-    var/log/ (`tvp logs`).
+    Starts SecantusDB and a broker (Tansu, or Apache Kafka with TVP_BROKER=kafka)
+    unless TVP_MONGO_URI / TVP_KAFKA_BOOTSTRAP name servers to use, creates the
+    topics, publishes the event logs again into an embedded broker that starts
+    empty, starts each service (web under gunicorn + worker) and, once all are
+    ready, writes var/run.json for the other commands. Logs are in var/log/
+    (`tvp logs`).
     """
     var_dir = runfile.default_var_dir()
     existing = runfile.read(var_dir)
@@ -105,15 +107,18 @@ def up() -> int:
             mongo_uri = embedded.mongo_uri(port)
             say(f"MongoDB: SecantusDB on 127.0.0.1:{port}, data in {var_dir / 'mongodb'}")
         bootstrap = os.environ.get("TVP_KAFKA_BOOTSTRAP")
-        own_broker = not bootstrap
+        own_broker, kept_messages = not bootstrap, False
         if bootstrap:
             say(f"Kafka: using {bootstrap}")
         else:
             port = int(os.environ.get("TVP_EMBEDDED_KAFKA_PORT", "9092"))
-            kafka = stack.add(embedded.embedded_kafka(port, log_dir), "server")
+            kind = embedded.broker_kind(os.environ.get("TVP_BROKER"))
+            kafka = stack.add(embedded.embedded_broker(kind, port, log_dir, var_dir / "kafka"), "server")
             embedded.wait_for_kafka(kafka, port)
             bootstrap = f"127.0.0.1:{port}"
-            say(f"Kafka: Tansu broker on {bootstrap} (messages in memory)")
+            kept_messages = embedded.broker_keeps_messages(kafka)
+            where = f", data in {var_dir / 'kafka'}" if kind == "kafka" else ""
+            say(f"Kafka: {embedded.BROKERS[kind]} on {bootstrap}{where}")
         env.update(TVP_MONGO_URI=mongo_uri, TVP_KAFKA_BOOTSTRAP=bootstrap)
         from shared.auth import TokenIssuer, ensure_dev_keys
         from shared.config import load_settings
@@ -123,8 +128,10 @@ def up() -> int:
         created = create_topics(bootstrap, settings.topic_partitions)
         say(f"topics: {len(created)} created, {len(topics.ALL) - len(created)} already there")
         databases = {name: load_settings(name).mongo_db for name in SERVICES}
-        if own_broker:
-            # The embedded broker forgot everything when it stopped: put the event history back.
+        if own_broker and not kept_messages:
+            # The embedded broker forgot everything when it stopped (Tansu), or starts from empty storage
+            # (Apache Kafka's first start): put the event history back. A broker that kept its messages
+            # already has it, and a replay would publish every event twice.
             from .replay import replay_event_logs
 
             counts = replay_event_logs(
