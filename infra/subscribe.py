@@ -246,13 +246,20 @@ class Subscriber:
 
     # -- run -------------------------------------------------------------------------
     def lag(self, consumer, partitions) -> int | None:
+        """How far behind the subscriber is, or None when unknown. Only shown in the live count, so a broker
+        that is away (position() asks it when it has no fetch position) must not stop the subscriber."""
+        from kafka.errors import KafkaError
+
         total, known = 0, False
         for tp in partitions:
             high = consumer.highwater(tp)
             if high is None:
                 continue
+            try:
+                total += max(0, high - consumer.position(tp))
+            except KafkaError:
+                return None
             known = True
-            total += max(0, high - consumer.position(tp))
         return total if known else None
 
     def run(self) -> int:
