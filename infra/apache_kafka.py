@@ -127,7 +127,8 @@ def ensure_kafka_jars(timeout_s: float = 600) -> Path:
 
 
 def new_cluster_id() -> str:
-    """What `kafka-storage random-uuid` prints: 16 random bytes, URL-safe base64 without padding."""
+    """What `kafka-storage random-uuid` prints: 16 random bytes, URL-safe base64 without padding. It may start
+    with "-", so it is passed as `--cluster-id=<id>`: as a separate word the storage tool took it for an option."""
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
 
 
@@ -218,7 +219,7 @@ class KafkaNode(ManagedProcess):
         cluster_id = self.cluster_id or new_cluster_id()
         result = subprocess.run([java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                                  f"-Dlog4j2.configurationFile={LOG4J_CONFIG}", "-cp", classpath,
-                                 "kafka.tools.StorageTool", "format", "--cluster-id", cluster_id,
+                                 "kafka.tools.StorageTool", "format", f"--cluster-id={cluster_id}",
                                  "--config", str(self.settings.properties_file)],
                                 capture_output=True, text=True, timeout=120)
         if result.returncode != 0:

@@ -74,3 +74,12 @@ def test_three_nodes_replicate_every_partition_with_two_in_sync_replicas_require
     finally:
         cluster.stop()
     assert all(node.proc.returncode in (0, 143) for node in cluster.nodes)
+
+
+def test_a_cluster_id_starting_with_a_dash_is_formatted(tmp_path):
+    """One random id in 64 starts with "-"; the storage tool must take it as the id, not as an option."""
+    node = apache_kafka.single_node(embedded.free_port(), tmp_path / "kafka", tmp_path / "log")
+    node.cluster_id = "-" + apache_kafka.new_cluster_id()[1:]
+    node._write_properties()
+    node._format(apache_kafka.find_java(), node._classpath())
+    assert f"cluster.id={node.cluster_id}" in (node.settings.log_dir / "meta.properties").read_text()

@@ -80,3 +80,4 @@ def test_without_maven_the_error_says_what_to_install_or_use_instead(tmp_path, m
     monkeypatch.setenv("TVP_KAFKA_DIST_DIR", str(tmp_path / "dist"))
     with pytest.raises(embedded.StartupError, match=r"needs Maven .* TVP_BROKER=tansu"):
         apache_kafka.ensure_kafka_jars()
+
