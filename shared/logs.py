@@ -77,9 +77,10 @@ def gunicorn_logconfig(service: str, level: str = "INFO") -> dict:
                 "propagate": False,
                 "qualname": "gunicorn.error",
             },
+            # gunicorn writes access lines whenever a logconfig is given: none here, the app writes them.
             "gunicorn.access": {
-                "level": level.upper(),
-                "handlers": ["error_console"],
+                "level": "CRITICAL",
+                "handlers": [],
                 "propagate": False,
                 "qualname": "gunicorn.access",
             },

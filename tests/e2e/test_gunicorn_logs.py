@@ -39,6 +39,7 @@ def test_two_services_from_one_directory_log_json_and_keep_their_own_control_soc
     assert all(r["service"] == "members" for r in records)
     access = [r for r in records if r["logger"] == "tvp.access" and r["route"] == "/api/v1/organisations"]
     assert len(access) == 1
+    assert not [r for r in records if r["logger"] == "gunicorn.access"], "one access line per request: the app's"
     assert (access[0]["sub"], access[0]["status"]) == ("log-reader", 200)
     assert access[0]["correlation_id"] == response.headers["X-Correlation-Id"]
     assert not [r for r in records if " ran for " in r["message"]]
