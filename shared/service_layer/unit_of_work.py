@@ -57,7 +57,6 @@ class MongoUnitOfWork(UnitOfWork):
         self.outbox = outbox
         self._repository_types = repositories
         self._session = session
-        self._joined = session is not None  # inside a transaction someone else commits (a consumer batch)
         self._repositories: dict[str, MongoRepository] = {}
         self.events: list[CloudEvent] = []
 
@@ -88,6 +87,8 @@ class MongoUnitOfWork(UnitOfWork):
                     self._enter(None)
 
     def transaction(self, work: Callable[[], T]) -> T:
+        """Run `work()` in one transaction that the driver runs again on a transient error (a write conflict),
+        for work that must not rerun the whole use case around it (reporting's rebuild catch-up)."""
         if self._session is not None:
             return work()
         with self.client.start_session() as session:
