@@ -6,8 +6,13 @@ Adding a use case = a command class and its handler in the table below.
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from pymongo import MongoClient
+from pymongo.database import Database
+
+from shared.contracts import REGISTRY
 from shared.messaging.outbox import Outbox
 from shared.service_layer.messagebus import MessageBus
 from shared.service_layer.unit_of_work import MongoUnitOfWork
@@ -28,9 +33,11 @@ COMMANDS = {
 EVENTS = membership_handlers.HANDLERS
 
 
-def bus(client: Any, db: Any, outbox: Outbox) -> MessageBus:
-    """The events service's bus; its units of work hand out the repositories of adapters/repositories.py."""
-    def unit_of_work(session: Any = None) -> MongoUnitOfWork:
-        return MongoUnitOfWork(client, db, outbox, REPOSITORIES, session=session)
+def unit_of_work(db: Database, session: Any = None, outbox: Outbox | None = None,
+                 client: MongoClient | None = None) -> MongoUnitOfWork:
+    """A unit of work on `db` handing out this service's repositories; `session` joins a running transaction."""
+    return MongoUnitOfWork(client or db.client, db, outbox or Outbox(db, REGISTRY), REPOSITORIES, session=session)
 
-    return MessageBus("events", unit_of_work, COMMANDS, EVENTS)
+
+def bus(client: MongoClient, db: Database, outbox: Outbox) -> MessageBus:
+    return MessageBus("events", partial(unit_of_work, db, outbox=outbox, client=client), COMMANDS, EVENTS)

@@ -7,10 +7,12 @@ event table is empty and its worker subscribes to nothing.
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from pymongo import MongoClient
 from pymongo.database import Database
 
+from shared.contracts import REGISTRY
 from shared.messaging.outbox import Outbox
 from shared.service_layer.messagebus import Handler, MessageBus
 from shared.service_layer.unit_of_work import MongoUnitOfWork
@@ -35,9 +37,11 @@ COMMANDS: dict[type, Handler] = {
 EVENTS: dict[str, Handler] = {}
 
 
-def unit_of_work(client: MongoClient | None, db: Database, outbox: Outbox, session=None) -> MongoUnitOfWork:
-    return MongoUnitOfWork(client, db, outbox, REPOSITORIES, session=session)
+def unit_of_work(db: Database, session: Any = None, outbox: Outbox | None = None,
+                 client: MongoClient | None = None) -> MongoUnitOfWork:
+    """A unit of work on `db` handing out this service's repositories; `session` joins a running transaction."""
+    return MongoUnitOfWork(client or db.client, db, outbox or Outbox(db, REGISTRY), REPOSITORIES, session=session)
 
 
-def bus(client: MongoClient | None, db: Database | None, outbox: Outbox | None) -> MessageBus:
-    return MessageBus(SERVICE, partial(unit_of_work, client, db, outbox), COMMANDS, EVENTS)
+def bus(client: MongoClient, db: Database, outbox: Outbox) -> MessageBus:
+    return MessageBus(SERVICE, partial(unit_of_work, db, outbox=outbox, client=client), COMMANDS, EVENTS)

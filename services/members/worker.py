@@ -5,7 +5,6 @@ racing with a publication could otherwise leave a logged copy of a person event
 with the personal data in it.
 """
 from shared.contracts import REGISTRY
-from shared.messaging.outbox import Outbox
 from shared.worker import WorkerSpec, main
 
 from . import bootstrap
@@ -17,7 +16,7 @@ from .service_layer.people import scrub_erased_from_event_log
 def scrub_erased_people(db, batch) -> None:
     person_ids = [aggregate_id for collection, aggregate_id, _ in batch if collection == People.collection]
     if person_ids:
-        scrub_erased_from_event_log(bootstrap.unit_of_work(db.client, db, Outbox(db, REGISTRY)), person_ids)
+        scrub_erased_from_event_log(bootstrap.unit_of_work(db), person_ids)
 
 
 SPEC = WorkerSpec(service="members", aggregates=AGGREGATE_COLLECTIONS, registry=REGISTRY, bus=bootstrap.bus,

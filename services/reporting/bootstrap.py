@@ -3,6 +3,7 @@ command (class → use case) and every consumed event type (shared/contracts con
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, Iterator
 
 from pymongo import MongoClient
@@ -34,11 +35,12 @@ EVENTS = {event_type: projector.project_one for event_type in ORG_TYPES + MEETIN
 
 def unit_of_work(db: Database, session: Any = None, outbox: Outbox | None = None,
                  client: MongoClient | None = None) -> MongoUnitOfWork:
+    """A unit of work on `db` handing out this service's repositories; `session` joins a running transaction."""
     return MongoUnitOfWork(client or db.client, db, outbox or Outbox(db, REGISTRY), REPOSITORIES, session=session)
 
 
 def bus(client: MongoClient, db: Database, outbox: Outbox) -> MessageBus:
-    return MessageBus("reporting", lambda session=None: unit_of_work(db, session, outbox, client), COMMANDS, EVENTS,
+    return MessageBus("reporting", partial(unit_of_work, db, outbox=outbox, client=client), COMMANDS, EVENTS,
                       batch=projector.project_batch)
 
 
