@@ -30,3 +30,17 @@ class Unprocessable(DomainError):
 
 class Forbidden(DomainError):
     status = 403
+
+
+class DuplicateKey(Exception):
+    """A write broke a unique index; the use case says which rule that was (a 409, usually).
+
+    Raised by the repositories in place of the driver's error, so service layers name no driver."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+    def on(self, index_name: str) -> bool:
+        """Whether the unique index `index_name` is the one broken."""
+        return index_name in self.detail

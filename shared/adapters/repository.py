@@ -9,12 +9,14 @@ the same single-document write (the transactional outbox, shared/messaging/outbo
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar
+from contextlib import contextmanager
+from typing import Any, Callable, ClassVar, Iterator
 
 from pymongo.collection import Collection
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
 
-from ..errors import NotFound
+from ..errors import DuplicateKey, NotFound
 from ..messaging.envelope import CloudEvent
 from ..messaging.outbox import Causation, Outbox
 
@@ -36,6 +38,15 @@ def page_of(
     cursor = collection.find(filters, projection, session=session).sort(sort)
     items = list(cursor.skip((page - 1) * page_size).limit(page_size))
     return {"items": items, "total": total, "page": page, "page_size": page_size}
+
+
+@contextmanager
+def duplicate_keys() -> Iterator[None]:
+    """The driver's duplicate-key error as the shared DuplicateKey, naming the index it broke."""
+    try:
+        yield
+    except DuplicateKeyError as exc:
+        raise DuplicateKey(str((exc.details or {}).get("errmsg") or exc)) from exc
 
 
 class MongoRepository:
@@ -89,8 +100,9 @@ class MongoRepository:
 
     # -- writes (each one atomic with its events) ------------------------------------------------
     def add(self, document: dict, events: Events, cause: Causation, public: Events | None = None) -> list[CloudEvent]:
-        """Store a new aggregate with the events announcing it; DuplicateKeyError on a unique index."""
-        built = self.outbox.insert(self.collection, document, events, cause, session=self.session, public=public)
+        """Store a new aggregate with the events announcing it; DuplicateKey on a unique index."""
+        with duplicate_keys():
+            built = self.outbox.insert(self.collection, document, events, cause, session=self.session, public=public)
         self._on_events(built)
         return built
 
@@ -106,18 +118,20 @@ class MongoRepository:
         push_fields: dict | None = None,
         public: Events | None = None,
     ) -> list[CloudEvent]:
-        """Change an aggregate read at `expected_version`; ConcurrencyConflict if it moved on meanwhile."""
-        built = self.outbox.update(
-            self.collection,
-            aggregate_id,
-            expected_version,
-            events,
-            cause,
-            set_fields=set_fields,
-            unset_fields=unset_fields,
-            push_fields=push_fields,
-            session=self.session,
-            public=public,
-        )
+        """Change an aggregate read at `expected_version`; ConcurrencyConflict if it moved on meanwhile,
+        DuplicateKey on a unique index."""
+        with duplicate_keys():
+            built = self.outbox.update(
+                self.collection,
+                aggregate_id,
+                expected_version,
+                events,
+                cause,
+                set_fields=set_fields,
+                unset_fields=unset_fields,
+                push_fields=push_fields,
+                session=self.session,
+                public=public,
+            )
         self._on_events(built)
         return built

@@ -2,7 +2,7 @@
 
 `FakeRepository` keeps documents in a dict and behaves as `MongoRepository` does
 where use cases can tell: versions (ConcurrencyConflict on a stale one), unique
-keys (DuplicateKeyError), the events of each write built and validated through
+keys (DuplicateKey), the events of each write built and validated through
 the real registry and collected in the unit of work. Filters are MongoDB query
 documents, matched by mongomock's matcher. A service's fake repositories
 subclass it and add in plain Python the queries its real repositories run.
@@ -15,10 +15,9 @@ from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from mongomock.filtering import filter_applies
-from pymongo.errors import DuplicateKeyError
 
 from shared.contracts import REGISTRY
-from shared.errors import NotFound
+from shared.errors import DuplicateKey, NotFound
 from shared.messaging.envelope import CloudEvent
 from shared.messaging.outbox import Causation, ConcurrencyConflict
 
@@ -64,7 +63,7 @@ class FakeRepository:
     def add(self, document: dict, events: list[tuple[str, dict]], cause: Causation,
             public: list[tuple[str, dict]] | None = None) -> list[CloudEvent]:
         if document["_id"] in self.docs:
-            raise DuplicateKeyError(f"E11000 duplicate key _id {document['_id']}")
+            raise DuplicateKey(f"E11000 duplicate key _id {document['_id']}")
         self._check_unique(document, document["_id"])
         built = _build(document["_id"], 1, events, cause)
         self.docs[document["_id"]] = copy.deepcopy(dict(document, version=len(built)))
@@ -103,7 +102,7 @@ class FakeRepository:
         for name in self.unique:
             value = document.get(name)
             if value is not None and any(d.get(name) == value for i, d in self.docs.items() if i != own_id):
-                raise DuplicateKeyError(f"E11000 duplicate key {name}: {value}", details={"errmsg": name})
+                raise DuplicateKey(f"E11000 duplicate key {name}: {value}")
 
 
 class FakeUnitOfWork:

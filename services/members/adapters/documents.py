@@ -19,7 +19,7 @@ from shared.clock import utc_now
 from .repositories import Bodies
 
 ALIAS = "members"
-# The names of the unique indexes a seat assignment tells apart in a DuplicateKeyError.
+# The names of the unique indexes a seat assignment tells apart in a DuplicateKey.
 ONE_SEAT_PER_PERSON = "one_active_seat_per_person_per_body"
 ONE_CHAIR = "one_active_chair_per_body"
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
 
-from shared.adapters.repository import MongoRepository
+from shared.adapters.repository import MongoRepository, duplicate_keys
 from shared.contracts.members import PEOPLE as PEOPLE_TOPIC
 from shared.messaging.outbox import EVENT_LOG
 
@@ -107,8 +107,9 @@ class Bodies(MongoRepository):
                 pass  # another process created it at the same moment
 
     def create(self, document: dict) -> None:
-        """A new body (no events: the contract has none for bodies); DuplicateKeyError if the code exists."""
-        self.documents.insert_one(dict(document), session=self.session)
+        """A new body (no events: the contract has none for bodies); DuplicateKey if the code exists."""
+        with duplicate_keys():
+            self.documents.insert_one(dict(document), session=self.session)
 
 
 class PersonEventLog(MongoRepository):

@@ -4,11 +4,9 @@ Bodies are not event-sourced (the contract has no body events): plain writes thr
 """
 from __future__ import annotations
 
-from pymongo.errors import DuplicateKeyError
-
 from shared.auth import Principal
 from shared.clock import utc_now
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, DuplicateKey, NotFound
 from shared.messaging.outbox import Causation
 from shared.service_layer.unit_of_work import UnitOfWork
 
@@ -24,7 +22,7 @@ def create_working_group(uow: UnitOfWork, command: CreateWorkingGroup, principal
         raise Conflict(f"{command.code} is a standard body and already exists", {"code": ["already exists"]})
     try:
         uow.bodies.create(document)
-    except DuplicateKeyError:
+    except DuplicateKey:
         raise Conflict(f"a body with code {command.code} already exists", {"code": ["already exists"]}) from None
     return document
 

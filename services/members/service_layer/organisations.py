@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import re
 
-from pymongo.errors import DuplicateKeyError
-
 from shared.auth import Principal
 from shared.clock import utc_now
 from shared.contracts import members as contract
-from shared.errors import Conflict
+from shared.errors import Conflict, DuplicateKey
 from shared.ids import new_id
 from shared.messaging.outbox import Causation
 from shared.permissions import require
@@ -72,7 +70,7 @@ def register_organisation(uow: UnitOfWork, command: RegisterOrganisation, princi
     }
     try:
         events = uow.organisations.add(document, [(REGISTERED, payload_of(document))], cause)
-    except DuplicateKeyError:
+    except DuplicateKey:
         raise _tax_number_taken() from None
     return _visible(document) | {"version": len(events)}
 
@@ -95,7 +93,7 @@ def update_organisation(uow: UnitOfWork, command: UpdateOrganisation, principal:
         uow.organisations.save(organisation_id, current["version"], [(UPDATED, payload)], cause,
                                set_fields=to_set, unset_fields=to_unset,
                                public=public.publication(current, after, ["updated"]))
-    except DuplicateKeyError:
+    except DuplicateKey:
         raise _tax_number_taken() from None
     return _visible(after | {"version": current["version"] + 1})
 

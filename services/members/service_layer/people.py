@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import re
 
-from pymongo.errors import DuplicateKeyError
-
 from shared.auth import Principal
 from shared.clock import to_millis, utc_now
 from shared.contracts import members as contract
-from shared.errors import Conflict, NotFound, Unprocessable
+from shared.errors import Conflict, DuplicateKey, NotFound, Unprocessable
 from shared.ids import new_id
 from shared.messaging.outbox import Causation
 from shared.permissions import require
@@ -79,7 +77,7 @@ def register_person(uow: UnitOfWork, command: RegisterPerson, principal: Princip
               "email_key": email_key(organisation_id, data["email"]), "created_at": now, "updated_at": now}
     try:
         events = uow.people.add(person, [(REGISTERED, payload_of(person))], cause)
-    except DuplicateKeyError:
+    except DuplicateKey:
         raise _email_taken() from None
     return visible(person | {"version": len(events)}, principal)
 
@@ -116,7 +114,7 @@ def update_person(uow: UnitOfWork, command: UpdatePerson, principal: Principal, 
     try:
         uow.people.save(person_id, current["version"], [(UPDATED, payload_of(after) | {"changed": changed})], cause,
                         set_fields=to_set, unset_fields=to_unset)
-    except DuplicateKeyError:
+    except DuplicateKey:
         raise _email_taken() from None
     return visible(after | {"version": current["version"] + 1}, principal)
 

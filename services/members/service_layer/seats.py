@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pymongo.errors import DuplicateKeyError
-
 from shared.auth import Principal
 from shared.clock import today, utc_now
 from shared.contracts import members as contract
-from shared.errors import Conflict, NotFound, Unprocessable
+from shared.errors import Conflict, DuplicateKey, NotFound, Unprocessable
 from shared.ids import new_id
 from shared.messaging.outbox import Causation
 from shared.service_layer.unit_of_work import UnitOfWork
@@ -17,7 +15,7 @@ from ..adapters.documents import ONE_CHAIR, ONE_SEAT_PER_PERSON
 from ..domain.governance import check_may_hold_seat, check_seat_conflicts, check_term, end_date, sort_key
 from . import bodies
 from .commands import AssignSeat, EndSeat, GetBody, GetBodyHistory, GetSeat
-from .common import broke_index, pick
+from .common import pick
 
 ASSIGNED = contract.SEAT_ASSIGNED
 ENDED = contract.SEAT_ENDED
@@ -51,10 +49,10 @@ def assign_seat(uow: UnitOfWork, command: AssignSeat, principal: Principal, caus
                 "created_at": now, "updated_at": now}
         try:
             events = uow.seats.add(seat, [(ASSIGNED, payload_of(seat))], cause)
-        except DuplicateKeyError as exc:
-            if broke_index(exc, ONE_CHAIR):
+        except DuplicateKey as exc:
+            if exc.on(ONE_CHAIR):
                 raise Conflict("the body already has a chair", {"role": ["the body has an active chair"]}) from None
-            if broke_index(exc, ONE_SEAT_PER_PERSON):
+            if exc.on(ONE_SEAT_PER_PERSON):
                 raise Conflict("the person already holds a seat on this body",
                                {"person_id": ["already holds a seat on this body"]}) from None
             raise

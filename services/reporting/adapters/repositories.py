@@ -19,7 +19,7 @@ from pymongo.errors import DuplicateKeyError
 
 from shared.adapters.repository import MongoRepository
 from shared.clock import utc_now
-from shared.errors import Conflict
+from shared.errors import Conflict, DuplicateKey
 from shared.messaging.envelope import CloudEvent
 from shared.messaging.outbox import ConcurrencyConflict
 
@@ -91,7 +91,7 @@ class ReportRepository(MongoRepository):
         """As MongoRepository.save; 409 when submitting a second report of a period and kind (a unique index)."""
         try:
             return super().save(aggregate_id, expected_version, events, cause, **changes)
-        except DuplicateKeyError:
+        except DuplicateKey:
             raise already_submitted((changes.get("set_fields") or {}).get("submitted_key", "?|?")) from None
 
     def replace_draft_content(self, report_id: str, revision: int, set_fields: dict) -> None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 
-from pymongo.errors import DuplicateKeyError
-
 from services.members.adapters.documents import ONE_CHAIR, ONE_SEAT_PER_PERSON
 from services.members.adapters.repositories import Bodies, Organisations, People, Seats
 from services.members.domain.governance import STANDARD_BODIES
 from services.members.domain.person import IDENTIFYING_PAYLOAD_FIELDS
 from shared.auth import Principal
 from shared.contracts.members import PEOPLE as PEOPLE_TOPIC
+from shared.errors import DuplicateKey
 from shared.messaging.outbox import Causation
 
 from ..fake_uow import FakeRepository, FakeUnitOfWork
@@ -77,9 +76,9 @@ class FakeSeats(FakeRepository):
             if other_id == own_id or other["status"] != "active" or other["body"] != document["body"]:
                 continue
             if other["person_id"] == document["person_id"]:
-                raise DuplicateKeyError(f"E11000 {ONE_SEAT_PER_PERSON}", details={"errmsg": ONE_SEAT_PER_PERSON})
+                raise DuplicateKey(f"E11000 {ONE_SEAT_PER_PERSON}")
             if other["role"] == document["role"] == "chair":
-                raise DuplicateKeyError(f"E11000 {ONE_CHAIR}", details={"errmsg": ONE_CHAIR})
+                raise DuplicateKey(f"E11000 {ONE_CHAIR}")
 
 
 class FakeBodies(FakeRepository):
@@ -100,7 +99,7 @@ class FakeBodies(FakeRepository):
 
     def create(self, document: dict) -> None:
         if document["_id"] in self.docs:
-            raise DuplicateKeyError(f"E11000 duplicate key _id {document['_id']}")
+            raise DuplicateKey(f"E11000 duplicate key _id {document['_id']}")
         self.docs[document["_id"]] = copy.deepcopy(document)
 
 

@@ -14,6 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from services.reporting.adapters.repositories import already_submitted, journal_entry, journal_events
 from services.reporting.service_layer.programme import ID as PROGRAMME_ID
 from shared.clock import utc_now
+from shared.errors import DuplicateKey
 from shared.messaging.outbox import ConcurrencyConflict
 
 from ..fake_uow import FakeRepository, FakeUnitOfWork
@@ -53,7 +54,7 @@ class FakeReports(FakeRepository):
     def save(self, aggregate_id, expected_version, events, cause, **changes):
         try:
             return super().save(aggregate_id, expected_version, events, cause, **changes)
-        except DuplicateKeyError:
+        except DuplicateKey:
             raise already_submitted(changes["set_fields"]["submitted_key"]) from None
 
     def replace_draft_content(self, report_id: str, revision: int, set_fields: dict) -> None:

@@ -2,10 +2,9 @@
 from dataclasses import dataclass
 
 import pytest
-from pymongo.errors import DuplicateKeyError
 
 from shared.auth import Principal
-from shared.errors import Conflict, NotFound, PreconditionFailed
+from shared.errors import Conflict, DuplicateKey, NotFound, PreconditionFailed
 from shared.messaging.outbox import Causation, ConcurrencyConflict
 from shared.service_layer.messagebus import MessageBus, system_principal
 
@@ -45,7 +44,7 @@ def test_fake_repository_versions_events_and_unique_keys():
     [event] = uow.organisations.add(_org(tax_number="1"), [(REGISTERED, _payload(_org()))], CAUSE)
     assert (event.aggregateversion, event.correlationid, uow.types()) == (1, "corr-1", [REGISTERED])
     assert uow.organisations.get("o1")["version"] == 1
-    with pytest.raises(DuplicateKeyError):
+    with pytest.raises(DuplicateKey):
         uow.organisations.add(_org("o2", tax_number="1"), [], CAUSE)
     with pytest.raises(ConcurrencyConflict):
         uow.organisations.save("o1", 0, [], CAUSE, set_fields={"name": "x"})
