@@ -10,8 +10,10 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
+
+from shared.clock import utc_now
 
 FILE_NAME = "run.json"
 
@@ -70,7 +72,7 @@ def remove(var_dir: Path, pid: int) -> None:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return utc_now().isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from dataclasses import fields as fields_of
-from datetime import datetime, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate
+
+from ..clock import utc_now
 
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 SPEC_VERSION = "1.0"
@@ -19,7 +20,8 @@ def new_id() -> str:
 
 
 def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    """The envelope's `time`: UTC, to the millisecond (shared/clock.py's now)."""
+    return utc_now().isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True)
