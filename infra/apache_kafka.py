@@ -220,12 +220,16 @@ class KafkaNode(ManagedProcess):
         result = subprocess.run([java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                                  f"-Dlog4j2.configurationFile={LOG4J_CONFIG}", "-cp", classpath,
                                  "kafka.tools.StorageTool", "format", f"--cluster-id={cluster_id}",
-                                 "--config", str(self.settings.properties_file)],
+                                 "--config", str(self.settings.properties_file), *self.format_arguments()],
                                 capture_output=True, text=True, timeout=120)
         if result.returncode != 0:
             last = (result.stdout + result.stderr).strip().splitlines()[-1:] or ["no output"]
             raise StartupError(f"{self.name}: formatting {self.settings.log_dir} failed: {last[0][:200]}")
         self.cluster_id = cluster_id
+
+    def format_arguments(self) -> list[str]:
+        """Further arguments of `StorageTool format` (the secured node adds its SCRAM users)."""
+        return []
 
     def start(self) -> "KafkaNode":
         java, classpath = find_java(), self._classpath()
@@ -302,3 +306,81 @@ class KafkaCluster:
         deadline = time.monotonic() + timeout_s
         for node in self.nodes:
             node.stop(timeout_s=max(1.0, deadline - time.monotonic()))
+
+
+# ------------------------------------------------------------------ the production listener
+# What docker-compose.yml's `kafka` service sets for the EXTERNAL listener, as server.properties
+# keys (compose spells them KAFKA_<KEY_UPPER_SNAKE>; tests/unit/test_kafka_external_listener.py
+# keeps the two equal). ANONYMOUS is the principal of every PLAINTEXT listener (the services,
+# the relays, `tvp topics create`, the controllers among themselves), so it must be a super user.
+EXTERNAL_LISTENER = "EXTERNAL"
+SCRAM_MECHANISM = "SCRAM-SHA-512"
+SECURITY_SETTINGS = {
+    "sasl.enabled.mechanisms": SCRAM_MECHANISM,
+    "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+    "super.users": "User:ANONYMOUS",
+    "allow.everyone.if.no.acl.found": "false",
+}
+# The broker-side SCRAM login module; compose mounts the same file (KAFKA_OPTS). No secret in it.
+JAAS_CONFIG = KAFKA_PROJECT / "kafka_server_jaas.conf"
+
+
+@dataclass(frozen=True)
+class ScramUser:
+    """A SCRAM-SHA-512 credential written into the metadata when the storage is formatted."""
+    name: str
+    password: str
+
+    def storage_argument(self) -> str:
+        # kafka-storage format --add-scram 'SCRAM-SHA-512=[name=...,password=...]'
+        return f"{SCRAM_MECHANISM}=[name={self.name},password={self.password}]"
+
+
+def external_listener_settings(settings: NodeSettings, external_port: int, advertised_host: str = "127.0.0.1",
+                               admins: tuple[str, ...] = ()) -> dict[str, str]:
+    """server.properties overrides that add compose's EXTERNAL SASL/SCRAM listener to a node's PLAINTEXT one."""
+    super_users = ";".join([SECURITY_SETTINGS["super.users"], *(f"User:{name}" for name in admins)])
+    return {
+        "listeners": f"PLAINTEXT://127.0.0.1:{settings.port},CONTROLLER://127.0.0.1:{settings.controller_port},"
+                     f"{EXTERNAL_LISTENER}://127.0.0.1:{external_port}",
+        "advertised.listeners": f"PLAINTEXT://127.0.0.1:{settings.port},"
+                                f"{EXTERNAL_LISTENER}://{advertised_host}:{external_port}",
+        "listener.security.protocol.map":
+            f"PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,{EXTERNAL_LISTENER}:SASL_PLAINTEXT",
+        **SECURITY_SETTINGS,
+        "super.users": super_users,
+        # As in compose: topics come from `tvp topics create` only.
+        "auto.create.topics.enable": "false",
+    }
+
+
+class SecuredKafkaNode(KafkaNode):
+    """A node with the production EXTERNAL listener; `scram_users` are created at format time."""
+
+    def __init__(self, settings: NodeSettings, log_file: Path, external_port: int,
+                 scram_users: tuple[ScramUser, ...] = (), jvm_options: list[str] | None = None):
+        options = jvm_options if jvm_options is not None else java_options()
+        super().__init__(settings, log_file, name="Apache Kafka (SASL/SCRAM + ACLs)",
+                         jvm_options=[*options, f"-Djava.security.auth.login.config={JAAS_CONFIG}"])
+        self.external_port = external_port
+        self.scram_users = scram_users
+
+    @property
+    def external_bootstrap(self) -> str:
+        return f"127.0.0.1:{self.external_port}"
+
+    def format_arguments(self) -> list[str]:
+        return [arg for user in self.scram_users for arg in ("--add-scram", user.storage_argument())]
+
+
+def secured_single_node(port: int, external_port: int, data_dir: Path, log_dir: Path,
+                        admins: tuple[ScramUser, ...] = (), advertised_host: str = "127.0.0.1") -> SecuredKafkaNode:
+    """A single node configured like compose's `kafka` service: PLAINTEXT for the services (super user
+    ANONYMOUS), EXTERNAL SASL_PLAINTEXT SCRAM-SHA-512 for chambers, StandardAuthorizer, no ACL = denied.
+    `admins` get SCRAM credentials at format time and are super users on EXTERNAL too; chambers are
+    added afterwards through the admin API (`infra.chambers`), as in production."""
+    controller_port = free_port()
+    settings = NodeSettings(1, port, controller_port, {1: controller_port}, data_dir)
+    settings.extra = external_listener_settings(settings, external_port, advertised_host,
+                                                tuple(user.name for user in admins))
+    return SecuredKafkaNode(settings, log_dir / "kafka.log", external_port, scram_users=admins)
