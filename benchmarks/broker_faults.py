@@ -45,6 +45,10 @@ TOPIC = "tvp.members.organisations"
 EVENTS_DB = "tvp_faults_events"
 
 
+def organisation(name: str) -> dict:
+    return {"name": name, "kind": "company", "size_class": "small", "province": "Edirne", "employees": 20}
+
+
 @dataclass
 class Write:
     organisation: str
@@ -89,7 +93,7 @@ class Load:
         while not self.stop.is_set():
             n += 1
             created = self._call(session, "POST", f"{self.base}/api/v1/organisations",
-                                 {"name": f"Fault Firma {worker}-{n}", "kind": "company", "province": "Edirne"})
+                                 organisation(f"Fault Firma {worker}-{n}"))
             if created:
                 self._ack(created["id"], created["version"])
                 for rename in (1, 2):
@@ -178,18 +182,6 @@ def group_lags(bootstrap: str, topic: str) -> dict[str, int]:
         admin.close()
 
 
-def active_controller(bootstrap: str) -> int:
-    admin = make_admin(bootstrap, request_timeout_ms=10000)
-    try:
-        quorum = admin.describe_metadata_quorum()
-    finally:
-        admin.close()
-    leader = quorum.get("leader_id") if isinstance(quorum, dict) else getattr(quorum, "leader_id", None)
-    if leader is None:
-        raise RuntimeError(f"no quorum leader in {quorum!r}")
-    return int(leader)
-
-
 def step_figures(step: Step, writes: list[Write], watcher: ViewWatcher, on_topic: dict, violations: dict) -> dict:
     """Figures of the writes acknowledged during `step`, and how long the pipeline took to flow again after it."""
     during = [w for w in writes if step.started_at <= w.acked_at < step.ended_at]
@@ -245,8 +237,11 @@ def run(args) -> dict:
         ports = {s: free_port() for s in ("members", "events", "reporting")}
         with ServiceStack(env, log_dir, ports, web_workers=1) as stack:
             base = stack.url("members")
-            warm = requests.post(f"{base}/api/v1/organisations", headers=headers, timeout=10,
-                                 json={"name": "Warm-up", "kind": "company", "province": "Edirne"}).json()
+            response = requests.post(f"{base}/api/v1/organisations", headers=headers, timeout=10,
+                                     json=organisation("Warm-up"))
+            if response.status_code != 201:
+                raise SystemExit(f"the warm-up POST failed: {response.status_code} {response.text[:300]}")
+            warm = response.json()
             while not client[EVENTS_DB].member_organisations.find_one({"_id": warm["id"]}):
                 if time.monotonic() > deadline:
                     raise SystemExit("the events worker never received the warm-up event")
@@ -280,12 +275,12 @@ def run(args) -> dict:
                 return action
 
             time.sleep(min(5, args.fault_seconds))
-            controller = active_controller(bootstrap)
+            controller = apache_kafka.active_controller(bootstrap)
             victim = next(n for n in (1, 2, 3) if n != controller)
             step("kill -9 broker", kill(victim))
             step("restart broker", restart(victim))
             if not args.quick:
-                controller = active_controller(bootstrap)
+                controller = apache_kafka.active_controller(bootstrap)
                 step("kill -9 controller", kill(controller))
                 step("restart controller", restart(controller))
             steps[-1].ended_at = time.monotonic()

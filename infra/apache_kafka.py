@@ -261,6 +261,22 @@ def cluster_size(bootstrap: str, timeout_ms: int = 2000) -> int:
         admin.close()
 
 
+
+def active_controller(bootstrap: str, timeout_ms: int = 10000) -> int:
+    """The node id of the KRaft quorum's leader (the active controller), from DescribeQuorum."""
+    from shared.messaging.kafka import make_admin
+
+    admin = make_admin(bootstrap, request_timeout_ms=timeout_ms, bootstrap_timeout_ms=timeout_ms)
+    try:
+        quorum = admin.describe_metadata_quorum()
+    finally:
+        admin.close()
+    leaders = [p["leader_id"] for t in quorum.get("topics", []) if t["topic_name"] == "__cluster_metadata"
+               for p in t["partitions"] if p.get("leader_id", -1) >= 0]
+    if not leaders:
+        raise StartupError(f"the metadata quorum names no leader: {quorum!r:.300}")
+    return leaders[0]
+
 class KafkaCluster:
     """`size` combined broker+controller nodes on free ports, all voters, for the tests of replication and faults.
 

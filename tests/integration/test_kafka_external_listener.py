@@ -1,7 +1,7 @@
 """The production listener on Apache Kafka: SASL/SCRAM-SHA-512 on EXTERNAL, ACLs for chambers, as compose runs it.
 
-One secured node for the module (~5 s start). The chamber is added with `infra.chambers.add_chamber`,
-the function `tvp chamber add` runs in production, so the ACLs tested are the ones shipped.
+One secured node for the module (~5 s start). The chamber is added with `tvp chamber add`
+(infra/chambers.py), as production adds one, so the ACLs tested are the ones shipped.
 The matrix: a chamber reads tvp.public.* and commits in its own groups; it is refused on an
 internal topic, on a write to a public topic, in another chamber's group and with a wrong
 password. Then `tvp subscribe` and the documents' client examples (kafka-python, confluent-kafka,
@@ -60,7 +60,11 @@ def broker(tmp_path_factory):
         publish(internal, TOPIC, batch)
         publish(internal, INTERNAL_TOPIC, [REGISTRY.build(public_contract.MEETING_PUBLISHED, "secret", 1, meeting(99),
                                                           correlation_id="c").to_dict()])
-        chambers.add_chamber(internal, CHAMBER, PASSWORD)
+        # As docs/deployment.md adds a chamber in production (the password only in the environment).
+        added = subprocess.run([sys.executable, "-m", "infra.cli", "chamber", "add", CHAMBER, "--bootstrap", internal],
+                               env={**os.environ, "TVP_KAFKA_PASSWORD": PASSWORD}, cwd=ROOT,
+                               capture_output=True, text=True, timeout=60)
+        assert added.returncode == 0, added.stderr[-2000:]
         yield node, batch
     finally:
         node.stop()
@@ -89,7 +93,10 @@ def read_all(bootstrap: str, topic: str, group: str | None, expected: int = COUN
 
 def test_the_chamber_holds_exactly_the_shipped_grants(broker):
     node, _ = broker
-    assert chambers.granted(f"127.0.0.1:{node.port}", CHAMBER) == [
+    shown = subprocess.run([sys.executable, "-m", "infra.cli", "chamber", "show", CHAMBER, "--bootstrap",
+                            f"127.0.0.1:{node.port}"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    assert shown.stdout.splitlines() == chambers.granted(f"127.0.0.1:{node.port}", CHAMBER) == [
         "ALLOW DESCRIBE GROUP PREFIXED kirklareli-tso", "ALLOW DESCRIBE TOPIC PREFIXED tvp.public.",
         "ALLOW READ GROUP PREFIXED kirklareli-tso", "ALLOW READ TOPIC PREFIXED tvp.public."]
 
