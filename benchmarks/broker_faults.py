@@ -253,10 +253,12 @@ def run(args) -> dict:
             steps: list[Step] = []
 
             def step(name: str, action) -> None:
+                # A step begins when its action begins: a restart's own start-up time belongs to it.
+                now = time.monotonic()
                 if steps:
-                    steps[-1].ended_at = time.monotonic()
-                detail = action()
-                steps.append(Step(f"{name} {detail}", time.monotonic()))
+                    steps[-1].ended_at = now
+                steps.append(Step(name, now))
+                steps[-1].name = f"{name} {action()}".strip()
                 print(f"  {time.monotonic() - started:5.0f} s  {steps[-1].name}", flush=True)
                 time.sleep(min(args.fault_seconds, max(0.0, deadline - time.monotonic() - 60)))
 
@@ -269,12 +271,14 @@ def run(args) -> dict:
             def restart(node_id: int):
                 def action():
                     node = cluster.nodes[node_id - 1]
+                    began = time.monotonic()
                     node.start()
                     embedded.wait_for_kafka(node, node.port, timeout_s=60)
-                    return f"(node {node_id}, {node.name})"
+                    return f"(node {node_id}, up in {time.monotonic() - began:.0f} s)"
                 return action
 
-            time.sleep(min(5, args.fault_seconds))
+            service_pids = {p.name: p.proc.pid for p in stack.processes}
+            step("steady, no fault", lambda: "")
             controller = apache_kafka.active_controller(bootstrap)
             victim = next(n for n in (1, 2, 3) if n != controller)
             step("kill -9 broker", kill(victim))
@@ -291,6 +295,9 @@ def run(args) -> dict:
                 time.sleep(0.5)
             time.sleep(0.5)
             watcher.stop.set()
+            # The claim is recovery without a restart: every service process is the one started above.
+            restarted = sorted(p.name for p in stack.processes
+                               if not p.alive or service_pids.get(p.name) != p.proc.pid)
             records = read_topic(bootstrap, TOPIC)
             on_topic = {(r.key.decode(), json.loads(r.value)["aggregateversion"]) for r in records}
             violations = order_violations(records)
@@ -307,7 +314,8 @@ def run(args) -> dict:
                 "rate_per_s": args.rate, "writes_acknowledged": len(writes), "write_errors": dict(load.errors),
                 "events_lost": lost_total, "order_violations": sum(violations.values()),
                 "records_on_topic": len(records), "duplicates_on_topic": len(records) - len(on_topic),
-                "group_lag_at_end": lags, "steps": [{"step": s.name, **s.figures} for s in steps],
+                "group_lag_at_end": lags, "service_processes_restarted_or_dead": restarted,
+                "steps": [{"step": s.name, **s.figures} for s in steps],
                 "seconds": round(time.monotonic() - started, 1)}
     finally:
         if cluster is not None:
@@ -317,14 +325,15 @@ def run(args) -> dict:
 
 
 def print_table(result: dict) -> None:
-    print(f"\n{'step':<36} {'acked':>6} {'lost':>5} {'order':>6} {'recovery':>9}")
+    print(f"\n{'step':<40} {'acked':>6} {'lost':>5} {'order':>6} {'recovery':>9}")
     for s in result["steps"]:
-        print(f"{s['step']:<36} {s['writes_acknowledged']:>6} {s['events_lost']:>5} {s['order_violations']:>6} "
+        print(f"{s['step']:<40} {s['writes_acknowledged']:>6} {s['events_lost']:>5} {s['order_violations']:>6} "
               f"{s['recovery_s']:>8}s")
-    print(f"{'whole run':<36} {result['writes_acknowledged']:>6} {result['events_lost']:>5} "
+    print(f"{'whole run':<40} {result['writes_acknowledged']:>6} {result['events_lost']:>5} "
           f"{result['order_violations']:>6}")
     print(f"records on {TOPIC}: {result['records_on_topic']} ({result['duplicates_on_topic']} duplicates); "
-          f"write errors: {result['write_errors'] or 'none'}; consumer lag at the end: {result['group_lag_at_end']}")
+          f"write errors: {result['write_errors'] or 'none'}; consumer lag at the end: {result['group_lag_at_end']}; "
+          f"service processes restarted or dead: {result['service_processes_restarted_or_dead'] or 'none'}")
 
 
 def main(argv=None) -> int:
@@ -340,7 +349,8 @@ def main(argv=None) -> int:
     result = run(args)
     print_table(result)
     print(json.dumps(result))
-    return 0 if result["events_lost"] == 0 and result["order_violations"] == 0 else 1
+    healthy = not result["service_processes_restarted_or_dead"]
+    return 0 if result["events_lost"] == 0 and result["order_violations"] == 0 and healthy else 1
 
 
 if __name__ == "__main__":
