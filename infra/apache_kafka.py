@@ -271,6 +271,11 @@ def active_controller(bootstrap: str, timeout_ms: int = 10000) -> int:
         quorum = admin.describe_metadata_quorum()
     finally:
         admin.close()
+    return quorum_leader(quorum)
+
+
+def quorum_leader(quorum: dict) -> int:
+    """The leader of `__cluster_metadata` in a DescribeQuorum answer (as kafka-python returns it)."""
     leaders = [p["leader_id"] for t in quorum.get("topics", []) if t["topic_name"] == "__cluster_metadata"
                for p in t["partitions"] if p.get("leader_id", -1) >= 0]
     if not leaders:
