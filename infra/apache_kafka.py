@@ -261,7 +261,6 @@ def cluster_size(bootstrap: str, timeout_ms: int = 2000) -> int:
         admin.close()
 
 
-
 def active_controller(bootstrap: str, timeout_ms: int = 10000) -> int:
     """The node id of the KRaft quorum's leader (the active controller), from DescribeQuorum."""
     from shared.messaging.kafka import make_admin
@@ -281,6 +280,7 @@ def quorum_leader(quorum: dict) -> int:
     if not leaders:
         raise StartupError(f"the metadata quorum names no leader: {quorum!r:.300}")
     return leaders[0]
+
 
 class KafkaCluster:
     """`size` combined broker+controller nodes on free ports, all voters, for the tests of replication and faults.
