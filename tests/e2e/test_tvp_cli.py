@@ -18,7 +18,7 @@ from infra.embedded import free_port
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e  # a process per test: kept out of the unit suite's time budget
 COMMANDS = ["up", "token", "topics", "topics create", "replay", "demo", "rebuild", "subscribe", "asyncapi",
-            "status", "stop", "logs"]
+            "status", "stop", "logs", "chamber", "chamber add", "chamber remove", "chamber show"]
 
 
 def tvp(*args: str, var_dir: Path, timeout_s: float = 30, **extra) -> subprocess.CompletedProcess:
@@ -55,6 +55,11 @@ def test_a_wrong_command_line_is_one_error_line(tmp_path):
     result = tvp("token", "--role", "nobody", var_dir=tmp_path)
     assert result.returncode == 2 and "nobody" in one_error_line(result)
     assert result.stderr.count("\n") == 1
+
+
+def test_chamber_add_refuses_without_a_password_in_the_environment(tmp_path):
+    result = tvp("chamber", "add", "kirklareli-tso", "--bootstrap", f"127.0.0.1:{free_port()}", var_dir=tmp_path)
+    assert result.returncode != 0 and "TVP_KAFKA_PASSWORD" in one_error_line(result)
 
 
 def test_token_refuses_without_a_key_pair_and_makes_none(tmp_path):

@@ -25,7 +25,11 @@ def _bootstrap(flag: str | None) -> str:
     return target.bootstrap
 
 
-@chamber.command(short_help="Create or rotate its SCRAM-SHA-512 password and grant its ACLs (safe to repeat).")
+@chamber.command(
+    short_help="Create or rotate its SCRAM-SHA-512 password and grant its ACLs (safe to repeat).",
+    epilog=example('TVP_KAFKA_PASSWORD="$(openssl rand -base64 24)" tvp chamber add kirklareli-tso '
+                   "--bootstrap kafka:9092"),
+)
 @click.argument("name")
 @click.option("--bootstrap", help="a super-user listener (compose: kafka:9092; default: $TVP_KAFKA_BOOTSTRAP)")
 def add(name: str, bootstrap: str | None) -> None:
@@ -43,20 +47,24 @@ def add(name: str, bootstrap: str | None) -> None:
     say(f"chamber {name}: SCRAM-SHA-512 credential set; may read tvp.public.* and its groups {name}*")
 
 
-@chamber.command(short_help="Delete its credential and ACLs.")
+@chamber.command(short_help="Delete its credential and ACLs.",
+                 epilog=example("tvp chamber remove kirklareli-tso --bootstrap kafka:9092"))
 @click.argument("name")
 @click.option("--bootstrap", help="a super-user listener (compose: kafka:9092; default: $TVP_KAFKA_BOOTSTRAP)")
 def remove(name: str, bootstrap: str | None) -> None:
+    """Delete the chamber's SCRAM-SHA-512 credential and every ACL `tvp chamber add` granted it."""
     from ...chambers import remove_chamber
 
     remove_chamber(_bootstrap(bootstrap), name)
     say(f"chamber {name}: credential and ACLs removed")
 
 
-@chamber.command(short_help="List the ACLs the broker holds for it.")
+@chamber.command(short_help="List the ACLs the broker holds for it.",
+                 epilog=example("tvp chamber show kirklareli-tso --bootstrap kafka:9092"))
 @click.argument("name")
 @click.option("--bootstrap", help="a super-user listener (compose: kafka:9092; default: $TVP_KAFKA_BOOTSTRAP)")
 def show(name: str, bootstrap: str | None) -> None:
+    """Print the chamber's ACLs as the broker holds them, one per line."""
     from ...chambers import granted
 
     for line in granted(_bootstrap(bootstrap), name) or ["(no ACLs)"]:
