@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
+from typing import Callable
 
 from marshmallow import Schema, ValidationError
 
@@ -48,9 +49,18 @@ class EventSpec:
 
 _ENVELOPE = CloudEventSchema()
 
+# (type, payload) of an older version -> (type, payload) of the current one. The published language
+# (shared/contracts/upcasting.py) hands it over; the runtime knows no event type.
+Upcast = Callable[[str, dict], tuple[str, dict]]
+
+
+def _no_upcasting(type_: str, data: dict) -> tuple[str, dict]:
+    return type_, data
+
 
 class EventRegistry:
-    def __init__(self) -> None:
+    def __init__(self, upcast: Upcast = _no_upcasting) -> None:
+        self._upcast = upcast
         self._specs: dict[str, EventSpec] = {}
         self._schemas: dict[builtins.type[Schema], Schema] = {}  # one instance per payload schema, reused
 
@@ -103,10 +113,21 @@ class EventRegistry:
             dataschema=spec.dataschema,
         )
 
+    def current(self, body: dict) -> dict:
+        """The envelope `body` as its type's current version (type, dataschema and payload upcast); the
+        same object when it already is current or is not an envelope at all (validate() says why)."""
+        type_, data = body.get("type") if isinstance(body, dict) else None, None
+        if not isinstance(type_, str) or not isinstance(body.get("data"), dict):
+            return body
+        new_type, data = self._upcast(type_, body["data"])
+        if new_type == type_:
+            return body
+        return dict(body, type=new_type, dataschema=self.spec(new_type).dataschema, data=data)
+
     def validate(self, body: dict) -> CloudEvent:
-        """Parse and check a received envelope and its payload."""
+        """Parse and check a received envelope and its payload, upcast to the current version of its type."""
         try:
-            attributes = _ENVELOPE.load(body)
+            attributes = _ENVELOPE.load(self.current(body))
         except ValidationError as exc:
             raise InvalidEvent("envelope is not a valid CloudEvent", exc.messages) from exc
         spec = self.spec(attributes["type"])
