@@ -22,16 +22,16 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def versions(folder: Path = FOLDER) -> list[str]:
+def versions(folder: Path | None = None) -> list[str]:
     """Published versions, oldest first."""
-    return sorted((path.stem for path in folder.glob("*.yaml")), key=version_key)
+    return sorted((path.stem for path in (folder or FOLDER).glob("*.yaml")), key=version_key)
 
 
-def load(version: str, folder: Path = FOLDER) -> dict:
-    return yaml.safe_load((folder / f"{version}.yaml").read_text(encoding="utf-8"))
+def load(version: str, folder: Path | None = None) -> dict:
+    return yaml.safe_load(((folder or FOLDER) / f"{version}.yaml").read_text(encoding="utf-8"))
 
 
-def latest(folder: Path = FOLDER) -> tuple[str, dict] | None:
+def latest(folder: Path | None = None) -> tuple[str, dict] | None:
     published = versions(folder)
     return (published[-1], load(published[-1], folder)) if published else None
 
@@ -41,7 +41,7 @@ def plain(document: dict) -> dict:
     return json.loads(json.dumps(document, ensure_ascii=False))
 
 
-def gate(current: dict, today: date, folder: Path = FOLDER) -> tuple[str | None, list[Break]]:
+def gate(current: dict, today: date, folder: Path | None = None) -> tuple[str | None, list[Break]]:
     """(the last published version, the ways `current` breaks it); no published document, nothing to break.
 
     A document that still calls itself a published version must be that document: a change needs a new

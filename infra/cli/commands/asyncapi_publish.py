@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..console import say
+from ..console import note, say
 from ..errors import CliError
 
 
@@ -14,10 +14,11 @@ def check_compatible(document: dict) -> str:
 
     version, breaks = gate(document, utc_now().date())
     if breaks:
-        lines = "\n".join(f"  {b}" for b in breaks)
+        for found in breaks:
+            note(f"incompatible: {found}")
         raise CliError(
-            f"the event schemas break the published AsyncAPI {version} ({len(breaks)}):\n{lines}\n"
-            "a breaking change is a new vN type (docs/extending.md)"
+            f"{len(breaks)} incompatible change(s) against the published AsyncAPI {version}: {breaks[0]}"
+            f"{' …' if len(breaks) > 1 else ''} (a breaking change is a new vN type: docs/extending.md)"
         )
     return f"compatible with published {version}" if version else "nothing published yet"
 
@@ -26,7 +27,8 @@ def publish(document: dict, release: str) -> None:
     """Keep `document` as docs/asyncapi/<release>.yaml: only as the version it names, only if it honours the last
     published one, and never over a different published document."""
     from shared.asyncapi import to_yaml
-    from shared.contracts.published import FOLDER, load, plain, versions
+    from shared.contracts import published
+    from shared.contracts.published import load, plain, versions
 
     claimed = document["info"]["version"]
     if release != claimed:
@@ -37,7 +39,7 @@ def publish(document: dict, release: str) -> None:
         say(f"{release} already published, unchanged")
         return
     check_compatible(document)
-    FOLDER.mkdir(parents=True, exist_ok=True)
-    path = FOLDER / f"{release}.yaml"
+    published.FOLDER.mkdir(parents=True, exist_ok=True)
+    path = published.FOLDER / f"{release}.yaml"
     path.write_text(to_yaml(document), encoding="utf-8")
     say(f"published {path}: the compatibility gate compares with it from now on")
