@@ -19,8 +19,8 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from .contracts import public as public_contract
-from .contracts.deprecation import DEPRECATED
 from .contracts import topics as contract_topics
+from .contracts.deprecation import DEPRECATED
 from .messaging.envelope import CONTENT_TYPE, SPEC_VERSION
 from .messaging.registry import EventRegistry, EventSpec
 

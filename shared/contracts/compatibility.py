@@ -121,7 +121,7 @@ class _Document:
             topic = channel.get("address") or name
             for ref in (channel.get("messages") or {}).values():
                 message = self.resolve(ref)
-                found[message.get("name")] = (topic, message)
+                found[str(message.get("name"))] = (topic, message)
         return found
 
     def payload(self, message: dict) -> dict:

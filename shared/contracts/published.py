@@ -54,9 +54,18 @@ def gate(current: dict, today: date, folder: Path | None = None) -> tuple[str | 
     breaks = compare(published, current, today)
     claimed = current.get("info", {}).get("version", "")
     if claimed in versions(folder) and load(claimed, folder) != current:
-        breaks.append(Break("(document)", "info.version", "published documents are frozen",
-                            f"{claimed} is published and the document differs from it: raise the version"))
+        breaks.append(
+            Break(
+                "(document)",
+                "info.version",
+                "published documents are frozen",
+                f"{claimed} is published and the document differs from it: raise the version",
+            )
+        )
     elif claimed not in versions(folder) and version_key(claimed) < version_key(version):
-        breaks.append(Break("(document)", "info.version", "versions only grow",
-                            f"{claimed} is older than the published {version}"))
+        breaks.append(
+            Break(
+                "(document)", "info.version", "versions only grow", f"{claimed} is older than the published {version}"
+            )
+        )
     return version, breaks

@@ -11,7 +11,7 @@ import pytest
 
 from infra.cli import main
 from shared.asyncapi import DOCUMENT_VERSION, _plain, build_document, to_yaml
-from shared.contracts import REGISTRY, events, published, public
+from shared.contracts import REGISTRY, events, public, published
 from shared.contracts.deprecation import DEPRECATED
 from shared.contracts.published import gate, load, versions
 

@@ -32,7 +32,9 @@ def publish(document: dict, release: str) -> None:
 
     claimed = document["info"]["version"]
     if release != claimed:
-        raise CliError(f"the document is version {claimed}, not {release}: change DOCUMENT_VERSION in shared/asyncapi.py")
+        raise CliError(
+            f"the document is version {claimed}, not {release}: change DOCUMENT_VERSION in shared/asyncapi.py"
+        )
     if release in versions():
         if load(release) != plain(document):
             raise CliError(f"{release} is published with other content: published documents never change")
