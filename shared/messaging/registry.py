@@ -116,13 +116,19 @@ class EventRegistry:
     def current(self, body: dict) -> dict:
         """The envelope `body` as its type's current version (type, dataschema and payload upcast); the
         same object when it already is current or is not an envelope at all (validate() says why)."""
-        type_, data = body.get("type") if isinstance(body, dict) else None, None
-        if not isinstance(type_, str) or not isinstance(body.get("data"), dict):
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("type"), str)
+            or not isinstance(body.get("data"), dict)
+        ):
             return body
-        new_type, data = self._upcast(type_, body["data"])
-        if new_type == type_:
+        try:
+            type_, data = self._upcast(body["type"], body["data"])
+        except Exception as exc:  # noqa: BLE001 - an old payload the upcaster cannot read is an invalid event
+            raise InvalidEvent(f"payload of {body['type']} cannot be upcast: {exc!r}") from exc
+        if type_ == body["type"]:
             return body
-        return dict(body, type=new_type, dataschema=self.spec(new_type).dataschema, data=data)
+        return dict(body, type=type_, dataschema=self.spec(type_).dataschema, data=data)
 
     def validate(self, body: dict) -> CloudEvent:
         """Parse and check a received envelope and its payload, upcast to the current version of its type."""

@@ -71,6 +71,13 @@ def test_an_invalid_v1_payload_is_still_refused_after_upcasting():
         REGISTRY.validate(body)
 
 
+def test_a_payload_the_upcaster_cannot_read_is_an_invalid_event():
+    body = REGISTRY.build(SCHEDULED_V1, "m1", 1, V1, correlation_id="c").to_dict()
+    body["data"] = dict(body["data"], venue="Çorlu")  # not an object: the upcaster fails on it
+    with pytest.raises(InvalidEvent, match="cannot be upcast"):
+        REGISTRY.validate(body)
+
+
 def test_a_registry_without_upcasters_reads_types_as_written():
     registry = EventRegistry()
     assert registry.current({"type": SCHEDULED_V1, "data": V1}) == {"type": SCHEDULED_V1, "data": V1}
