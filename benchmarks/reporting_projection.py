@@ -99,10 +99,12 @@ class History:
             themes = self.rng.sample(THEMES, 2)
             data = {"id": meeting_id, "kind": kind, "title": f"{kind} {n}", "description": None,
                     "body": "advisory_board" if governance else None, "sequence": n // 10 + 1 if governance else None,
-                    "host_organisation_id": host["id"], "host": host, "province": host["province"],
+                    "host_organisation_id": host["id"], "host": host,
+                    "location": {"city": None, "address": None, "province": host["province"],
+                                 "province_source": "host"},
                     "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=3)).isoformat(),
-                    "venue": None, "themes": themes, "capacity": None, "status": "scheduled"}
-            self._event("tr.tvp.events.meeting.scheduled.v1", "meeting", meeting_id, data)
+                    "themes": themes, "capacity": None, "status": "scheduled"}
+            self._event("tr.tvp.events.meeting.scheduled.v2", "meeting", meeting_id, data)
             attended = []
             for _ in range(per + (1 if n < extra else 0)):
                 org = self.orgs[min(len(self.orgs) - 1, int(self.rng.paretovariate(1.2) * 20) % len(self.orgs))]

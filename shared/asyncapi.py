@@ -20,11 +20,14 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from .contracts import public as public_contract
 from .contracts import topics as contract_topics
+from .contracts.deprecation import DEPRECATED
 from .messaging.envelope import CONTENT_TYPE, SPEC_VERSION
 from .messaging.registry import EventRegistry, EventSpec
 
 ASYNCAPI_VERSION = "3.0.0"
-DOCUMENT_VERSION = "1.0.0"
+# The release this document describes: published documents are kept as docs/asyncapi/<version>.yaml
+# (`tvp asyncapi --publish`); minor for compatible changes, major for a removal after a sunset.
+DOCUMENT_VERSION = "1.1.0"
 KAFKA_BINDING = "0.5.0"
 DEFAULT_PARTITIONS = 3
 ENVELOPE = "CloudEvent"
@@ -216,8 +219,12 @@ def _message(spec, payload_name: str, deprecated: bool) -> dict:
         },
         "tags": [{"name": "public" if spec.public else "internal"}, {"name": service}],
     }
-    if deprecated:
+    retiring = DEPRECATED.get(spec.type)
+    if deprecated or retiring:
         message["deprecated"] = True
+    if retiring:
+        message["x-successor"] = retiring.successor
+        message["x-sunset"] = retiring.sunset.isoformat()
     return message
 
 

@@ -3,8 +3,9 @@
 from shared.messaging.registry import EventRegistry
 
 from . import events, members, public, reporting
+from .upcasting import upcast
 
-REGISTRY = EventRegistry()
+REGISTRY = EventRegistry(upcast=upcast)  # every reader gets the current version of a type
 members.register(REGISTRY)
 events.register(REGISTRY)
 reporting.register(REGISTRY)

@@ -37,7 +37,8 @@ REGISTRANTS = ["person", "participant"]
 FIXED_BODY = {"board_meeting": "board", "advisory_board_meeting": "advisory_board"}
 
 PREFIX = "tr.tvp.events.meeting."
-SCHEDULED = PREFIX + "scheduled.v1"
+SCHEDULED = PREFIX + "scheduled.v2"
+SCHEDULED_V1 = PREFIX + "scheduled.v1"  # deprecated: upcast to v2 where read (upcasting.py)
 RESCHEDULED = PREFIX + "rescheduled.v1"
 CANCELLED = PREFIX + "cancelled.v1"
 HELD = PREFIX + "held.v1"
@@ -73,6 +74,8 @@ class QuorumPayload(Schema):
 
 
 class MeetingScheduledPayload(Schema):
+    """Version 1 (deprecated): two provinces, `province` (the venue's, else the host's) and `venue.province`."""
+
     id = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
     title = fields.String(required=True)
@@ -85,6 +88,41 @@ class MeetingScheduledPayload(Schema):
     starts_at = fields.String(required=True)
     ends_at = fields.String(required=True)
     venue = fields.Nested(VenuePayload, allow_none=True)
+    themes = fields.List(fields.String(validate=validate.OneOf(THEMES)), required=True)
+    capacity = fields.Integer(allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(MEETING_STATUSES))
+
+
+PROVINCE_SOURCES = ["venue", "host"]
+
+
+class LocationPayload(Schema):
+    """Where a meeting takes place: the one province it counts for, and whether the venue or the host gave it."""
+
+    city = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    province = fields.String(allow_none=True)
+    province_source = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(PROVINCE_SOURCES),
+        metadata={"description": "venue: named with the venue; host: the host's province; null: unknown"},
+    )
+
+
+class MeetingScheduledV2Payload(Schema):
+    """Version 2: the place is one `location` (v1's `province` and `venue` folded into it)."""
+
+    id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
+    title = fields.String(required=True)
+    description = fields.String(allow_none=True)
+    body = fields.String(allow_none=True)
+    sequence = fields.Integer(allow_none=True)
+    host_organisation_id = fields.String(required=True)
+    host = fields.Nested(OrganisationRefPayload, required=True)
+    location = fields.Nested(LocationPayload, required=True)
+    starts_at = fields.String(required=True)
+    ends_at = fields.String(required=True)
     themes = fields.List(fields.String(validate=validate.OneOf(THEMES)), required=True)
     capacity = fields.Integer(allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(MEETING_STATUSES))
@@ -192,10 +230,16 @@ class DecisionRecordedPayload(Schema):
 
 def register(registry) -> None:
     registry.register(
-        SCHEDULED,
+        SCHEDULED_V1,
         MEETINGS,
         MeetingScheduledPayload,
-        "A meeting, workshop or training was scheduled (or a past one recorded).",
+        "Deprecated by scheduled.v2 (no longer produced; read through its upcaster): a meeting was scheduled.",
+    )
+    registry.register(
+        SCHEDULED,
+        MEETINGS,
+        MeetingScheduledV2Payload,
+        "A meeting, workshop or training was scheduled (or a past one recorded); its place in one `location`.",
     )
     registry.register(RESCHEDULED, MEETINGS, MeetingRescheduledPayload, "A meeting moved to other times.")
     registry.register(CANCELLED, MEETINGS, MeetingCancelledPayload, "A scheduled meeting was cancelled.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
+from typing import Callable
 
 from marshmallow import Schema, ValidationError
 
@@ -48,9 +49,18 @@ class EventSpec:
 
 _ENVELOPE = CloudEventSchema()
 
+# (type, payload) of an older version -> (type, payload) of the current one. The published language
+# (shared/contracts/upcasting.py) hands it over; the runtime knows no event type.
+Upcast = Callable[[str, dict], tuple[str, dict]]
+
+
+def _no_upcasting(type_: str, data: dict) -> tuple[str, dict]:
+    return type_, data
+
 
 class EventRegistry:
-    def __init__(self) -> None:
+    def __init__(self, upcast: Upcast = _no_upcasting) -> None:
+        self._upcast = upcast
         self._specs: dict[str, EventSpec] = {}
         self._schemas: dict[builtins.type[Schema], Schema] = {}  # one instance per payload schema, reused
 
@@ -103,10 +113,27 @@ class EventRegistry:
             dataschema=spec.dataschema,
         )
 
-    def validate(self, body: dict) -> CloudEvent:
-        """Parse and check a received envelope and its payload."""
+    def current(self, body: dict) -> dict:
+        """The envelope `body` as its type's current version (type, dataschema and payload upcast); the
+        same object when it already is current or is not an envelope at all (validate() says why)."""
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("type"), str)
+            or not isinstance(body.get("data"), dict)
+        ):
+            return body
         try:
-            attributes = _ENVELOPE.load(body)
+            type_, data = self._upcast(body["type"], body["data"])
+        except Exception as exc:  # noqa: BLE001 - an old payload the upcaster cannot read is an invalid event
+            raise InvalidEvent(f"payload of {body['type']} cannot be upcast: {exc!r}") from exc
+        if type_ == body["type"]:
+            return body
+        return dict(body, type=type_, dataschema=self.spec(type_).dataschema, data=data)
+
+    def validate(self, body: dict) -> CloudEvent:
+        """Parse and check a received envelope and its payload, upcast to the current version of its type."""
+        try:
+            attributes = _ENVELOPE.load(self.current(body))
         except ValidationError as exc:
             raise InvalidEvent("envelope is not a valid CloudEvent", exc.messages) from exc
         spec = self.spec(attributes["type"])

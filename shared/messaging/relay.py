@@ -187,7 +187,8 @@ class OutboxRelay:
         count, futures = 0, []
         cursor = self.db[EVENT_LOG].find(query).sort([("logged_at", 1), ("event.aggregateversion", 1)])
         for doc in cursor:
-            futures.append(_send(producer, doc["topic"], doc["event"]))
+            # The log keeps what was written; what goes out again is the current version of each type.
+            futures.append(_send(producer, doc["topic"], self.registry.current(doc["event"])))
             count += 1
             if len(futures) >= 1000:
                 producer.flush(timeout=self.ack_timeout_s)

@@ -1,5 +1,6 @@
 """`tvp asyncapi`: the documents generated from the event registry (the AsyncAPI document and the type table
-of docs/events.md), so that declaring an event type is the only hand edit they need."""
+of docs/events.md), so that declaring an event type is the only hand edit they need; `--check` also holds the
+document to the last published one (the compatibility gate), `--publish` keeps it as a release's document."""
 
 import re
 import sys
@@ -17,7 +18,9 @@ TYPES_BLOCK = re.compile(r"(<!-- types:begin -->\n)(.*?)(\n<!-- types:end -->)",
 
 @tvp.command(
     short_help="Write the documents generated from the event registry.",
-    epilog=example("tvp asyncapi", "tvp asyncapi --check", "tvp asyncapi --format json --output -"),
+    epilog=example(
+        "tvp asyncapi", "tvp asyncapi --check", "tvp asyncapi --publish 1.1.0", "tvp asyncapi --format json --output -"
+    ),
 )
 @click.option(
     "--output",
@@ -27,13 +30,28 @@ TYPES_BLOCK = re.compile(r"(<!-- types:begin -->\n)(.*?)(\n<!-- types:end -->)",
     help="file, or - for stdout",
 )
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
-@click.option("--check", is_flag=True, help="fail if a generated document differs from the registry")
-def asyncapi(output: Path, fmt: str, check: bool) -> None:
+@click.option(
+    "--check",
+    is_flag=True,
+    help="fail if a generated document differs from the registry or breaks the last published document",
+)
+@click.option(
+    "--publish",
+    "release",
+    metavar="VERSION",
+    help="keep the current document as docs/asyncapi/VERSION.yaml (VERSION = its info.version)",
+)
+def asyncapi(output: Path, fmt: str, check: bool, release: str | None) -> None:
     """Write the AsyncAPI 3 document and the type table of docs/events.md from the event registry."""
     from shared.asyncapi import build_document, to_json, to_yaml, types_table
     from shared.contracts import REGISTRY
 
     document = build_document(REGISTRY)
+    if release:
+        from .asyncapi_publish import publish
+
+        publish(document, release)
+        return
     text = to_json(document) if fmt == "json" else to_yaml(document)
     if str(output) == "-":
         sys.stdout.write(text)
@@ -46,12 +64,15 @@ def asyncapi(output: Path, fmt: str, check: bool) -> None:
         table = types_table(REGISTRY)
         generated[EVENTS_REFERENCE] = TYPES_BLOCK.sub(lambda m: m.group(1) + table + m.group(3), reference)
     if check:
+        from .asyncapi_publish import check_compatible
+
         stale = [
             str(path) for path, new in generated.items() if not path.exists() or path.read_text(encoding="utf-8") != new
         ]
+        compared = check_compatible(document)  # raises, naming every break, before staleness is reported
         if stale:
             raise CliError(f"{', '.join(stale)} out of date: run `tvp asyncapi`")
-        say(f"{', '.join(map(str, generated))} current")
+        say(f"{', '.join(map(str, generated))} current; {compared}")
         return
     for path, new in generated.items():
         path.write_text(new, encoding="utf-8")

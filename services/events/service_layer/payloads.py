@@ -14,13 +14,22 @@ def _ref(organisation: dict | None) -> dict:
         "key": organisation.get("key") or organisation.get("id") or "unknown"}
 
 
+def location(meeting: dict) -> dict:
+    """The meeting's place as meeting.scheduled.v2 tells it: one province, and which side named it."""
+    venue = meeting.get("venue") or {}
+    province = meeting.get("province")
+    source = "venue" if venue.get("province") else "host" if province else None
+    return {"city": venue.get("city"), "address": venue.get("address"), "province": province,
+            "province_source": source}
+
+
 def scheduled(meeting: dict, sequence: int | None) -> tuple[str, dict]:
     return contract.SCHEDULED, {
         "id": meeting["_id"], "kind": meeting["kind"], "title": meeting["title"],
         "description": meeting.get("description"), "body": meeting.get("body"), "sequence": sequence,
         "host_organisation_id": meeting["host_organisation_id"], "host": _ref(meeting.get("host")),
-        "province": meeting.get("province"), "starts_at": local_iso(meeting["starts_at"]),
-        "ends_at": local_iso(meeting["ends_at"]), "venue": meeting.get("venue"),
+        "location": location(meeting), "starts_at": local_iso(meeting["starts_at"]),
+        "ends_at": local_iso(meeting["ends_at"]),
         "themes": list(meeting.get("themes") or []), "capacity": meeting.get("capacity"),
         "status": meeting["status"]}
 

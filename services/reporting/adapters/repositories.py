@@ -19,6 +19,7 @@ from pymongo.errors import DuplicateKeyError
 
 from shared.adapters.repository import MongoRepository
 from shared.clock import utc_now
+from shared.contracts import REGISTRY
 from shared.errors import Conflict, DuplicateKey
 from shared.messaging.envelope import CloudEvent
 from shared.messaging.outbox import ConcurrencyConflict
@@ -122,7 +123,9 @@ def journal_entry(events: list[CloudEvent], last_seq: int) -> dict:
 
 
 def journal_events(entry: dict) -> list[CloudEvent]:
-    return [CloudEvent(**body) for body in json.loads(zlib.decompress(entry["z"]).decode("utf-8"))]
+    """The events of a journal entry, each as the current version of its type: a journal written before a
+    payload changed version replays into the same projections as one written after."""
+    return [CloudEvent(**REGISTRY.current(body)) for body in json.loads(zlib.decompress(entry["z"]).decode("utf-8"))]
 
 
 class JournalRepository(MongoRepository):

@@ -170,7 +170,8 @@ def apply_meeting_event(doc: dict | None, event) -> dict | None:
         if event.type == SCHEDULED:
             new["status"] = data.get("status") or "scheduled"
             new["description"] = data.get("description")
-            new["venue"] = data.get("venue")
+            new["location"] = data["location"]
+            new["province"] = data["location"]["province"]
             new["host"] = data.get("host")
     if event.type == RESCHEDULED:
         new.update(starts_at=data["starts_at"], ends_at=data["ends_at"], sequence=data.get("sequence"))

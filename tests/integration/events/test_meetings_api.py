@@ -30,7 +30,10 @@ def test_schedule_a_workshop_hosted_by_an_active_chamber(events_client, token, a
     assert meeting["starts_at"].endswith("+03:00")
     assert response.headers["ETag"] == '"1"'
     [event] = events_of(db, meeting["id"])
-    assert event["type"] == "tr.tvp.events.meeting.scheduled.v1" and event["correlationid"] == "corr-1"
+    assert event["type"] == "tr.tvp.events.meeting.scheduled.v2" and event["correlationid"] == "corr-1"
+    assert event["data"]["location"] == {"city": "Lüleburgaz", "address": "TSO Hall", "province": "Kırklareli",
+                                         "province_source": "venue"}
+    assert "venue" not in event["data"] and "province" not in event["data"]
     assert event["subject"] == f"meeting/{meeting['id']}" and event["data"]["themes"] == body["themes"]
 
     got = events_client.get(f"{API}/{meeting['id']}", headers=token("auditor"))

@@ -44,17 +44,38 @@ class Stream(EventStream):
                 "is_sme": kind == "company" and size_class in ("micro", "small", "medium"), "member": False}
 
     # -- events -------------------------------------------------------------------
-    def schedule(self, kind, starts_at: str, host: str, themes=(), province="Kırklareli", title=None, sequence=None):
+    def schedule(self, kind, starts_at: str, host: str, themes=(), province="Kırklareli", title=None, sequence=None,
+                 venue: dict | None = None, version: int = 2):
+        """meeting.scheduled as the events service writes it now (v2), or as it wrote it before (`version=1`).
+        `province` is the host's; a `venue` naming a province overrides it, as in the events service."""
         meeting_id = uuid.uuid4().hex
         starts = datetime.fromisoformat(starts_at)
-        data = {"id": meeting_id, "kind": kind, "title": title or f"{kind} {starts_at[:10]}", "description": None,
-                "body": GOVERNANCE.get(kind), "sequence": sequence, "host_organisation_id": host,
-                "host": self.ref(host) if host in self.orgs else {"id": host, "key": host, "is_sme": False,
-                                                                   "member": True},
-                "province": province, "starts_at": starts_at, "ends_at": (starts + timedelta(hours=3)).isoformat(),
-                "venue": None, "themes": list(themes), "capacity": None, "status": "scheduled"}
-        self.meetings[meeting_id] = dict(data, attended=[], decisions=0)
-        return meeting_id, self.event(MEETING + "scheduled.v1", meeting_id, data)
+        facts = {"id": meeting_id, "kind": kind, "title": title or f"{kind} {starts_at[:10]}", "description": None,
+                 "body": GOVERNANCE.get(kind), "sequence": sequence, "host_organisation_id": host,
+                 "host": self.ref(host) if host in self.orgs else {"id": host, "key": host, "is_sme": False,
+                                                                    "member": True},
+                 "starts_at": starts_at, "ends_at": (starts + timedelta(hours=3)).isoformat(),
+                 "themes": list(themes), "capacity": None, "status": "scheduled"}
+        province = (venue or {}).get("province") or province
+        self.meetings[meeting_id] = dict(facts, province=province, venue=venue, attended=[], decisions=0)
+        self.versions[meeting_id] += 1  # the scheduling is the meeting's first event
+        return meeting_id, self.scheduled_event(meeting_id, version)
+
+    def scheduled_event(self, meeting_id, version: int = 2):
+        """The scheduling of a meeting already known to the stream, in either version (same aggregate version)."""
+        meeting = self.meetings[meeting_id]
+        data = {k: meeting[k] for k in ("id", "kind", "title", "description", "body", "sequence",
+                                         "host_organisation_id", "host", "starts_at", "ends_at", "themes",
+                                         "capacity", "status")}
+        venue, province = meeting["venue"], meeting["province"]
+        if version == 1:
+            data.update(province=province, venue=venue)
+        else:
+            named = bool((venue or {}).get("province"))
+            data["location"] = {"city": (venue or {}).get("city"), "address": (venue or {}).get("address"),
+                                "province": province,
+                                "province_source": "venue" if named else "host" if province else None}
+        return REGISTRY.build(MEETING + f"scheduled.v{version}", meeting_id, 1, data, self.correlation_id)
 
     def reschedule(self, meeting_id, starts_at: str):
         meeting = self.meetings[meeting_id]
