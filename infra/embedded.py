@@ -131,7 +131,10 @@ def embedded_mongo(port: int, storage: Path, log_dir: Path) -> ManagedProcess:
         raise StartupError("SecantusDB is not installed (secantusd-py not found); run `make install`")
     storage.mkdir(parents=True, exist_ok=True)
     return ManagedProcess("SecantusDB", [binary, "--host", "127.0.0.1", "--port", str(port),
-                                         "--storage-path", str(storage), "--log-level", "WARNING"],
+                                         "--storage-path", str(storage), "--log-level", "WARNING",
+                                         # fsync the log at every commit: kill -9 loses nothing acknowledged
+                                         # (per-write j:true misses transactions; docs/reliability.md)
+                                         "--sync-on-commit"],
                           log_dir / "mongodb.log", port=port)
 
 

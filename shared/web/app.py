@@ -133,11 +133,12 @@ def _init_operations(app: Flask, settings: Settings) -> None:
         checks = {"mongodb": mongo_detail, "kafka": kafka_detail}
         if mongo_ok and kafka_ok:
             return jsonify(status="ready", checks=checks)
-        failing = [name for name, ok in (("MongoDB", mongo_ok), ("Kafka", kafka_ok)) if not ok]
+        failing = [name for name, ok in (("mongodb", mongo_ok), ("kafka", kafka_ok)) if not ok]
         body = {
             "code": 503,
             "status": "Service Unavailable",
             "message": f"not ready: {' and '.join(failing)} unreachable",
+            "failing": failing,
             "checks": checks,
         }
         return jsonify(body), 503
