@@ -125,7 +125,8 @@ def _tcp_open(port: int) -> bool:
         return True
 
 
-def embedded_mongo(port: int, storage: Path, log_dir: Path) -> ManagedProcess:
+def embedded_mongo(port: int, storage: Path, log_dir: Path, sync_on_commit: bool = True) -> ManagedProcess:
+    """SecantusDB; `sync_on_commit=False` only to measure what durability costs (benchmarks/durable_writes.py)."""
     binary = _venv_script("secantusd-py")
     if binary is None:
         raise StartupError("SecantusDB is not installed (secantusd-py not found); run `make install`")
@@ -134,7 +135,7 @@ def embedded_mongo(port: int, storage: Path, log_dir: Path) -> ManagedProcess:
                                          "--storage-path", str(storage), "--log-level", "WARNING",
                                          # fsync the log at every commit: kill -9 loses nothing acknowledged
                                          # (per-write j:true misses transactions; docs/reliability.md)
-                                         "--sync-on-commit"],
+                                         *(["--sync-on-commit"] if sync_on_commit else [])],
                           log_dir / "mongodb.log", port=port)
 
 

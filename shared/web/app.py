@@ -17,7 +17,7 @@ from ..db import connect, ping
 from ..logs import configure_logging
 from ..messaging.kafka import broker_reachable
 from ..messaging.outbox import Outbox, ensure_outbox_indexes
-from . import access_log, api_docs, errors, metrics
+from . import access_log, api_docs, errors, idempotency, limits, metrics, outages
 from .bus import EXTENSION as BUS_EXTENSION
 
 log = logging.getLogger(__name__)
@@ -94,10 +94,13 @@ def create_service_app(
     access_log.init_app(app)
     _init_correlation(app)
     metrics.init_app(app, name, db, aggregates)
-    api = Api(app)
+    limits.init_app(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [idempotency.IdempotencyKeyDocs()]})
     errors.init_app(app)
+    outages.init_app(app)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    idempotency.init_app(app, client, db)
     api_docs.init_app(app, asyncapi_document)
     _init_operations(app, settings)
     return app
