@@ -29,7 +29,7 @@ from ..clock import as_utc, utc_now
 
 COLLECTION = "idempotency_keys"
 KEPT_FOR = timedelta(hours=24)
-LEASE = timedelta(seconds=15)  # longer than a request may run (its database budget, its race retries)
+LEASE = timedelta(seconds=10)  # longer than a request may use the database (3.5 s, shared/web/outages.py)
 
 
 @dataclass(frozen=True)

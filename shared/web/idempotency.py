@@ -148,7 +148,8 @@ def idempotent(view: Callable) -> Callable:
         if isinstance(claim, OtherRequest):
             abort(422, messages={HEADER: ["was used with another method, path or body; use a new key"]})
         if isinstance(claim, Running):
-            abort(409, message=f"a request with this {HEADER} is still running; try again shortly")
+            abort(409, message=f"a request with this {HEADER} is still running; try again shortly",
+                  headers={"Retry-After": "1"})
         assert isinstance(claim, Claimed)
         try:
             response = _run_protected(view, kwargs, subject, key, claim.token)
@@ -166,15 +167,13 @@ def idempotent(view: Callable) -> Callable:
 
 
 class IdempotencyKeyDocs(BasePlugin):
-    """apispec plugin: the header documented, once as a component, on every write operation."""
-
-    def init_spec(self, spec):
-        spec.components.parameter(HEADER, "header", dict(PARAMETER))
+    """apispec plugin: the one PARAMETER documented on every write operation (inline, like If-Match, so a
+    reader of one operation sees it without following a reference)."""
 
     def operation_helper(self, path=None, operations=None, **kwargs):
         for method, operation in (operations or {}).items():
             if method.upper() in WRITES:
-                operation.setdefault("parameters", []).append(HEADER)  # apispec makes a name a $ref
+                operation.setdefault("parameters", []).append(dict(PARAMETER))
 
 
 def mongo_transactions(client) -> Callable[[], ContextManager[Any]]:
