@@ -7,6 +7,7 @@ own limits sit above these (infra/gunicorn.conf.py), so under gunicorn it is the
 
 from __future__ import annotations
 
+import json
 import re
 
 from flask import Flask, request
@@ -57,6 +58,21 @@ def check_request() -> None:
         if json_depth(body) > MAX_JSON_DEPTH:
             abort(422, message=f"the JSON body is nested deeper than {MAX_JSON_DEPTH} levels",
                   messages={"json": [f"nested deeper than {MAX_JSON_DEPTH} levels"]})
+        if _number_too_long(body):
+            abort(422, message="the JSON body holds a number too long to read",
+                  messages={"json": ["a number has too many digits"]})
+
+
+def _number_too_long(body: bytes) -> bool:
+    """Python's JSON parser refuses integers of more than 4,300 digits with a ValueError that is not a
+    JSONDecodeError, which the views' parser does not expect (it would be a 500)."""
+    try:
+        json.loads(body)
+    except json.JSONDecodeError:
+        return False  # the view's parser answers 422 "Invalid JSON body." as before
+    except ValueError:
+        return True
+    return False
 
 
 def init_app(app: Flask) -> None:
