@@ -52,9 +52,11 @@ class MessageBus:
     # throughput needs it (reporting's projection); `events` then names the types consumed.
     batch: Handler | None = None
 
-    def handle(self, command: Any, principal: Principal, cause: Causation, session: Any = None) -> Any:
-        """Run a command's use case in a fresh unit of work, again after a lost race; joined to `session`
-        (a transaction the caller owns and reruns), once."""
+    def handle(self, command: Any, principal: Principal, cause: Causation, session: Any = None,
+               attempt_budget_s: float | None = None) -> Any:
+        """Run a command's use case in a fresh unit of work, again after a lost race (each attempt's database
+        work within `attempt_budget_s`, if given); joined to `session` (a transaction the caller owns and
+        reruns), once."""
         handler = self.commands[type(command)]
 
         def once() -> Any:
@@ -67,7 +69,7 @@ class MessageBus:
 
         if session is not None:
             return once()
-        return retrying_lost_races(once, self.retry_for_s)
+        return retrying_lost_races(once, self.retry_for_s, attempt_budget_s)
 
     def handle_event(self, event: CloudEvent, session: Any, cause: Causation | None = None) -> Any:
         """Apply one consumed event inside the consumer's transaction `session`."""

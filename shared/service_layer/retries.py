@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import random
 import time
+from contextlib import nullcontext
 from typing import Callable, TypeVar
 
+import pymongo
 from pymongo.errors import ConnectionFailure, PyMongoError
 
 from ..errors import Conflict
@@ -37,14 +39,18 @@ def backoff_s(attempt: int) -> float:
     return random.uniform(0, min(0.2, 0.004 * 2 ** min(attempt, 8)))
 
 
-def retrying_lost_races(work: Callable[[], T], retry_for_s: float = RETRY_FOR_S) -> T:
-    """`work()`, again after every lost race, until `retry_for_s` has passed: then 409."""
+def retrying_lost_races(work: Callable[[], T], retry_for_s: float = RETRY_FOR_S,
+                        attempt_budget_s: float | None = None) -> T:
+    """`work()`, again after every lost race, until `retry_for_s` has passed: then 409. With
+    `attempt_budget_s`, each attempt's database work shares that budget (pymongo's operation timeout):
+    a stalled database ends the first attempt, and a race lost under load does not eat the next one's."""
     deadline = time.monotonic() + retry_for_s
     attempt = 0
     while True:
         attempt += 1
         try:
-            return work()
+            with pymongo.timeout(attempt_budget_s) if attempt_budget_s else nullcontext():
+                return work()
         except Exception as exc:  # noqa: BLE001 - only lost races are retried, the rest is re-raised
             if not lost_race(exc):
                 raise

@@ -73,7 +73,7 @@ def create_service_app(
         JSON_SORT_KEYS=False,
     )
     ensure_dev_keys(settings.jwt_private_key_file, settings.jwt_public_key_file)
-    client, db = connect(settings)
+    client, db = connect(settings, operation_timeout_s=outages.DATABASE_BUDGET_S)
     app.extensions["tvp"] = ServiceContext(
         settings=settings,
         client=client,

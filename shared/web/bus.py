@@ -16,6 +16,7 @@ from flask import current_app, g
 from ..service_layer.messagebus import MessageBus
 from ..service_layer.unit_of_work import UnitOfWork
 from .http import cause
+from .outages import DATABASE_BUDGET_S
 from .security import current_principal
 
 EXTENSION = "tvp.bus"  # where create_service_app keeps the bus in app.extensions
@@ -28,7 +29,8 @@ def message_bus() -> MessageBus:
 
 def handle(command: Any) -> Any:
     """Run `command`'s use case as the request's principal; its events carry the request's correlation id."""
-    return message_bus().handle(command, current_principal(), cause(), session=g.get(_JOINED))
+    return message_bus().handle(command, current_principal(), cause(), session=g.get(_JOINED),
+                                attempt_budget_s=DATABASE_BUDGET_S)
 
 
 def reading() -> UnitOfWork:

@@ -38,7 +38,7 @@ from flask_smorest import abort
 from ..adapters.idempotency import Claimed, IdempotencyRecords, LostClaim, OtherRequest, Running, Stored
 from ..service_layer.retries import retrying_lost_races
 from .bus import joined_transaction
-from .outages import is_outage
+from .outages import DATABASE_BUDGET_S, is_outage
 from .security import authenticated_principal
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ def _run_protected(view: Callable, kwargs: dict, subject: str, key: str, token: 
         except _NotStored as answer:
             return answer.response
 
-    return retrying_lost_races(attempt)
+    return retrying_lost_races(attempt, attempt_budget_s=DATABASE_BUDGET_S)
 
 
 def idempotent(view: Callable) -> Callable:

@@ -1,9 +1,12 @@
 """MongoDB down or stalled: the request answers 503 with Retry-After within 5 s, never a 500, never a hang.
 
-Every request runs inside one pymongo client-side operation timeout (CSOT): all its database
-operations together, server selection, the writes, a transaction's commit or abort, share
-REQUEST_BUDGET_S, so a stalled server cannot hold a request longer than that whatever the view
-does. What times out or finds no server is an outage of the dependency, not the client's fault:
+Every database operation of a web process is bounded by pymongo's client-side operation timeout
+(CSOT, `timeoutMS` on the web's client: shared/db.py), and every attempt of a command shares one
+such budget for all its work (server selection, writes, a transaction's commit or abort:
+shared/service_layer/retries.py), so a stalled server ends a request within DATABASE_BUDGET_S
+(plus, for an Idempotency-Key, its claim). A budget per attempt, not per request: a command that
+lost a race under load gets a fresh one for its next attempt (races are retried up to 10 s; an
+outage is not retried). What times out or finds no server is an outage of the dependency, not the client's fault:
 503 in the contract's body, with Retry-After; the driver's words (with addresses) go to the log.
 Kafka is never on a request's path (events wait in the outbox), so it needs nothing here.
 """
@@ -12,7 +15,6 @@ from __future__ import annotations
 
 import logging
 
-import pymongo
 from flask import Flask
 from pymongo.errors import ConnectionFailure, ExecutionTimeout, PyMongoError, WTimeoutError
 
@@ -20,7 +22,7 @@ from .errors import error_response, handle_unexpected
 
 log = logging.getLogger(__name__)
 
-REQUEST_BUDGET_S = 3.5  # all database work of one request; with server selection and load, well inside 5 s
+DATABASE_BUDGET_S = 3.5  # one operation, or one attempt of a command; with load, well inside 5 s
 RETRY_AFTER_S = 5
 
 
@@ -40,18 +42,5 @@ def handle_database_error(exc: PyMongoError):
     return response
 
 
-class RequestBudget:
-    """WSGI middleware: the whole request inside one `pymongo.timeout`."""
-
-    def __init__(self, wsgi_app, seconds: float = REQUEST_BUDGET_S):
-        self.wsgi_app = wsgi_app
-        self.seconds = seconds
-
-    def __call__(self, environ, start_response):
-        with pymongo.timeout(self.seconds):
-            return self.wsgi_app(environ, start_response)
-
-
 def init_app(app: Flask) -> None:
     app.register_error_handler(PyMongoError, handle_database_error)
-    app.wsgi_app = RequestBudget(app.wsgi_app)

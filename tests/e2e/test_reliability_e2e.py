@@ -40,7 +40,9 @@ def _active_host(servers, database) -> str:
     return ids["organisation_id"]
 
 
-def test_50_different_people_registering_at_once_all_get_201_and_capacity_is_exact(events_service, servers, admin):
+@pytest.mark.parametrize("keyed", [False, True], ids=["without keys", "with Idempotency-Keys"])
+def test_50_different_people_registering_at_once_all_get_201_and_capacity_is_exact(events_service, servers, admin,
+                                                                                   keyed):
     base, database = events_service
     host = _active_host(servers, database)
     starts = datetime.now(ZoneInfo("Europe/Istanbul")).replace(microsecond=0) + timedelta(days=7)
@@ -51,7 +53,8 @@ def test_50_different_people_registering_at_once_all_get_201_and_capacity_is_exa
     path = f"{base}/api/v1/meetings/{meeting.json()['id']}/registrations"
 
     def register(n: int) -> requests.Response:
-        return requests.post(path, headers=admin, timeout=30, json={"participant": {
+        key = {"Idempotency-Key": f"register-{n}-{uuid.uuid4().hex}"} if keyed else {}
+        return requests.post(path, headers={**admin, **key}, timeout=30, json={"participant": {
             "full_name": f"Katılımcı {n}", "gender": "female", "organisation_name": f"KOBİ {n}",
             "organisation_kind": "company", "size_class": "small", "province": "Tekirdağ",
             "email": f"p{n}@example.com"}})
