@@ -36,8 +36,8 @@ odd_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max
 huge_numbers = st.integers(min_value=-(10 ** 40), max_value=10 ** 40) | st.sampled_from(
     [2 ** 63, -(2 ** 63) - 1, 2 ** 64, 10 ** 300]) | st.floats(allow_nan=False, allow_infinity=False)
 scalars = st.none() | st.booleans() | huge_numbers | odd_text
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=6) | st.dictionaries(odd_text, inner, max_size=6),
-                           max_leaves=25)
+json_values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=6) | st.dictionaries(odd_text, inner, max_size=6), max_leaves=25)
 
 
 def _nested(depth: int) -> bytes:
@@ -105,38 +105,46 @@ def _contract_error(response: requests.Response) -> str | None:
     return None
 
 
+def fuzz_operation(base: str, admin: dict, known: dict, document: dict, path: str, method: str, operation: dict,
+                   failures: dict) -> int:
+    """EXAMPLES hostile requests to one operation; what breaks the contract goes into `failures`."""
+    rnd = random.Random(path + method)
+    sent = 0
+    query_names = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"] or ["q"]
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(body=body_for(document, operation), headers=odd_headers,
+           query=st.dictionaries(st.sampled_from(query_names), odd_text, max_size=3))
+    def send(body, headers, query):
+        nonlocal sent
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        headers = {"Content-Type": "application/json", **admin, **headers}
+        if "Idempotency-Key" in headers and len(headers["Idempotency-Key"]) < 200:
+            headers["Idempotency-Key"] += uuid.uuid4().hex[:8]  # a fresh key: replays are not what is fuzzed
+        try:
+            response = requests.request(method, base + _fill(path, known, rnd), params=query,
+                                        data=data if method in WRITES else None,
+                                        headers={k: v.encode("utf-8") for k, v in headers.items()}, timeout=30)
+        except requests.RequestException as exc:
+            failures.setdefault(f"{method.upper()} {path}: no answer", repr(exc)[:200])
+            return
+        sent += 1
+        problem = _contract_error(response)
+        if problem:
+            shown = {k: v[:40] for k, v in headers.items() if k != "Authorization"}
+            failures.setdefault(f"{method.upper()} {path}: {problem.splitlines()[0][:120]}",
+                                f"body={data[:200]!r} headers={shown}")
+
+    send()
+    return sent
+
+
 def hammer(base: str, admin: dict, known: dict) -> tuple[int, dict]:
     document = requests.get(f"{base}/api/v1/openapi.json", timeout=10).json()
     failures: dict = {}
-    sent = 0
-    for path, method, operation in operations(document):
-        rnd = random.Random(path + method)
-
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, phases=[Phase.generate],
-                  suppress_health_check=list(HealthCheck))
-        @given(body=body_for(document, operation), headers=odd_headers,
-               query=st.dictionaries(st.sampled_from([p["name"] for p in operation.get("parameters", [])
-                                                      if p.get("in") == "query"] or ["q"]), odd_text, max_size=3))
-        def send(body, headers, query):
-            nonlocal sent
-            data = body if isinstance(body, bytes) else json.dumps(body).encode()
-            headers = {"Content-Type": "application/json", **admin, **headers}
-            if "Idempotency-Key" in headers:
-                headers["Idempotency-Key"] += uuid.uuid4().hex[:8] if len(headers["Idempotency-Key"]) < 200 else ""
-            try:
-                response = requests.request(method, base + _fill(path, known, rnd), params=query,
-                                            data=data if method in WRITES else None,
-                                            headers={k: v.encode("utf-8") for k, v in headers.items()}, timeout=30)
-            except requests.RequestException as exc:
-                failures.setdefault(f"{method.upper()} {path}: no answer", repr(exc)[:200])
-                return
-            sent += 1
-            problem = _contract_error(response)
-            if problem:
-                failures.setdefault(f"{method.upper()} {path}: {problem.splitlines()[0][:120]}",
-                                    f"body={data[:200]!r} headers={ {k: v[:40] for k, v in headers.items() if k != 'Authorization'} }")
-
-        send()
+    sent = sum(fuzz_operation(base, admin, known, document, path, method, operation, failures)
+               for path, method, operation in operations(document))
     return sent, failures
 
 

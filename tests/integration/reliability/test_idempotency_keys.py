@@ -41,8 +41,8 @@ def test_the_same_key_with_another_body_path_or_method_is_422_naming_the_header(
 
 def test_a_key_is_scoped_to_the_tokens_subject(members_client, token):
     key = _key()
-    a = members_client.post("/api/v1/organisations", json=_org(), headers={**token(subject="a"), "Idempotency-Key": key})
-    b = members_client.post("/api/v1/organisations", json=_org(), headers={**token(subject="b"), "Idempotency-Key": key})
+    a, b = (members_client.post("/api/v1/organisations", json=_org(),
+                                headers={**token(subject=subject), "Idempotency-Key": key}) for subject in "ab")
     assert a.status_code == b.status_code == 201 and a.json["id"] != b.json["id"]
     assert "Idempotent-Replayed" not in b.headers
 
@@ -139,3 +139,42 @@ def test_events_and_reporting_honour_the_key_the_same_way(events_client, reporti
         assert first.status_code == 201, first.json
         assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
         assert again.json == first.json
+
+
+def test_keys_are_kept_24_hours_by_a_ttl_index_and_an_expired_key_is_new_again(members_client):
+    from datetime import timedelta
+
+    from shared.adapters.idempotency import Claimed, IdempotencyRecords, Stored
+    from shared.clock import utc_now
+
+    db = members_client.application.extensions["tvp"].db
+    ttl = [i for i in db[COLLECTION].list_indexes() if i["key"].to_dict() == {"expires_at": 1}]
+    assert ttl and ttl[0]["expireAfterSeconds"] == 0
+    records = IdempotencyRecords(db)
+    first = records.claim("s", "k", "f")
+    assert isinstance(first, Claimed)
+    with db.client.start_session() as session, session.start_transaction():
+        records.complete("s", "k", first.token, {"status": 201, "body": b"{}", "headers": {}}, session)
+    assert isinstance(records.claim("s", "k", "f"), Stored)
+    stored = db[COLLECTION].find_one({"_id": {"sub": "s", "key": "k"}})
+    from shared.clock import as_utc
+
+    assert as_utc(stored["expires_at"]) - utc_now() > timedelta(hours=23, minutes=59)
+    assert isinstance(records.claim("s", "k", "other", now=utc_now() + timedelta(hours=24, seconds=1)), Claimed)
+
+
+def test_a_claim_whose_lease_ran_out_is_taken_over_and_the_old_holder_cannot_commit(members_client):
+    from datetime import timedelta
+
+    from shared.adapters.idempotency import Claimed, IdempotencyRecords, LostClaim, Running
+    from shared.clock import utc_now
+
+    db = members_client.application.extensions["tvp"].db
+    records = IdempotencyRecords(db)
+    dead = records.claim("s", "k2", "f")
+    assert isinstance(records.claim("s", "k2", "f"), Running)
+    taken = records.claim("s", "k2", "f", now=utc_now() + timedelta(seconds=11))
+    assert isinstance(taken, Claimed) and taken.token != dead.token
+    with pytest.raises(LostClaim):
+        with db.client.start_session() as session, session.start_transaction():
+            records.complete("s", "k2", dead.token, {"status": 201, "body": b"", "headers": {}}, session)
