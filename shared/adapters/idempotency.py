@@ -69,8 +69,14 @@ class IdempotencyRecords:
         _id = {"sub": subject, "key": key}
         for _ in range(3):  # an insert that lost to a record which then expired or vanished: look again
             token = secrets.token_hex(8)
-            fresh = {"_id": _id, "fingerprint": fingerprint, "state": "running", "token": token,
-                     "lease_until": now + LEASE, "expires_at": now + KEPT_FOR}
+            fresh = {
+                "_id": _id,
+                "fingerprint": fingerprint,
+                "state": "running",
+                "token": token,
+                "lease_until": now + LEASE,
+                "expires_at": now + KEPT_FOR,
+            }
             try:
                 self.collection.insert_one(fresh)
                 return Claimed(token)
@@ -91,7 +97,8 @@ class IdempotencyRecords:
                 return Running()
             taken = self.collection.update_one(
                 {"_id": _id, "token": existing["token"], "state": "running"},
-                {"$set": {"token": token, "lease_until": now + LEASE}})
+                {"$set": {"token": token, "lease_until": now + LEASE}},
+            )
             if taken.matched_count:
                 return Claimed(token)
         return Running()
@@ -100,10 +107,10 @@ class IdempotencyRecords:
         done = self.collection.update_one(
             {"_id": {"sub": subject, "key": key}, "token": token, "state": "running"},
             {"$set": {"state": "done", "response": response}, "$unset": {"lease_until": ""}},
-            session=session)
+            session=session,
+        )
         if not done.matched_count:
             raise LostClaim(key)
 
     def release(self, subject: str, key: str, token: str) -> None:
         self.collection.delete_one({"_id": {"sub": subject, "key": key}, "token": token, "state": "running"})
-

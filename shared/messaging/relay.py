@@ -133,6 +133,7 @@ class OutboxRelay:
                     UpdateOne({"_id": aggregate_id, OUTBOX: {"$size": 0}}, {"$unset": {PENDING: ""}}),
                 ]
             )
+
         # One transaction for the whole batch's pulls: one commit, so one log flush on a database that
         # syncs on commit (docs/reliability.md), instead of one per update (2 per aggregate).
         def pull(session) -> None:

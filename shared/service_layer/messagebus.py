@@ -52,8 +52,14 @@ class MessageBus:
     # throughput needs it (reporting's projection); `events` then names the types consumed.
     batch: Handler | None = None
 
-    def handle(self, command: Any, principal: Principal, cause: Causation, session: Any = None,
-               attempt_budget_s: float | None = None) -> Any:
+    def handle(
+        self,
+        command: Any,
+        principal: Principal,
+        cause: Causation,
+        session: Any = None,
+        attempt_budget_s: float | None = None,
+    ) -> Any:
         """Run a command's use case in a fresh unit of work, again after a lost race (each attempt's database
         work within `attempt_budget_s`, if given); joined to `session` (a transaction the caller owns and
         reruns), once."""
@@ -97,4 +103,3 @@ class MessageBus:
     def subscriptions(self, registry) -> list[str]:
         """The topics to consume: those of the event types this service handles."""
         return sorted({registry.spec(type_).topic for type_ in self.events})
-

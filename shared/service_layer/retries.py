@@ -39,8 +39,9 @@ def backoff_s(attempt: int) -> float:
     return random.uniform(0, min(0.2, 0.004 * 2 ** min(attempt, 8)))
 
 
-def retrying_lost_races(work: Callable[[], T], retry_for_s: float = RETRY_FOR_S,
-                        attempt_budget_s: float | None = None) -> T:
+def retrying_lost_races(
+    work: Callable[[], T], retry_for_s: float = RETRY_FOR_S, attempt_budget_s: float | None = None
+) -> T:
     """`work()`, again after every lost race, until `retry_for_s` has passed: then 409. With
     `attempt_budget_s`, each attempt's database work shares that budget (pymongo's operation timeout):
     a stalled database ends the first attempt, and a race lost under load does not eat the next one's."""

@@ -29,8 +29,9 @@ def message_bus() -> MessageBus:
 
 def handle(command: Any) -> Any:
     """Run `command`'s use case as the request's principal; its events carry the request's correlation id."""
-    return message_bus().handle(command, current_principal(), cause(), session=g.get(_JOINED),
-                                attempt_budget_s=DATABASE_BUDGET_S)
+    return message_bus().handle(
+        command, current_principal(), cause(), session=g.get(_JOINED), attempt_budget_s=DATABASE_BUDGET_S
+    )
 
 
 def reading() -> UnitOfWork:

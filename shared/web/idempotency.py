@@ -99,8 +99,11 @@ class _NotStored(Exception):
 
 
 def _stored(response: Response) -> dict:
-    return {"status": response.status_code, "body": response.get_data(),
-            "headers": {name: response.headers[name] for name in STORED_HEADERS if name in response.headers}}
+    return {
+        "status": response.status_code,
+        "body": response.get_data(),
+        "headers": {name: response.headers[name] for name in STORED_HEADERS if name in response.headers},
+    }
 
 
 def _replay(stored: dict) -> Response:
@@ -141,15 +144,19 @@ def idempotent(view: Callable) -> Callable:
             abort(422, messages={HEADER: ["must be 1 to 255 printable ASCII characters"]})
         records = current_app.extensions[EXTENSION].records
         subject = principal.subject
-        claim = records.claim(subject, key, fingerprint(request.method, request.full_path.rstrip("?"),
-                                                        request.get_data(cache=True)))
+        claim = records.claim(
+            subject, key, fingerprint(request.method, request.full_path.rstrip("?"), request.get_data(cache=True))
+        )
         if isinstance(claim, Stored):
             return _replay(claim.response)
         if isinstance(claim, OtherRequest):
             abort(422, messages={HEADER: ["was used with another method, path or body; use a new key"]})
         if isinstance(claim, Running):
-            abort(409, message=f"a request with this {HEADER} is still running; try again shortly",
-                  headers={"Retry-After": "1"})
+            abort(
+                409,
+                message=f"a request with this {HEADER} is still running; try again shortly",
+                headers={"Retry-After": "1"},
+            )
         assert isinstance(claim, Claimed)
         try:
             response = _run_protected(view, kwargs, subject, key, claim.token)
@@ -187,8 +194,11 @@ def mongo_transactions(client) -> Callable[[], ContextManager[Any]]:
 
 def wrap_write_views(app: Flask) -> None:
     """Every view behind a write method of the API gets `idempotent`."""
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
-                 if rule.rule.startswith("/api/") and (rule.methods or set()) & WRITES}
+    endpoints = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") and (rule.methods or set()) & WRITES
+    }
     for endpoint in endpoints:
         app.view_functions[endpoint] = idempotent(app.view_functions[endpoint])
 

@@ -56,11 +56,17 @@ def check_request() -> None:
     if request.mimetype and request.is_json and request.method in ("POST", "PUT", "PATCH", "DELETE"):
         body = request.get_data(cache=True)  # at most MAX_CONTENT_LENGTH (a chunked body included)
         if json_depth(body) > MAX_JSON_DEPTH:
-            abort(422, message=f"the JSON body is nested deeper than {MAX_JSON_DEPTH} levels",
-                  messages={"json": [f"nested deeper than {MAX_JSON_DEPTH} levels"]})
+            abort(
+                422,
+                message=f"the JSON body is nested deeper than {MAX_JSON_DEPTH} levels",
+                messages={"json": [f"nested deeper than {MAX_JSON_DEPTH} levels"]},
+            )
         if _number_too_long(body):
-            abort(422, message="the JSON body holds a number too long to read",
-                  messages={"json": ["a number has too many digits"]})
+            abort(
+                422,
+                message="the JSON body holds a number too long to read",
+                messages={"json": ["a number has too many digits"]},
+            )
 
 
 def _number_too_long(body: bytes) -> bool:
