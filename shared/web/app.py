@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pymongo
 from flask import Flask, current_app, g, jsonify, request
 from flask_smorest import Api
 
@@ -85,9 +86,11 @@ def create_service_app(
         context = app.extensions["tvp"]
         app.extensions[BUS_EXTENSION] = bus(context.client, context.db, context.outbox)
     try:
-        ensure_outbox_indexes(db, aggregates)
-        if setup:
-            setup(db)
+        # Index creation may take longer than a request's database budget (the client's timeoutMS).
+        with pymongo.timeout(outages.STARTUP_BUDGET_S):
+            ensure_outbox_indexes(db, aggregates)
+            if setup:
+                setup(db)
     except Exception as exc:  # noqa: BLE001 - the app starts; /readyz says why it is not ready
         log.warning("could not prepare indexes yet: %s", exc)
 

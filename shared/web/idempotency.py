@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Callable, ContextManager, Protocol
 
+import pymongo
 from apispec import BasePlugin
 from flask import Flask, Response, current_app, request
 from flask_smorest import abort
@@ -38,7 +39,7 @@ from flask_smorest import abort
 from ..adapters.idempotency import Claimed, IdempotencyRecords, LostClaim, OtherRequest, Running, Stored
 from ..service_layer.retries import retrying_lost_races
 from .bus import joined_transaction
-from .outages import DATABASE_BUDGET_S, is_outage
+from .outages import DATABASE_BUDGET_S, STARTUP_BUDGET_S, is_outage
 from .security import authenticated_principal
 
 log = logging.getLogger(__name__)
@@ -206,7 +207,8 @@ def wrap_write_views(app: Flask) -> None:
 def init_app(app: Flask, client, db) -> None:
     records = IdempotencyRecords(db)
     try:
-        records.ensure_indexes()
+        with pymongo.timeout(STARTUP_BUDGET_S):
+            records.ensure_indexes()
     except Exception as exc:  # noqa: BLE001 - the app starts; /readyz says why it is not ready
         log.warning("could not prepare the idempotency keys' index yet: %s", exc)
     app.extensions[EXTENSION] = Idempotency(records, mongo_transactions(client))

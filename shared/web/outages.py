@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 DATABASE_BUDGET_S = 3.5  # one operation, or one attempt of a command; with load, well inside 5 s
 RETRY_AFTER_S = 5
+STARTUP_BUDGET_S = 10.0  # creating indexes when the app starts
 
 
 def is_outage(exc: BaseException) -> bool:
