@@ -125,13 +125,17 @@ def _tcp_open(port: int) -> bool:
         return True
 
 
-def embedded_mongo(port: int, storage: Path, log_dir: Path) -> ManagedProcess:
+def embedded_mongo(port: int, storage: Path, log_dir: Path, sync_on_commit: bool = True) -> ManagedProcess:
+    """SecantusDB; `sync_on_commit=False` only to measure what durability costs (benchmarks/durable_writes.py)."""
     binary = _venv_script("secantusd-py")
     if binary is None:
         raise StartupError("SecantusDB is not installed (secantusd-py not found); run `make install`")
     storage.mkdir(parents=True, exist_ok=True)
     return ManagedProcess("SecantusDB", [binary, "--host", "127.0.0.1", "--port", str(port),
-                                         "--storage-path", str(storage), "--log-level", "WARNING"],
+                                         "--storage-path", str(storage), "--log-level", "WARNING",
+                                         # fsync the log at every commit: kill -9 loses nothing acknowledged
+                                         # (per-write j:true misses transactions; docs/reliability.md)
+                                         *(["--sync-on-commit"] if sync_on_commit else [])],
                           log_dir / "mongodb.log", port=port)
 
 

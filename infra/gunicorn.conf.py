@@ -5,6 +5,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from infra import gunicorn_errors
 from shared.logs import gunicorn_logconfig
 
 
@@ -26,6 +27,12 @@ timeout = 30
 graceful_timeout = 10
 accesslog = None  # one JSON line per request comes from the app (shared/web/access_log.py)
 logconfig_dict = gunicorn_logconfig(SERVICE, os.environ.get("TVP_LOG_LEVEL") or "INFO")
+# The app enforces the contract's limits (shared/web/limits.py: URL 8 KiB → 414, headers 16 KiB → 431)
+# and answers in JSON; gunicorn's own limits stay at their maximum, as a last line, and answer in JSON too.
+limit_request_line = 8190
+limit_request_fields = 200
+limit_request_field_size = 8190
+gunicorn_errors.install()
 preload_app = False  # each worker creates its own MongoDB and Kafka clients after the fork
 
 # gunicorn >= 25.1 opens a control socket for `gunicornc`, by default one per user

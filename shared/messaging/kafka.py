@@ -120,7 +120,9 @@ def broker_reachable(bootstrap: str, timeout_ms: int = 2000) -> tuple[bool, str]
         admin.list_topics()
         return True, "ok"
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
-        return False, f"Kafka at {bootstrap} unreachable: {exc}"
+        # The address and the client's words go to the log; /readyz only says "unreachable".
+        log.warning("Kafka at %s unreachable: %s: %s", bootstrap, exc.__class__.__name__, str(exc)[:300])
+        return False, "unreachable"
     finally:
         if admin is not None:
             admin.close()

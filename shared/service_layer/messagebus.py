@@ -8,27 +8,26 @@ call `bus.handle`; the worker's consumer calls the event handlers through
 transaction.
 
 A command that lost a race (the aggregate moved on between read and write) runs
-again from a fresh read, with jitter so that colliding writers do not collide
-again in step; a command that named the version it expects (If-Match) answers
-412 instead, since that version is gone. Event handlers are not retried here:
+again from a fresh read, for up to 10 s with jittered backoff (retries.py); a command
+that named the version it expects (If-Match) answers 412 instead, since that version
+is gone. A command run inside a transaction its caller owns (`session`, an
+Idempotency-Key's request: shared/web/idempotency.py) runs once: a race aborts that
+transaction, so it is the caller that runs the whole transaction again. Event handlers are not retried here:
 the consumer retries the whole event in a new transaction.
 """
 
 from __future__ import annotations
 
 import logging
-import random
-import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from pymongo.errors import PyMongoError
-
 from ..auth import Principal
-from ..errors import Conflict, PreconditionFailed
+from ..errors import PreconditionFailed
 from ..messaging.consumer import BatchContext, HandlerContext
 from ..messaging.envelope import CloudEvent
 from ..messaging.outbox import Causation, ConcurrencyConflict
+from .retries import RETRY_FOR_S, retrying_lost_races
 from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -48,25 +47,35 @@ class MessageBus:
     unit_of_work: UnitOfWorkFactory
     commands: Mapping[type, Handler]
     events: Mapping[str, Handler]
-    attempts: int = 8
+    retry_for_s: float = RETRY_FOR_S
     # Optional: one call per consumed batch, `batch(uow, events, principal, cause)`, for a service whose
     # throughput needs it (reporting's projection); `events` then names the types consumed.
     batch: Handler | None = None
 
-    def handle(self, command: Any, principal: Principal, cause: Causation) -> Any:
-        """Run a command's use case in a fresh unit of work, again after a lost race."""
+    def handle(
+        self,
+        command: Any,
+        principal: Principal,
+        cause: Causation,
+        session: Any = None,
+        attempt_budget_s: float | None = None,
+    ) -> Any:
+        """Run a command's use case in a fresh unit of work, again after a lost race (each attempt's database
+        work within `attempt_budget_s`, if given); joined to `session` (a transaction the caller owns and
+        reruns), once."""
         handler = self.commands[type(command)]
-        for attempt in range(1, self.attempts + 1):
+
+        def once() -> Any:
             try:
-                return handler(self.unit_of_work(), command, principal, cause)
+                return handler(self.unit_of_work(session=session), command, principal, cause)
             except ConcurrencyConflict:
                 if getattr(command, "precondition", None) is not None:
                     raise PreconditionFailed("the resource changed while the request ran; read it again") from None
-            except PyMongoError as exc:
-                if not _transient(exc) or attempt == self.attempts:
-                    raise
-            time.sleep(random.uniform(0, 0.005 * attempt))
-        raise Conflict("the resource is being changed by others right now; try again")
+                raise
+
+        if session is not None:
+            return once()
+        return retrying_lost_races(once, self.retry_for_s, attempt_budget_s)
 
     def handle_event(self, event: CloudEvent, session: Any, cause: Causation | None = None) -> Any:
         """Apply one consumed event inside the consumer's transaction `session`."""
@@ -94,8 +103,3 @@ class MessageBus:
     def subscriptions(self, registry) -> list[str]:
         """The topics to consume: those of the event types this service handles."""
         return sorted({registry.spec(type_).topic for type_ in self.events})
-
-
-def _transient(exc: PyMongoError) -> bool:
-    """A write conflict or a transaction the server asks to retry: running the command again is safe."""
-    return getattr(exc, "code", None) == 112 or exc.has_error_label("TransientTransactionError")

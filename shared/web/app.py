@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pymongo
 from flask import Flask, current_app, g, jsonify, request
 from flask_smorest import Api
 
@@ -17,7 +18,7 @@ from ..db import connect, ping
 from ..logs import configure_logging
 from ..messaging.kafka import broker_reachable
 from ..messaging.outbox import Outbox, ensure_outbox_indexes
-from . import access_log, api_docs, errors, metrics
+from . import access_log, api_docs, errors, idempotency, limits, metrics, outages
 from .bus import EXTENSION as BUS_EXTENSION
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def create_service_app(
         JSON_SORT_KEYS=False,
     )
     ensure_dev_keys(settings.jwt_private_key_file, settings.jwt_public_key_file)
-    client, db = connect(settings)
+    client, db = connect(settings, operation_timeout_s=outages.DATABASE_BUDGET_S)
     app.extensions["tvp"] = ServiceContext(
         settings=settings,
         client=client,
@@ -85,19 +86,24 @@ def create_service_app(
         context = app.extensions["tvp"]
         app.extensions[BUS_EXTENSION] = bus(context.client, context.db, context.outbox)
     try:
-        ensure_outbox_indexes(db, aggregates)
-        if setup:
-            setup(db)
+        # Index creation may take longer than a request's database budget (the client's timeoutMS).
+        with pymongo.timeout(outages.STARTUP_BUDGET_S):
+            ensure_outbox_indexes(db, aggregates)
+            if setup:
+                setup(db)
     except Exception as exc:  # noqa: BLE001 - the app starts; /readyz says why it is not ready
         log.warning("could not prepare indexes yet: %s", exc)
 
     access_log.init_app(app)
     _init_correlation(app)
     metrics.init_app(app, name, db, aggregates)
-    api = Api(app)
+    limits.init_app(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [idempotency.IdempotencyKeyDocs()]})
     errors.init_app(app)
+    outages.init_app(app)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    idempotency.init_app(app, client, db)
     api_docs.init_app(app, asyncapi_document)
     _init_operations(app, settings)
     return app
@@ -133,11 +139,12 @@ def _init_operations(app: Flask, settings: Settings) -> None:
         checks = {"mongodb": mongo_detail, "kafka": kafka_detail}
         if mongo_ok and kafka_ok:
             return jsonify(status="ready", checks=checks)
-        failing = [name for name, ok in (("MongoDB", mongo_ok), ("Kafka", kafka_ok)) if not ok]
+        failing = [name for name, ok in (("mongodb", mongo_ok), ("kafka", kafka_ok)) if not ok]
         body = {
             "code": 503,
             "status": "Service Unavailable",
             "message": f"not ready: {' and '.join(failing)} unreachable",
+            "failing": failing,
             "checks": checks,
         }
         return jsonify(body), 503

@@ -13,7 +13,8 @@ from ..errors import DomainError
 log = logging.getLogger(__name__)
 
 
-def _body(code: int, message: str | None = None, errors: dict | None = None):
+def error_response(code: int, message: str | None = None, errors: dict | None = None):
+    """The contract's error body as a response."""
     body = {"code": code, "status": HTTPStatus(code).phrase}
     if message:
         body["message"] = message
@@ -43,7 +44,7 @@ def handle_http_exception(exc: HTTPException):
     message = data.get("message") or exc.description
     if exc.code == 422 and errors and not data.get("message"):
         message = "the request is invalid: " + ", ".join(sorted(errors))
-    response = _body(exc.code or 500, message, errors)
+    response = error_response(exc.code or 500, message, errors)
     for name, value in exc.get_headers():
         if name.lower() != "content-type":  # e.g. Allow on a 405
             response.headers[name] = value
@@ -53,12 +54,12 @@ def handle_http_exception(exc: HTTPException):
 
 
 def handle_domain_error(exc: DomainError):
-    return _body(exc.status, exc.message, exc.errors or None)
+    return error_response(exc.status, exc.message, exc.errors or None)
 
 
 def handle_unexpected(exc: Exception):
     log.exception("unhandled error")
-    return _body(500, "internal error; the correlation id identifies it in the logs")
+    return error_response(500, "internal error; the correlation id identifies it in the logs")
 
 
 def init_app(app) -> None:

@@ -34,6 +34,18 @@ def _authenticate() -> Principal:
         _unauthorized(f"invalid token: {exc}")
 
 
+def authenticated_principal() -> Principal | None:
+    """The request's principal if its bearer token is valid, else None (without answering 401 yet)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        return current_app.extensions["tvp"].verifier.verify(token.strip())
+    except InvalidToken:
+        return None
+
+
 def requires(blp, *roles: str):
     """Allow the given roles (platform_admin always); document the 401/403 answers."""
 

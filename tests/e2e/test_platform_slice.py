@@ -62,4 +62,6 @@ def test_readyz_names_what_is_unreachable(settings_for):
     app = create_app(settings_for("members", kafka_bootstrap="127.0.0.1:1"))
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
-    assert "Kafka" in response.json["message"] and response.json["checks"]["mongodb"] == "ok"
+    assert "kafka" in response.json["message"] and response.json["checks"]["mongodb"] == "ok"
+    assert response.json["failing"] == ["kafka"] and response.json["checks"]["kafka"] == "unreachable"
+    assert "127.0.0.1" not in response.get_data(as_text=True)  # addresses and driver text go to the log only

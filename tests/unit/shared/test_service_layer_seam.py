@@ -84,7 +84,8 @@ def test_bus_answers_412_when_the_named_version_is_gone_and_409_when_races_go_on
     def always_conflict(uow, command, principal, cause):
         raise ConcurrencyConflict("moved on")
 
-    bus = MessageBus("members", lambda session=None: FakeUnitOfWork(), {Rename: always_conflict}, {}, attempts=3)
+    bus = MessageBus("members", lambda session=None: FakeUnitOfWork(), {Rename: always_conflict}, {},
+                     retry_for_s=0.05)
     with pytest.raises(PreconditionFailed):
         bus.handle(Rename("o1", "x", precondition="v1"), ADMIN, CAUSE)
     with pytest.raises(Conflict):
