@@ -5,7 +5,8 @@ directory), drives a steady idempotent write load on all three services and, in
 turn, kills (-9) a gunicorn worker, each service's worker, the broker and the
 database, then stalls (SIGSTOP for 10 s) the database and the broker. Per fault:
 writes acknowledged, lost, duplicated, whether everything reached the read
-models and the public topics, and the seconds until every /readyz answers 200
+models and the public topics, and the seconds from the end of the fault (a kill
+ends at once, a stall when the process resumes) until every /readyz answers 200
 and the outbox backlog and consumer lag are 0 again. A table, then one JSON line.
 `--short` (one database kill, one worker kill) is what `make test` runs.
 """
@@ -75,16 +76,16 @@ ALL_FAULTS = [
 SHORT_FAULTS = [ALL_FAULTS[5], ALL_FAULTS[1]]
 
 
-def healed_after(stack: SupervisedStack, fault: Fault, restarts_before: int, injected_at: float) -> float | None:
-    """Seconds from the fault until the stack is whole again: restarted if it had to be, every /readyz 200,
+def healed_after(stack: SupervisedStack, fault: Fault, restarts_before: int, ended_at: float) -> float | None:
+    """Seconds from the end of the fault until the stack is whole again: restarted if it had to be, every /readyz 200,
     nothing waiting in an outbox or behind on a topic. None when that did not happen within HEAL_TIMEOUT_S."""
-    deadline = injected_at + HEAL_TIMEOUT_S
+    deadline = ended_at + HEAL_TIMEOUT_S
     while time.monotonic() < deadline:
         if not stack.alive:
             raise RuntimeError("`tvp up` gave up: " + " | ".join(stack.lines[-3:]))
         restarted = not fault.restarts_a_process or stack.restarts() > restarts_before
         if restarted and stack.all_ready() and stack.backlog_and_lag() == 0:
-            return round(time.monotonic() - injected_at, 1)
+            return round(time.monotonic() - ended_at, 1)
         time.sleep(0.25)
     return None
 
@@ -104,9 +105,9 @@ def run(faults: list[Fault], rate: float = 4.0, settle_s: float = 3.0, broker: s
                 load.phase = fault.name
                 before = stack.restarts()
                 say(f"{fault.name} …")
-                injected_at = time.monotonic()
                 fault.inject(stack)
-                healed[fault.name] = healed_after(stack, fault, before, injected_at)
+                # Counted from the end of the fault: a kill ends at once, a stall when the process resumes.
+                healed[fault.name] = healed_after(stack, fault, before, time.monotonic())
                 say(f"  healed after {healed[fault.name]} s")
                 time.sleep(settle_s)
             load.phase = "after"
