@@ -41,10 +41,12 @@ class Write:
 
 @dataclass
 class WriteLoad:
-    """`rate` logical writes per second per service, each in the phase current when it started."""
+    """`rate` logical writes per second per service from `concurrency` threads each, every write in the phase
+    current when it started."""
 
     stack: SupervisedStack
     rate: float = 4.0
+    concurrency: int = 1
     phase: str = "warm-up"
     writes: list[Write] = field(default_factory=list)
     retries: int = 0
@@ -89,9 +91,11 @@ class WriteLoad:
 
     def start(self) -> "WriteLoad":
         for service in ("members", "events", "reporting"):
-            thread = threading.Thread(target=self._drive, args=(service,), daemon=True, name=f"load-{service}")
-            thread.start()
-            self._threads.append(thread)
+            for lane in range(self.concurrency):
+                thread = threading.Thread(target=self._drive, args=(service, lane), daemon=True,
+                                          name=f"load-{service}-{lane}")
+                thread.start()
+                self._threads.append(thread)
         return self
 
     def stop(self) -> None:
@@ -99,14 +103,18 @@ class WriteLoad:
         for thread in self._threads:
             thread.join(120)
 
-    def _drive(self, service: str) -> None:
+    def acknowledged(self) -> int:
+        with self._lock:
+            return sum(1 for w in self.writes if w.acknowledged)
+
+    def _drive(self, service: str, lane: int) -> None:
         session = IdempotentSession(policy=RetryPolicy(budget_s=60))
         base = self.stack.url(service) + "/api/v1"
-        interval, n = 1.0 / self.rate, 0
+        interval, n = self.concurrency / self.rate, 0
         next_at = time.monotonic()
         while not self._stop.is_set():
             n += 1
-            write = Write(service, f"fault-{self.run}-{service}-{n}", self.phase)
+            write = Write(service, f"load-{self.run}-{service}-{lane}-{n}", self.phase)
             path, body = self._request(service, write.marker)
             try:
                 response = session.request("POST", base + path, headers=self.stack.headers, json=body)
@@ -161,7 +169,7 @@ class ReadBack:
         found = {}
         for service, (collection, fieldname) in SOURCE.items():
             db = self.client[self.databases[service]]
-            cursor = db[collection].find({fieldname: {"$regex": f"^fault-{run}-"}}, {fieldname: 1})
+            cursor = db[collection].find({fieldname: {"$regex": f"^load-{run}-"}}, {fieldname: 1})
             found[service] = Counter(doc[fieldname] for doc in cursor)
         return found
 
@@ -169,7 +177,7 @@ class ReadBack:
         ids: dict[str, dict[str, list]] = {}
         for service, (collection, fieldname) in SOURCE.items():
             db = self.client[self.databases[service]]
-            for doc in db[collection].find({fieldname: {"$regex": f"^fault-{run}-"}}, {fieldname: 1}):
+            for doc in db[collection].find({fieldname: {"$regex": f"^load-{run}-"}}, {fieldname: 1}):
                 ids.setdefault(service, {}).setdefault(doc[fieldname], []).append(str(doc["_id"]))
         return ids
 
