@@ -73,8 +73,8 @@ def lag_back_to_zero(stack: SupervisedStack, timeout_s: float = 60) -> float | N
     return None
 
 
-def soak(minutes: float, rate: float | None, say=print) -> dict:
-    with SupervisedStack(prefix="tvp-soak-") as stack:
+def soak(minutes: float, rate: float | None, broker: str | None = None, say=print) -> dict:
+    with SupervisedStack(prefix="tvp-soak-", broker=broker) as stack:
         if rate is None:
             top = measure_max_rate(stack)
             rate = round(0.8 * top, 1)
@@ -85,14 +85,14 @@ def soak(minutes: float, rate: float | None, say=print) -> dict:
         duration = minutes * 60
         started = time.monotonic()
         load.start()
-        acked_before = 0
+        acked_before, sampled_at = 0, started
         try:
             while (now := time.monotonic()) - started < duration:
                 time.sleep(min(SAMPLE_EVERY_S, max(0.0, duration - (now - started))))
-                acked = load.acknowledged()
-                samples.t.append(round(time.monotonic() - started, 1))
-                samples.rate.append((acked - acked_before) / SAMPLE_EVERY_S)
-                acked_before = acked
+                acked, now = load.acknowledged(), time.monotonic()
+                samples.t.append(round(now - started, 1))
+                samples.rate.append((acked - acked_before) / max(now - sampled_at, 1e-3))
+                acked_before, sampled_at = acked, now
                 samples.lag.append(stack.backlog_and_lag())
                 for name, size in rss_mb(stack).items():
                     samples.rss_mb.setdefault(name, []).append(size)
@@ -166,8 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--rate", type=float, help="logical writes per second, all services together "
                                                    "(default: 80 %% of a measured maximum)")
+    parser.add_argument("--broker", choices=("tansu", "kafka"), help="the embedded broker (default: tvp up's); "
+                        "Tansu holds every message in memory, so its RSS grows with the data")
     args = parser.parse_args(argv)
-    result = soak(args.minutes, args.rate, say=lambda line: print(line, flush=True))
+    result = soak(args.minutes, args.rate, args.broker, say=lambda line: print(line, flush=True))
     print(table(result))
     print(json.dumps(result))
     return 0 if result["ok"] else 1
