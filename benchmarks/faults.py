@@ -133,6 +133,10 @@ def judge(stack: SupervisedStack, load: WriteLoad, faults: list[Fault], healed: 
             rows.append({"fault": fault.name, **asdict(verdict), "downstream_complete": verdict.downstream_complete,
                          "healed_s": healed.get(fault.name)})
         overall = reader.verdict(load.writes, load.run, unseen)
+        # Writes in flight when a fault began belong to the phase before it: the whole run counts them all.
+        rows.append({"fault": "whole run", **asdict(overall), "downstream_complete": overall.downstream_complete,
+                     "healed_s": max((h for h in healed.values() if h is not None), default=None)
+                     if all(h is not None for h in healed.values()) else None})
         copies = reader.copies(load.run)
         for w in load.writes:
             if not w.acknowledged or copies[w.service][w.marker] != 1:

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.e2e
 def test_database_and_worker_kills_lose_nothing_and_heal(capsys):
     rows = faults.run(faults.SHORT_FAULTS, rate=4.0, settle_s=2.0)
     report = faults.table(rows)
-    assert [r["fault"] for r in rows] == ["kill -9 database", "kill -9 members worker"]
+    assert [r["fault"] for r in rows] == ["kill -9 database", "kill -9 members worker", "whole run"]
     for row in rows:
         assert row["acknowledged"] > 0, report
         assert row["lost"] == 0, report
