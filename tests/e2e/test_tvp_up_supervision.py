@@ -1,4 +1,5 @@
-"""`tvp up` heals itself: a process killed with -9 is started again, the data is still there, status counts it."""
+"""`tvp up` heals itself: a process killed with -9 is started again (an in-memory broker with the event logs
+replayed), the data is still there, status counts it."""
 import json
 import os
 import signal
@@ -34,7 +35,7 @@ def wait_until_ready_again(env, timeout_s: float = 60) -> dict:
     raise AssertionError(f"not ready again after {timeout_s}s: {report}")
 
 
-def test_killed_worker_and_database_come_back_and_status_counts_the_restarts(tmp_path):
+def test_killed_worker_database_and_broker_come_back_and_status_counts_the_restarts(tmp_path):
     env = _env(tmp_path)
     members = f"http://127.0.0.1:{env['TVP_MEMBERS_PORT']}"
     up = Up(env)
@@ -51,10 +52,16 @@ def test_killed_worker_and_database_come_back_and_status_counts_the_restarts(tmp
         os.kill(database["pid"], signal.SIGKILL)
         up.wait_for("SecantusDB restarted", timeout_s=30)
 
+        broker = process(before, "kafka")
+        os.kill(broker["pid"], signal.SIGKILL)
+        replayed = up.wait_for("event logs replayed into the restarted broker", timeout_s=60)
+        assert "members " in replayed and "events " in replayed and "reporting " in replayed
+
         after = wait_until_ready_again(env)
         assert process(after, "members-worker")["restarts"] == 1
         assert process(after, "members-worker")["pid"] != worker["pid"]
         assert process(after, "mongodb")["restarts"] == 1
+        assert process(after, "kafka")["restarts"] == 1
         assert process(after, "members-web")["restarts"] == 0
         assert process(after, "mongodb")["uptime_s"] < process(after, "members-web")["uptime_s"]
         assert not pid_alive(worker["pid"]) and not pid_alive(database["pid"])

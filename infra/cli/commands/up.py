@@ -4,6 +4,7 @@ import os
 import signal
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from shared.clock import utc_now
@@ -45,6 +46,19 @@ class Stack:
         for child in reversed(self.supervisor.children):
             child.process.stop()
 
+    @contextmanager
+    def workers_paused(self):
+        """The workers stopped (SIGSTOP) meanwhile: their relays publish nothing new before the history is back,
+        so every topic gets a key's events in their order."""
+        workers = [c.process for c in self.supervisor.children if c.kind == "worker" and c.process.alive]
+        for worker in workers:
+            worker.signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for worker in workers:
+                worker.signal(signal.SIGCONT)
+
     def describe(self) -> list[dict]:
         now = utc_now()
         return [
@@ -61,7 +75,7 @@ class Stack:
         ]
 
 
-def broker_restarted(bootstrap: str, port: int, partitions: int, var_dir, mongo_uri: str):
+def broker_restarted(stack: Stack, bootstrap: str, port: int, partitions: int, var_dir, mongo_uri: str):
     """What a restarted embedded broker needs before the services can use it again: its topics and, when it
     forgot its messages (Tansu keeps them in memory), the event history. Apache Kafka kept both under var/."""
 
@@ -70,7 +84,8 @@ def broker_restarted(bootstrap: str, port: int, partitions: int, var_dir, mongo_
             embedded.wait_for_kafka(process, port)
             create_topics(bootstrap, partitions)
             if not embedded.broker_keeps_messages(process):
-                counts = replay(var_dir, mongo_uri, bootstrap)
+                with stack.workers_paused():
+                    counts = replay(var_dir, mongo_uri, bootstrap)
                 say("event logs replayed into the restarted broker: " + counts_line(counts))
         except Exception:
             # A broker without its topics or history must not look healthy: it dies again and is retried.
@@ -162,7 +177,7 @@ def up() -> int:
             kafka = stack.add(
                 embedded.embedded_broker(kind, port, log_dir, var_dir / "kafka"),
                 "server",
-                broker_restarted(bootstrap, port, partitions, var_dir, mongo_uri),
+                broker_restarted(stack, bootstrap, port, partitions, var_dir, mongo_uri),
             )
             embedded.wait_for_kafka(kafka, port)
             kept_messages = embedded.broker_keeps_messages(kafka)
