@@ -109,7 +109,7 @@ class Supervisor:
         except Exception as exc:  # noqa: BLE001 - a failed start is one more death, judged by the same policy
             self.report(f"{child.name} could not be restarted: {_first_line(exc)}")
             if not child.process.alive:
-                self._schedule(child, now)
+                self._schedule(child, self.clock())  # the hook may have waited: the backoff starts now
             return
         self.report(f"{child.name} restarted (restart {child.restarts})")
 
