@@ -16,11 +16,11 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import requests
 from pymongo import MongoClient
 
 from benchmarks.harness import embedded_platform
 from infra.embedded import ServiceStack, free_port
+from infra.idempotent import IdempotentSession
 from services.members.domain.tax_number import is_valid_vkn
 
 
@@ -45,10 +45,10 @@ def run(base: str, headers: dict, posts: int, threads: int, offset: int) -> tupl
 
     def post(n: int) -> float:
         if not hasattr(local, "session"):
-            local.session = requests.Session()
+            local.session = IdempotentSession()
         started = time.perf_counter()
-        response = local.session.post(f"{base}/api/v1/organisations", json=organisation(offset + n),
-                                      headers=headers, timeout=30)
+        response = local.session.request("POST", f"{base}/api/v1/organisations", json=organisation(offset + n),
+                                         headers=headers, timeout=30)
         elapsed = (time.perf_counter() - started) * 1000
         assert response.status_code == 201, response.text
         return elapsed

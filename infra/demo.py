@@ -29,6 +29,8 @@ import requests
 
 from shared.config import PLATFORM_ZONE as ISTANBUL
 
+from .idempotent import IdempotentSession, RetryPolicy
+
 
 class DemoError(RuntimeError):
     """Something the user can fix; printed as one line."""
@@ -136,7 +138,10 @@ class Client:
     base: str
     headers: dict
     name: str
-    session: requests.Session = field(default_factory=requests.Session)
+    # One Idempotency-Key per call, kept across its retries: a write the server made before a crash is not
+    # made twice when the demo asks again.
+    # 20 s covers a restart by `tvp up`'s supervisor; a platform that is not running is reported sooner.
+    session: IdempotentSession = field(default_factory=lambda: IdempotentSession(policy=RetryPolicy(budget_s=20)))
 
     def __call__(self, method: str, path: str, expect=(200, 201), **kwargs):
         try:

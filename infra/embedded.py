@@ -82,6 +82,26 @@ class ManagedProcess:
         code = self.proc.returncode if self.proc else None
         return f"{self.name} exited with code {code}; last log lines ({self.log_file}): {_tail(self.log_file)}"
 
+    def exit_summary(self) -> str:
+        """Exit code and last log line, for the one line a supervisor prints."""
+        code = self.proc.poll() if self.proc else None
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        return f"{how}; last log line: {_tail(self.log_file, 1) or '(empty)'}"
+
+    def restart(self, port_timeout_s: float = 15.0) -> None:
+        """Start again after a death. What the dead process left in its group (gunicorn workers of a killed
+        master, say) is killed first, and its port is given a moment to be released."""
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.proc.poll()
+        deadline = time.monotonic() + port_timeout_s
+        while self.port is not None and not port_is_free(self.port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.start()
+
     def wait_until(self, check: Callable[[], bool], timeout_s: float, what: str) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:

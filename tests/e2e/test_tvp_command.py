@@ -197,24 +197,31 @@ def test_run_json_status_logs_and_stop_of_a_running_stack(tmp_path):
             up.stop()
 
 
-def test_status_is_3_once_a_process_of_the_stack_is_killed(tmp_path):
+def test_a_crash_loop_stops_the_stack_with_one_line_and_status_is_3(tmp_path):
+    """A killed process is restarted (tests/e2e/test_tvp_up_supervision.py); one that keeps dying is a crash
+    loop: after 5 restarts within 60 s, `tvp up` stops everything, names the process and exits 1."""
     env = _env(tmp_path)
+    run_file = tmp_path / "var" / "run.json"
     up = Up(env)
+
+    def worker_pid() -> int:
+        return next(p["pid"] for p in json.loads(run_file.read_text())["processes"] if p["name"] == "events-worker")
     try:
         up.wait_for("ready in")
         assert tvp(env, "status", "--json").returncode == 0
-        worker = next(p for p in json.loads((tmp_path / "var" / "run.json").read_text())["processes"]
-                      if p["name"] == "events-worker")
-        os.kill(worker["pid"], signal.SIGKILL)
-        status = tvp(env, "status", "--json")
-        assert status.returncode == 3
-        # `tvp up` stops the whole stack when one process dies; until it has, status names the dead one.
-        if (tmp_path / "var" / "run.json").exists() and status.stdout:
-            states = {p["name"]: p["state"] for p in json.loads(status.stdout)["processes"]}
-            assert states["events-worker"] == "dead"
+        for restart in range(1, 6):
+            killed = worker_pid()
+            os.kill(killed, signal.SIGKILL)
+            up.wait_for(f"events worker restarted (restart {restart})", timeout_s=30)
+            deadline = time.monotonic() + 10
+            while worker_pid() == killed and time.monotonic() < deadline:
+                time.sleep(0.1)
+        os.kill(worker_pid(), signal.SIGKILL)
         assert up.proc.wait(60) == 1
-        assert any("events worker exited" in line for line in up.proc.stdout.read().splitlines())
-        assert not (tmp_path / "var" / "run.json").exists()
+        rest = up.proc.stdout.read().splitlines()
+        assert any(line.startswith("error: events worker is in a crash loop (5 restarts within 60s), giving up: "
+                                   "killed by signal 9") for line in rest), rest
+        assert not run_file.exists()
         assert tvp(env, "status").returncode == 3
     finally:
         if up.proc.poll() is None:

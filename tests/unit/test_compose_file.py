@@ -493,3 +493,13 @@ def test_project_metadata_provides_the_commands_compose_runs():
 def test_gunicorn_config_reads_tvp_bind():
     conf = ROOT / "infra" / "gunicorn.conf.py"
     assert "TVP_BIND" in conf.read_text(encoding="utf-8")
+
+
+def test_every_long_running_service_restarts_and_has_a_healthcheck(services):
+    """Supervision in production: a process that exits is started again, and its health is visible.
+    One-shot jobs (`restart: "no"`, waited for with service_completed_successfully) are the exception."""
+    long_running = {name: s for name, s in services.items() if s.get("restart", "no") != "no"}
+    assert set(long_running) >= {"mongo", "kafka"} | {f"{s}-{p}" for s in SERVICES for p in ("web", "worker")}
+    for name, service in long_running.items():
+        assert service["restart"] in ("unless-stopped", "always", "on-failure"), name
+        assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"

@@ -45,7 +45,9 @@ def process_status(process: dict, now: datetime, started_at: datetime | None) ->
         ready = _port_open(process.get("port"))
     else:
         ready = True
-    uptime = (now - started_at).total_seconds() if alive and started_at else None
+    # Since its own (re)start when `tvp up` recorded it; older run files only know when the stack started.
+    since = _parse_time(process.get("started_at")) or started_at
+    uptime = (now - since).total_seconds() if alive and since else None
     return {
         "name": process.get("name"),
         "kind": kind,
@@ -56,6 +58,13 @@ def process_status(process: dict, now: datetime, started_at: datetime | None) ->
         "ready": ready,
         "port": process.get("port"),
     }
+
+
+def _parse_time(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _duration(seconds: int | None) -> str:

@@ -4,8 +4,13 @@ import os
 import signal
 import threading
 import time
+from contextlib import contextmanager
+from datetime import timedelta
+
+from shared.clock import utc_now
 
 from ... import embedded, runfile
+from ...supervisor import CrashLoop, Supervisor
 from ..app import example, tvp
 from ..console import say
 from ..errors import CliError
@@ -26,36 +31,86 @@ def create_topics(bootstrap: str, partitions: int) -> list[str]:
 
 
 class Stack:
-    """Everything `tvp up` started, stopped in reverse order. `kind` tells `tvp status` how to judge readiness:
-    a server by its port, a web process by its /readyz, a worker by being alive."""
+    """Everything `tvp up` started, supervised while it runs and stopped in reverse order. `kind` tells
+    `tvp status` how to judge readiness: a server by its port, a web process by its /readyz, a worker by being
+    alive."""
 
-    def __init__(self):
-        self.processes: list[tuple[embedded.ManagedProcess, str]] = []
+    def __init__(self, supervisor: Supervisor | None = None):
+        self.supervisor = supervisor or Supervisor(report=say)
 
-    def add(self, process: embedded.ManagedProcess, kind: str) -> embedded.ManagedProcess:
-        self.processes.append((process.start(), kind))
+    def add(self, process: embedded.ManagedProcess, kind: str, after_restart=None) -> embedded.ManagedProcess:
+        self.supervisor.watch(process.start(), kind, after_restart)
         return process
 
     def stop(self) -> None:
-        for process, _ in reversed(self.processes):
-            process.stop()
+        for child in reversed(self.supervisor.children):
+            child.process.stop()
 
-    def first_dead(self):
-        return next((p for p, _ in self.processes if not p.alive), None)
+    @contextmanager
+    def workers_paused(self):
+        """The workers stopped (SIGSTOP) meanwhile: their relays publish nothing new before the history is back,
+        so every topic gets a key's events in their order."""
+        workers = [c.process for c in self.supervisor.children if c.kind == "worker" and c.process.alive]
+        for worker in workers:
+            worker.signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for worker in workers:
+                worker.signal(signal.SIGCONT)
 
     def describe(self) -> list[dict]:
-        # `restarts` stays 0 until processes are supervised and restarted (a later issue); the field is the contract.
+        now = utc_now()
         return [
             {
-                "name": p.log_file.stem,
-                "kind": kind,
-                "pid": p.proc.pid,
-                "port": p.port,
-                "restarts": 0,
-                "log": str(p.log_file),
+                "name": c.process.log_file.stem,
+                "kind": c.kind,
+                "pid": c.process.proc.pid,
+                "port": c.process.port,
+                "restarts": c.restarts,
+                "started_at": (now - timedelta(seconds=self.supervisor.uptime_s(c))).isoformat(timespec="seconds"),
+                "log": str(c.process.log_file),
             }
-            for p, kind in self.processes
+            for c in self.supervisor.children
         ]
+
+
+def broker_restarted(stack: Stack, bootstrap: str, port: int, partitions: int, var_dir, mongo_uri: str):
+    """What a restarted embedded broker needs before the services can use it again: its topics and, when it
+    forgot its messages (Tansu keeps them in memory), the event history. Apache Kafka kept both under var/."""
+
+    def after_restart(process: embedded.ManagedProcess) -> None:
+        try:
+            embedded.wait_for_kafka(process, port)
+            create_topics(bootstrap, partitions)
+            if not embedded.broker_keeps_messages(process):
+                with stack.workers_paused():
+                    counts = replay(var_dir, mongo_uri, bootstrap)
+                say("event logs replayed into the restarted broker: " + counts_line(counts))
+        except Exception:
+            # A broker without its topics or history must not look healthy: it dies again and is retried.
+            process.kill()
+            raise
+
+    return after_restart
+
+
+def replay(var_dir, mongo_uri: str, bootstrap: str) -> dict[str, int]:
+    """Every service's event log published again; consumers drop what they have already seen."""
+    from .replay import replay_event_logs
+
+    return replay_event_logs(Target(var_dir, mongo_uri=mongo_uri, bootstrap=bootstrap), SERVICES, show_progress=False)
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items())
+
+
+def database_restarted(port: int):
+    def after_restart(process: embedded.ManagedProcess) -> None:
+        embedded.wait_for_mongo(process, port)
+
+    return after_restart
 
 
 @tvp.command(
@@ -96,13 +151,17 @@ def up() -> int:
     signal.signal(signal.SIGINT, _on_signal)
     started, started_at = time.monotonic(), runfile.now_iso()
     wrote = False
+    from shared.config import load_settings
+
     try:
         mongo_uri = os.environ.get("TVP_MONGO_URI")
         if mongo_uri:
             say(f"MongoDB: using {mongo_uri}")
         else:
             port = int(os.environ.get("TVP_EMBEDDED_MONGO_PORT", "27017"))
-            mongo = stack.add(embedded.embedded_mongo(port, var_dir / "mongodb", log_dir), "server")
+            mongo = stack.add(
+                embedded.embedded_mongo(port, var_dir / "mongodb", log_dir), "server", database_restarted(port)
+            )
             embedded.wait_for_mongo(mongo, port)
             mongo_uri = embedded.mongo_uri(port)
             say(f"MongoDB: SecantusDB on 127.0.0.1:{port}, data in {var_dir / 'mongodb'}")
@@ -113,15 +172,19 @@ def up() -> int:
         else:
             port = int(os.environ.get("TVP_EMBEDDED_KAFKA_PORT", "9092"))
             kind = embedded.broker_kind(os.environ.get("TVP_BROKER"))
-            kafka = stack.add(embedded.embedded_broker(kind, port, log_dir, var_dir / "kafka"), "server")
-            embedded.wait_for_kafka(kafka, port)
             bootstrap = f"127.0.0.1:{port}"
+            partitions = load_settings("members", var_dir=var_dir).topic_partitions
+            kafka = stack.add(
+                embedded.embedded_broker(kind, port, log_dir, var_dir / "kafka"),
+                "server",
+                broker_restarted(stack, bootstrap, port, partitions, var_dir, mongo_uri),
+            )
+            embedded.wait_for_kafka(kafka, port)
             kept_messages = embedded.broker_keeps_messages(kafka)
             where = f", data in {var_dir / 'kafka'}" if kind == "kafka" else ""
             say(f"Kafka: {embedded.BROKERS[kind]} on {bootstrap}{where}")
         env.update(TVP_MONGO_URI=mongo_uri, TVP_KAFKA_BOOTSTRAP=bootstrap)
         from shared.auth import TokenIssuer, ensure_dev_keys
-        from shared.config import load_settings
         from shared.contracts import topics
 
         settings = load_settings("members", mongo_uri=mongo_uri, kafka_bootstrap=bootstrap, var_dir=var_dir)
@@ -132,13 +195,9 @@ def up() -> int:
             # The embedded broker forgot everything when it stopped (Tansu), or starts from empty storage
             # (Apache Kafka's first start): put the event history back. A broker that kept its messages
             # already has it, and a replay would publish every event twice.
-            from .replay import replay_event_logs
-
-            counts = replay_event_logs(
-                Target(var_dir, mongo_uri=mongo_uri, bootstrap=bootstrap), SERVICES, show_progress=False
-            )
+            counts = replay(var_dir, mongo_uri, bootstrap)
             if any(counts.values()):
-                say("event logs replayed: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+                say("event logs replayed: " + counts_line(counts))
         # Only `tvp up` makes the development key pair; `tvp token` refuses without it.
         ensure_dev_keys(settings.jwt_private_key_file, settings.jwt_public_key_file)
         if not settings.jwt_private_key_file.exists():
@@ -154,9 +213,7 @@ def up() -> int:
             ports[name] = port
         for _name, web, port in webs:
             embedded.wait_ready(web, port, timeout_s=60)
-        runfile.write(
-            var_dir,
-            {
+        run = {
                 "pid": os.getpid(),
                 "started_at": started_at,
                 "ports": ports,
@@ -167,9 +224,8 @@ def up() -> int:
                 "log_dir": str(log_dir),
                 "jwt_private_key_file": str(settings.jwt_private_key_file),
                 "jwt_issuer": settings.jwt_issuer,
-                "processes": stack.describe(),
-            },
-        )
+        }
+        runfile.write(var_dir, {**run, "processes": stack.describe()})
         wrote = True
         say(f"ready in {time.monotonic() - started:.1f}s")
         for name, _, port in webs:
@@ -180,10 +236,13 @@ def up() -> int:
             "everything"
         )
         while not stopping.is_set():
-            dead = stack.first_dead()
-            if dead is not None:
-                raise CliError(dead.died_message())
-            stopping.wait(0.5)
+            try:
+                restarted = stack.supervisor.tick()
+            except CrashLoop as exc:
+                raise CliError(str(exc)) from None
+            if restarted:
+                runfile.write(var_dir, {**run, "processes": stack.describe()})
+            stopping.wait(0.2)
         say("stopping…")
         return 0
     finally:

@@ -1,0 +1,179 @@
+"""The soak: `python -m benchmarks.soak [--minutes 10] [--rate N]` (not part of CI).
+
+A supervised `tvp up` on free ports takes a steady idempotent write load on all
+three services for --minutes, at --rate logical writes per second in total
+(default: 80 % of a maximum measured first for 15 s). Every few seconds it samples
+the acknowledged rate, the outbox backlog plus consumer lag, and the resident
+memory (RSS) of every process of the stack (gunicorn with its workers). Passing:
+lag back to 0 within 5 s after the load stops, nothing lost, and no process's RSS
+more than 20 % above what it was after the warm-up (the first fifth of the run,
+at least a minute when the run is long enough). A table, a PNG chart under var/,
+and one JSON line.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .supervised_stack import SupervisedStack
+from .write_load import ReadBack, WriteLoad
+
+SAMPLE_EVERY_S = 5.0
+LAG_AFTER_LIMIT_S = 5.0
+GROWTH_LIMIT = 0.20
+THREADS_PER_SERVICE = 4
+
+
+@dataclass
+class Samples:
+    t: list[float] = field(default_factory=list)
+    rate: list[float] = field(default_factory=list)
+    lag: list[int | None] = field(default_factory=list)
+    rss_mb: dict[str, list[float]] = field(default_factory=dict)
+
+
+def rss_mb(stack: SupervisedStack) -> dict[str, float]:
+    """Resident memory per process of the stack; a process with children (gunicorn) counts them in."""
+    import psutil
+
+    sizes = {}
+    for name, info in stack.processes().items():
+        try:
+            process = psutil.Process(info["pid"])
+            family = [process, *process.children(recursive=True)]
+            sizes[name] = sum(p.memory_info().rss for p in family) / 2**20
+        except psutil.Error:
+            sizes[name] = float("nan")
+    return sizes
+
+
+def measure_max_rate(stack: SupervisedStack, seconds: float = 15.0) -> float:
+    """Logical writes per second the stack acknowledges with as many writers as the soak uses, unthrottled."""
+    load = WriteLoad(stack, rate=10_000, concurrency=THREADS_PER_SERVICE, phase="max")
+    load.prepare()
+    load.start()
+    time.sleep(2)
+    first, started = load.acknowledged(), time.monotonic()
+    time.sleep(seconds)
+    done, elapsed = load.acknowledged() - first, time.monotonic() - started
+    load.stop()
+    return done / elapsed
+
+
+def lag_back_to_zero(stack: SupervisedStack, timeout_s: float = 60) -> float | None:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout_s:
+        if stack.backlog_and_lag() == 0:
+            return round(time.monotonic() - started, 1)
+        time.sleep(0.1)
+    return None
+
+
+def soak(minutes: float, rate: float | None, broker: str | None = None, say=print) -> dict:
+    with SupervisedStack(prefix="tvp-soak-", broker=broker) as stack:
+        if rate is None:
+            top = measure_max_rate(stack)
+            rate = round(0.8 * top, 1)
+            say(f"measured maximum {top:.1f} writes/s; soaking at 80 %: {rate} writes/s")
+        load = WriteLoad(stack, rate=rate / 3, concurrency=THREADS_PER_SERVICE, phase="soak")
+        load.prepare()
+        samples = Samples()
+        duration = minutes * 60
+        started = time.monotonic()
+        load.start()
+        acked_before, sampled_at = 0, started
+        try:
+            while (now := time.monotonic()) - started < duration:
+                time.sleep(min(SAMPLE_EVERY_S, max(0.0, duration - (now - started))))
+                acked, now = load.acknowledged(), time.monotonic()
+                samples.t.append(round(now - started, 1))
+                samples.rate.append((acked - acked_before) / max(now - sampled_at, 1e-3))
+                acked_before, sampled_at = acked, now
+                samples.lag.append(stack.backlog_and_lag())
+                for name, size in rss_mb(stack).items():
+                    samples.rss_mb.setdefault(name, []).append(size)
+                say(f"{samples.t[-1]:>6.0f}s  {samples.rate[-1]:6.1f} writes/s  lag {samples.lag[-1]}")
+        finally:
+            load.stop()
+        lag_after = lag_back_to_zero(stack)
+        reader = ReadBack(stack)
+        try:
+            verdict = reader.verdict(load.writes, load.run)
+        finally:
+            reader.close()
+        warm = warm_up_index(samples.t, duration)
+        growth = {name: (sizes[-1] - sizes[warm]) / sizes[warm] for name, sizes in samples.rss_mb.items()}
+        chart = write_chart(samples, warm)
+        restarts = stack.restarts()
+    return {"minutes": minutes, "rate": rate, "writes": len(load.writes), "acknowledged": verdict.acknowledged,
+            "failed": verdict.failed, "lost": verdict.lost, "duplicated": verdict.duplicated,
+            "lag_after_s": lag_after, "restarts": restarts,
+            "rss_mb": {n: [round(s[warm], 1), round(s[-1], 1)] for n, s in samples.rss_mb.items()},
+            "growth": {n: round(g, 3) for n, g in growth.items()}, "chart": str(chart),
+            "ok": verdict.lost == 0 and lag_after is not None and lag_after <= LAG_AFTER_LIMIT_S
+            and all(g < GROWTH_LIMIT for g in growth.values())}
+
+
+def warm_up_index(times: list[float], duration: float) -> int:
+    """The sample that ends the warm-up: a fifth of the run, at least 60 s when the run is 5 minutes or longer."""
+    warm_s = max(duration / 5, 60.0 if duration >= 300 else 0.0)
+    return next((i for i, t in enumerate(times) if t >= warm_s), 0)
+
+
+def write_chart(samples: Samples, warm: int) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = Path("var") / f"soak-{time.strftime('%Y%m%d-%H%M%S')}.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure, (rate, lag, rss) = plt.subplots(3, 1, figsize=(10, 9), sharex=True)
+    rate.plot(samples.t, samples.rate)
+    rate.set_ylabel("acknowledged writes/s")
+    lag.plot(samples.t, [x if x is not None else float("nan") for x in samples.lag])
+    lag.set_ylabel("outbox backlog + lag")
+    for name, sizes in samples.rss_mb.items():
+        rss.plot(samples.t, sizes, label=name)
+    if samples.t:
+        rss.axvline(samples.t[warm], color="grey", linestyle=":", label="end of warm-up")
+    rss.set_ylabel("RSS (MiB)")
+    rss.set_xlabel("seconds")
+    rss.legend(fontsize="small", ncol=3)
+    figure.tight_layout()
+    figure.savefig(out)
+    plt.close(figure)
+    return out
+
+
+def table(result: dict) -> str:
+    lines = [f"{'process':<18} {'RSS warm MiB':>12} {'RSS end MiB':>12} {'growth':>8}"]
+    for name, (warm, end) in result["rss_mb"].items():
+        lines.append(f"{name:<18} {warm:>12.1f} {end:>12.1f} {result['growth'][name]:>8.1%}")
+    lines.append(f"writes {result['writes']} at {result['rate']}/s: acknowledged {result['acknowledged']}, "
+                 f"failed {result['failed']}, lost {result['lost']}, duplicated {result['duplicated']}; "
+                 f"lag back to 0 after {result['lag_after_s']} s; restarts {result['restarts']}; "
+                 f"chart {result['chart']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.soak", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--rate", type=float, help="logical writes per second, all services together "
+                                                   "(default: 80 %% of a measured maximum)")
+    parser.add_argument("--broker", choices=("tansu", "kafka"), help="the embedded broker (default: tvp up's); "
+                        "Tansu holds every message in memory, so its RSS grows with the data")
+    args = parser.parse_args(argv)
+    result = soak(args.minutes, args.rate, args.broker, say=lambda line: print(line, flush=True))
+    print(table(result))
+    print(json.dumps(result))
+    return 0 if result["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
