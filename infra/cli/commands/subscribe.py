@@ -120,6 +120,7 @@ def subscribe(
             security=security,
             live=LiveCount(topic, enabled=not quiet),
             stop=stop,
+            broker=target.broker,
         )
         return subscriber.run()
     except SubscribeError as exc:
