@@ -163,25 +163,29 @@ class ConfigDifference:
     wanted: str
 
 
-def topic_config_differences(bootstrap: str, configs: Mapping[str, dict[str, str]]) -> list[ConfigDifference]:
-    """What the existing topics among `configs` have set differently from what is declared."""
+def describe_topic_configs(bootstrap: str, topics: list[str]) -> dict[str, dict[str, str | None]]:
+    """{topic: {config: value}} of every config (defaults included) of the existing topics among `topics`."""
     admin = make_admin(bootstrap)
     try:
         existing = set(admin.list_topics())
-        resources = [ConfigResource(ConfigResourceType.TOPIC, t) for t in configs if t in existing]
+        resources = [ConfigResource(ConfigResourceType.TOPIC, t) for t in topics if t in existing]
         if not resources:
-            return []
-        described = admin.describe_configs(resources, config_filter="all")
-        actual_by_topic = _config_values(described)
-        return [
-            ConfigDifference(topic, key, actual_by_topic.get(topic, {}).get(key), wanted)
-            for topic in configs
-            if topic in existing
-            for key, wanted in configs[topic].items()
-            if actual_by_topic.get(topic, {}).get(key) != wanted
-        ]
+            return {}
+        return _config_values(admin.describe_configs(resources, config_filter="all"))
     finally:
         admin.close()
+
+
+def topic_config_differences(bootstrap: str, configs: Mapping[str, dict[str, str]]) -> list[ConfigDifference]:
+    """What the existing topics among `configs` have set differently from what is declared."""
+    actual = describe_topic_configs(bootstrap, list(configs))
+    return [
+        ConfigDifference(topic, key, actual[topic].get(key), wanted)
+        for topic in configs
+        if topic in actual
+        for key, wanted in configs[topic].items()
+        if actual[topic].get(key) != wanted
+    ]
 
 
 def update_topic_configs(bootstrap: str, differences: list[ConfigDifference]) -> None:

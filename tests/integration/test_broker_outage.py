@@ -11,7 +11,7 @@ from shared.messaging.outbox import outbox_backlog
 from ..support.kafka_read import read_topic, wait_for
 from ..support.workers import start_worker, worker_env
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.both_brokers]
 
 
 def test_broker_down_for_ten_seconds_loses_nothing(private_broker, settings_for, token, key_dir, tmp_path):
