@@ -20,7 +20,13 @@ from services.members.worker import SPEC
 from shared.contracts import REGISTRY, topics
 from shared.contracts.members import PEOPLE, PERSON_ERASED, PERSON_REGISTERED
 from shared.messaging.consumer import EventConsumer, KafkaDeadLetter
-from shared.messaging.kafka import describe_topic_configs, make_admin, make_producer, topic_config_differences
+from shared.messaging.kafka import (
+    describe_topic_configs,
+    ensure_topics,
+    make_admin,
+    make_producer,
+    topic_config_differences,
+)
 from shared.messaging.relay import OutboxRelay
 
 from ..support.kafka_read import read_key
@@ -53,6 +59,16 @@ def test_the_broker_reports_the_declared_settings_of_every_topic(kafka_servers):
     assert describe(kafka_servers.kafka_bootstrap, topics.DEAD_LETTER[0])["retention.ms"] == str(14 * 86_400_000)
     assert describe(kafka_servers.kafka_bootstrap, topics.INTERNAL[0])["cleanup.policy"] == "delete"
     assert topic_config_differences(kafka_servers.kafka_bootstrap, DECLARED) == []
+
+
+def test_topics_are_created_in_one_request_with_their_configs_and_only_once(kafka_servers):
+    names = [f"tvp.test{uuid.uuid4().hex[:8]}.v1" for _ in range(3)]
+    configs = {names[0]: {"retention.ms": "123456789"}}
+    created = ensure_topics(kafka_servers.kafka_bootstrap, names, 2, configs=configs, broker=kafka_servers.messaging)
+    assert created == names
+    assert ensure_topics(kafka_servers.kafka_bootstrap, names, 2, broker=kafka_servers.messaging) == []
+    assert describe(kafka_servers.kafka_bootstrap, names[0])["retention.ms"] == "123456789"
+    assert describe(kafka_servers.kafka_bootstrap, names[1])["retention.ms"] == str(7 * 86_400_000)  # Kafka's
 
 
 def tvp_topics_create(servers, *args: str) -> subprocess.CompletedProcess:
