@@ -24,7 +24,8 @@ def read_topic(bootstrap: str, topic: str, until=lambda records: False, timeout_
 
 
 def events_of(records) -> list[dict]:
-    return [json.loads(r.value) for r in records]
+    """The events among `records`: tombstones (null values, after an erasure) are no events."""
+    return [json.loads(r.value) for r in records if r.value is not None]
 
 
 def wait_for(condition, timeout_s: float = 30.0, interval_s: float = 0.05):
