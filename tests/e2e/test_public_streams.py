@@ -208,9 +208,10 @@ def test_public_topics_carry_no_personal_data(stack_factory, servers, token, run
     assert total >= 10
 
     # The strings were really in the system: the internal people topic has them.
+    # (Tombstones, the null records an erasure leaves, carry no text.)
     people_text = " ".join(r.value.decode() for r in read_topic(
         servers.kafka_bootstrap, "tvp.members.people",
-        until=lambda rs: people[2]["email"].encode() in b" ".join(r.value for r in rs)))
+        until=lambda rs: people[2]["email"].encode() in b" ".join(r.value or b"" for r in rs)) if r.value is not None)
     assert all(p["full_name"] in people_text and p["email"] in people_text for p in people)
 
     # What other chambers do see: the members, the meetings and their counts.
