@@ -117,7 +117,8 @@ def ensure_topics(
         if not new:
             return []
         if broker.creates_topics_in_batches:
-            response = admin.create_topics(new, raise_errors=False)
+            # Returns once every new topic has a leader: the next metadata request already lists it.
+            response = admin.create_topics(new, raise_errors=False, wait_for_metadata=True)
             return [t for t in missing if _created(response, t)]
         created = []
         for topic in new:
