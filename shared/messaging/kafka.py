@@ -98,6 +98,9 @@ def make_admin(bootstrap: str, **overrides) -> KafkaAdminClient:
     return KafkaAdminClient(**config)
 
 
+TOPICS_READY_TIMEOUT_MS = 60_000
+
+
 def ensure_topics(
     bootstrap: str,
     topics: list[str],
@@ -117,9 +120,13 @@ def ensure_topics(
         if not new:
             return []
         if broker.creates_topics_in_batches:
-            # Returns once every new topic has a leader: the next metadata request already lists it.
-            response = admin.create_topics(new, raise_errors=False, wait_for_metadata=True)
-            return [t for t in missing if _created(response, t)]
+            response = admin.create_topics(new, raise_errors=False)
+            created = [t for t in missing if _created(response, t)]
+            # The controller accepted them; the brokers' metadata follows a moment later. Wait until every
+            # partition has a leader, so the next metadata request lists them (generously: a loaded machine
+            # and a three-node cluster take seconds).
+            admin.wait_for_topics(created, timeout_ms=TOPICS_READY_TIMEOUT_MS)
+            return created
         created = []
         for topic in new:
             try:
