@@ -210,20 +210,13 @@ def update_topic_configs(bootstrap: str, differences: list[ConfigDifference]) ->
         admin.close()
 
 
-def _config_values(described) -> dict[str, dict[str, str | None]]:
-    """{topic: {key: value}} from describe_configs' answer, whatever shape this kafka-python gives it."""
-    if isinstance(described, dict):
-        topics = next(iter(v for k, v in described.items() if "topic" in str(k).lower()), described)
-        return {
-            name: {key: (entry.get("value") if isinstance(entry, dict) else entry) for key, entry in entries.items()}
-            for name, entries in topics.items()
-        }
-    values: dict[str, dict[str, str | None]] = {}
-    for response in described:
-        for resource in response.resources:
-            name, entries = resource[3], resource[4]
-            values[name] = {entry[0]: entry[1] for entry in entries}
-    return values
+def _config_values(described: dict) -> dict[str, dict[str, str | None]]:
+    """{topic: {key: value}} from kafka-python 3's describe_configs answer,
+    {"topic": {name: {key: {"value": ..., ...}}}}."""
+    return {
+        name: {key: entry.get("value") for key, entry in entries.items()}
+        for name, entries in described.get("topic", {}).items()
+    }
 
 
 def broker_reachable(bootstrap: str, timeout_ms: int = 2000) -> tuple[bool, str]:
