@@ -9,8 +9,8 @@
   without committed offsets starts at the beginning of the topic. `--from-beginning`
   ignores the committed offsets and reads everything again.
 - Delivery is at least once, so duplicates are dropped by event `id`: those seen in this
-  run and, with `--output`, those already in FILE. After the embedded (in-memory) broker
-  restarted, the services publish their event logs again with the same ids; the
+  run and, with `--output`, those already in FILE. After the Tansu fallback broker (in
+  memory) restarted, the services publish their event logs again with the same ids; the
   subscriber notices that the topic was recreated (new topic id) or that its offsets are
   gone, reads the topic again from the beginning and skips what it already has.
 - A live count (events, rate, duplicates skipped, lag) goes to stderr.
