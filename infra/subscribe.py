@@ -9,8 +9,8 @@
   without committed offsets starts at the beginning of the topic. `--from-beginning`
   ignores the committed offsets and reads everything again.
 - Delivery is at least once, so duplicates are dropped by event `id`: those seen in this
-  run and, with `--output`, those already in FILE. After the embedded (in-memory) broker
-  restarted, the services publish their event logs again with the same ids; the
+  run and, with `--output`, those already in FILE. After the Tansu fallback broker (in
+  memory) restarted, the services publish their event logs again with the same ids; the
   subscriber notices that the topic was recreated (new topic id) or that its offsets are
   gone, reads the topic again from the beginning and skips what it already has.
 - A live count (events, rate, duplicates skipped, lag) goes to stderr.
@@ -31,6 +31,7 @@ from pathlib import Path
 
 from shared.config import PLATFORM_ZONE as LOCAL_ZONE
 from shared.contracts import topics as contract_topics
+from shared.messaging.broker import APACHE_KAFKA, Broker
 
 ID_PREFIX = b'{"id":"'
 COMMIT_INTERVAL_S = 1.0
@@ -148,8 +149,10 @@ class Subscriber:
     def __init__(self, topic: str, bootstrap: str, group: str, from_beginning: bool = False,
                  fmt: str = "json", output: Path | None = None, max_events: int | None = None,
                  idle_timeout_s: float | None = None, dedupe: bool = True, security: dict | None = None,
-                 live: LiveCount | None = None, out=None, stop: threading.Event | None = None):
+                 live: LiveCount | None = None, out=None, stop: threading.Event | None = None,
+                 broker: Broker = APACHE_KAFKA):
         self.topic, self.bootstrap, self.group = topic, bootstrap, group
+        self.broker = broker
         self.from_beginning, self.fmt, self.output = from_beginning, fmt, output
         self.max_events, self.idle_timeout_s, self.dedupe = max_events, idle_timeout_s, dedupe
         self.security = security or {}
@@ -271,7 +274,8 @@ class Subscriber:
             partitions = self._partitions(consumer)
             consumer.assign(partitions)
             self._position_all(consumer, partitions, self.from_beginning)
-            topic_id = self._topic_id(consumer, self.topic)
+            # Only a broker that forgets (Tansu) recreates a topic under a running subscriber.
+            topic_id = None if self.broker.keeps_messages else self._topic_id(consumer, self.topic)
             if self.fmt == "table" and not is_file:
                 sink.write((TABLE_HEADER + "\n").encode())
             last_commit, last_record = time.monotonic(), time.monotonic()
@@ -283,6 +287,8 @@ class Subscriber:
                     for record in records:
                         last_record = time.monotonic()
                         self.processed[tp] = record.offset + 1
+                        if record.value is None:
+                            continue  # a tombstone: the key's events ended (an erasure), nothing to show
                         event, event_id = self._decode(record.value)
                         if event_id is None:
                             self.invalid += 1
@@ -312,7 +318,7 @@ class Subscriber:
                 self.live.show(self.written, self.duplicates, lag)
                 if done:
                     break
-                new_id = self._topic_id(consumer, self.topic)
+                new_id = topic_id if self.broker.keeps_messages else self._topic_id(consumer, self.topic)
                 if topic_id is not None and new_id is not None and new_id != topic_id:
                     # The topic was created anew (the in-memory broker restarted and the services
                     # replayed their event logs): read it again; what we already have is skipped by id.

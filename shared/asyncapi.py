@@ -61,9 +61,10 @@ SERVERS = OrderedDict(
                 "host": "127.0.0.1:9092",
                 "protocol": "kafka",
                 "title": "Embedded broker (tvp up)",
-                "description": "The Tansu broker `tvp up` starts on this machine: messages in memory, no "
-                "authentication. After a restart the services' event logs are published again "
-                "with the same event ids.",
+                "description": "The broker `tvp up` starts on this machine, without authentication: Apache "
+                "Kafka (messages kept across restarts) where Java is installed, else Tansu (messages in "
+                "memory; after its restart the services' event logs are published again with the same "
+                "event ids).",
                 "tags": [{"name": "development"}],
             },
         ),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .messaging.broker import Broker
 from .messaging.topics import dead_letter_topic
 
 # The platform's local time zone: periods, meeting days and displayed times follow it.
@@ -37,6 +38,8 @@ class Settings:
     jwt_issuer: str
     port: int
     topic_partitions: int
+    topic_replication_factor: int
+    kafka_broker: str
     kafka_session_timeout_ms: int
     consumer_max_retries: int
     relay_batch_size: int
@@ -46,6 +49,10 @@ class Settings:
     @property
     def consumer_group(self) -> str:
         return os.environ.get(f"TVP_{self.service.upper()}_GROUP") or f"tvp.{self.service}"
+
+    @property
+    def broker(self) -> Broker:
+        return Broker(self.kafka_broker)
 
     @property
     def dead_letter_topic(self) -> str:
@@ -69,6 +76,10 @@ def load_settings(service: str, **overrides) -> Settings:
         jwt_issuer=_env("TVP_JWT_ISSUER", "tvp"),
         port=int(_env(f"TVP_{service.upper()}_PORT", str(SERVICE_PORTS.get(service, 8000)))),
         topic_partitions=int(_env("TVP_TOPIC_PARTITIONS", "3")),
+        # 1 on the embedded single broker; 3 in production (with min.insync.replicas 2 on the brokers).
+        topic_replication_factor=int(_env("TVP_TOPIC_REPLICATION_FACTOR", "1")),
+        # What TVP_KAFKA_BOOTSTRAP points at: Apache Kafka unless `tvp up` started its Tansu fallback.
+        kafka_broker=_env("TVP_BROKER", "kafka").strip().lower(),
         kafka_session_timeout_ms=int(_env("TVP_KAFKA_SESSION_TIMEOUT_MS", "6000")),
         consumer_max_retries=int(_env("TVP_CONSUMER_MAX_RETRIES", "3")),
         relay_batch_size=int(_env("TVP_RELAY_BATCH_SIZE", "500")),

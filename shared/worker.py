@@ -84,7 +84,7 @@ class Worker:
                     self.subscriptions,
                     self.settings.kafka_session_timeout_ms,
                 )
-                run_consumer_loop(kafka_consumer, self.consumer, self.db, self.stop)
+                run_consumer_loop(kafka_consumer, self.consumer, self.db, self.stop, broker=self.settings.broker)
             except Exception as exc:  # noqa: BLE001 - broker away at start or mid-run: try again
                 log.warning("consumer stopped (%s); reconnecting in 2s", exc)
                 self.stop.wait(2.0)

@@ -8,18 +8,60 @@ import pytest
 
 from shared.auth import TokenIssuer, ensure_dev_keys
 from shared.config import load_settings
-from shared.contracts import topics
-from shared.messaging.kafka import ensure_topics
 
-from .support.servers import start_private_kafka, start_servers
+from .support.servers import (
+    chosen_test_broker,
+    create_platform_topics,
+    start_private_kafka,
+    start_servers,
+    uses_testcontainers,
+)
+
+# Tests of the Kafka protocol the platform relies on (produce/consume, groups, dead letters, replay,
+# subscribe) carry this mark: where the suite runs on Apache Kafka they run on Tansu too, the broker
+# `tvp up` falls back to on machines without Java.
+BOTH_BROKERS = "both_brokers"
+FALLBACK = "tansu"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", f"{BOTH_BROKERS}: also run on Tansu (the fallback broker) when the "
+                                       "suite runs on Apache Kafka")
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker(BOTH_BROKERS) is None or "servers" not in metafunc.fixturenames:
+        return
+    default = chosen_test_broker()
+    if default != FALLBACK and not uses_testcontainers():
+        metafunc.parametrize("broker_kind", [default, FALLBACK], indirect=True, scope="session")
 
 
 @pytest.fixture(scope="session")
-def servers():
-    servers, stop, workdir = start_servers()
-    ensure_topics(servers.kafka_bootstrap, topics.ALL, partitions=3)
-    yield servers
-    stop()
+def broker_kind(request) -> str:
+    """The broker of this test: the suite's (chosen_test_broker), or the one a both_brokers test asks for."""
+    return getattr(request, "param", None) or chosen_test_broker()
+
+
+@pytest.fixture(scope="session")
+def server_pool():
+    """One set of servers per broker kind, started when first asked for and kept for the session."""
+    started: dict[str, tuple] = {}
+
+    def get(kind: str):
+        if kind not in started:
+            servers, stop, _ = start_servers(kind)
+            started[kind] = (servers, stop)
+            create_platform_topics(servers)
+        return started[kind][0]
+    yield get
+    for _, stop in started.values():
+        stop()
+
+
+@pytest.fixture(scope="session")
+def servers(server_pool, broker_kind):
+    return server_pool(broker_kind)
 
 
 @pytest.fixture
@@ -29,7 +71,7 @@ def private_broker(servers, tmp_path):
         yield servers
         return
     own = start_private_kafka(servers, tmp_path / "kafka-log")
-    ensure_topics(own.kafka_bootstrap, topics.ALL, partitions=3)
+    create_platform_topics(own)
     yield own
     own.kafka.stop()
 
@@ -66,7 +108,7 @@ def settings_for(servers, key_dir, run_id, tmp_path):
         values = dict(mongo_uri=servers.mongo_uri, kafka_bootstrap=servers.kafka_bootstrap,
                       mongo_db=f"t{run_id}_{service}", var_dir=tmp_path,
                       jwt_public_key_file=key_dir / "jwt-public.pem",
-                      jwt_private_key_file=key_dir / "jwt-private.pem")
+                      jwt_private_key_file=key_dir / "jwt-private.pem", kafka_broker=servers.broker)
         return load_settings(service, **{**values, **overrides})
     return make
 

@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shared.messaging.broker import Broker
+
 from ..runfile import RunState, default_var_dir, read
 from .console import note
 from .errors import CliError
@@ -46,6 +48,13 @@ class Target:
         if self.run and service in (self.run.content.get("databases") or {}):
             return self.run.content["databases"][service]
         return os.environ.get(f"TVP_{service.upper()}_DB") or f"tvp_{service}"
+
+    @property
+    def broker(self) -> Broker:
+        """Which Kafka the bootstrap points at: the running stack's broker, else TVP_BROKER, else Apache Kafka."""
+        if self.run and self.origin.get("kafka", "").startswith("from ") and self.run.content.get("kafka_broker"):
+            return Broker(self.run.content["kafka_broker"])
+        return Broker((os.environ.get("TVP_BROKER") or "kafka").strip().lower())
 
     def describe(self) -> str:
         parts = []

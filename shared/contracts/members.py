@@ -130,7 +130,11 @@ def register(registry) -> None:
     registry.register(PERSON_REGISTERED, PEOPLE, PersonPayload, "A person of a member organisation was registered.")
     registry.register(PERSON_UPDATED, PEOPLE, PersonUpdatedPayload, "A person's details changed.")
     registry.register(
-        PERSON_ERASED, PEOPLE, PersonErasedPayload, "A person's identifying data was erased (KVKK/GDPR); remove yours."
+        PERSON_ERASED,
+        PEOPLE,
+        PersonErasedPayload,
+        "A person's identifying data was erased (KVKK/GDPR); remove yours.",
+        tombstone=True,  # then a null record of the person's key: compaction removes the person from Kafka
     )
     registry.register(SEAT_ASSIGNED, SEATS, SeatPayload, "A person took a seat on a governance body.")
     registry.register(SEAT_ENDED, SEATS, SeatEndedPayload, "A seat on a governance body ended.")

@@ -21,6 +21,7 @@ from pymongo import MongoClient
 from pymongo.database import Database
 from pymongo.errors import ConnectionFailure, DuplicateKeyError
 
+from .broker import APACHE_KAFKA, Broker
 from .envelope import CloudEvent, parse_record_value
 from .outbox import Causation, Outbox
 from .registry import EventRegistry, InvalidEvent, UnknownEventType
@@ -118,6 +119,9 @@ class EventConsumer:
                 self._apply_with_retries(record, event)
 
     def _decode(self, record) -> CloudEvent | None:
+        if record.value is None:
+            self.skipped += 1  # a tombstone (compaction's delete marker), after the event that ended its key
+            return None
         try:
             event = self.registry.validate(parse_record_value(record.value or b""))
         except (ValueError, UnknownEventType, InvalidEvent) as exc:
@@ -212,7 +216,12 @@ class KafkaDeadLetter:
 
 
 def run_consumer_loop(
-    kafka_consumer, event_consumer: EventConsumer, db: Database, stop: threading.Event, lag_every_s: float = 5.0
+    kafka_consumer,
+    event_consumer: EventConsumer,
+    db: Database,
+    stop: threading.Event,
+    lag_every_s: float = 5.0,
+    broker: Broker = APACHE_KAFKA,
 ) -> None:
     """Poll, store, commit; on stop finish the batch, commit and leave the group."""
     last_lag = 0.0
@@ -234,7 +243,7 @@ def run_consumer_loop(
                 kafka_consumer.commit()
             if time.monotonic() - last_lag > lag_every_s:
                 last_lag = time.monotonic()
-                _record_lag(kafka_consumer, db)
+                _record_lag(kafka_consumer, db, broker)
     finally:
         try:
             kafka_consumer.close(autocommit=False)  # leaves the group at once
@@ -251,17 +260,20 @@ def _rewind_to_committed(kafka_consumer) -> None:
             kafka_consumer.seek(tp, committed)
 
 
-def _record_lag(kafka_consumer, db: Database) -> None:
+def _record_lag(kafka_consumer, db: Database, broker: Broker) -> None:
     try:
         assignment = kafka_consumer.assignment()
         if not assignment:
             return
-        # The high watermark of the last fetch; Tansu's ListOffsets answers a wrong end offset
-        # (see docs/architecture.md), so end_offsets() is only the fallback.
-        ends = {tp: kafka_consumer.highwater(tp) for tp in assignment}
-        missing = [tp for tp, end in ends.items() if end is None]
-        if missing:
-            ends.update(kafka_consumer.end_offsets(missing))
+        if broker.reliable_end_offsets:
+            ends = kafka_consumer.end_offsets(list(assignment))
+        else:
+            # Tansu's ListOffsets answers a wrong end offset (docs/architecture.md): the high watermark of
+            # the last fetch instead, and end_offsets() only for partitions not fetched yet.
+            ends = {tp: kafka_consumer.highwater(tp) for tp in assignment}
+            missing = [tp for tp, end in ends.items() if end is None]
+            if missing:
+                ends.update(kafka_consumer.end_offsets(missing))
         lag = sum(max(0, ends[tp] - kafka_consumer.position(tp)) for tp in assignment)
         db[RUNTIME_STATUS].update_one(
             {"_id": "consumer"}, {"$set": {"lag": lag, "updated_at": datetime.now(timezone.utc)}}, upsert=True

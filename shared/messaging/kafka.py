@@ -8,10 +8,15 @@ once: idempotent acks=all producers, manual commits, earliest offsets.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
-from kafka.admin import NewTopic
+from kafka import errors as kafka_errors
+from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 from kafka.errors import TopicAlreadyExistsError
+
+from .broker import APACHE_KAFKA, Broker
 
 log = logging.getLogger(__name__)
 
@@ -93,24 +98,125 @@ def make_admin(bootstrap: str, **overrides) -> KafkaAdminClient:
     return KafkaAdminClient(**config)
 
 
-def ensure_topics(bootstrap: str, topics: list[str], partitions: int = 3, replication_factor: int = 1) -> list[str]:
-    """Create the topics that do not exist yet; returns the ones created. Safe to call again."""
+TOPICS_READY_TIMEOUT_MS = 60_000
+
+
+def ensure_topics(
+    bootstrap: str,
+    topics: list[str],
+    partitions: int = 3,
+    replication_factor: int = 1,
+    configs: Mapping[str, dict[str, str]] | None = None,
+    broker: Broker = APACHE_KAFKA,
+) -> list[str]:
+    """Create the topics that do not exist yet, with `configs[topic]` where given; returns the ones created.
+    Safe to call again. Topic configs are sent only to a broker that keeps them (not Tansu)."""
+    configs = configs if configs is not None and broker.has_topic_configs else {}
     admin = make_admin(bootstrap)
     try:
         existing = set(admin.list_topics())
+        missing = [t for t in topics if t not in existing]
+        new = [NewTopic(t, partitions, replication_factor, topic_configs=dict(configs.get(t, {}))) for t in missing]
+        if not new:
+            return []
+        if broker.creates_topics_in_batches:
+            response = admin.create_topics(new, raise_errors=False)
+            created = [t for t in missing if _created(response, t)]
+            # The controller accepted them; the brokers' metadata follows a moment later. Wait until every
+            # partition has a leader, so the next metadata request lists them (generously: a loaded machine
+            # and a three-node cluster take seconds).
+            admin.wait_for_topics(created, timeout_ms=TOPICS_READY_TIMEOUT_MS)
+            return created
         created = []
-        for topic in topics:
-            if topic in existing:
-                continue
+        for topic in new:
             try:
-                # One topic per request: a batch fails as a whole if any of it exists.
-                admin.create_topics([NewTopic(topic, partitions, replication_factor)])
-                created.append(topic)
+                # Tansu: one topic per request, as a batch fails as a whole if any of it exists.
+                admin.create_topics([topic])
+                created.append(topic.name)
             except TopicAlreadyExistsError:
                 pass
         return created
     finally:
         admin.close()
+
+
+def _created(response, topic: str) -> bool:
+    """Whether CreateTopics created `topic`; another process creating it first is fine, anything else raises."""
+    for result in getattr(response, "topics", None) or response.get("topics", []):
+        name, code, message = _topic_result(result)
+        if name != topic:
+            continue
+        error = kafka_errors.for_code(code)
+        if error is kafka_errors.NoError:
+            return True
+        if error is TopicAlreadyExistsError:
+            return False
+        raise error(f"{topic}: {message}")
+    return False
+
+
+def _topic_result(result) -> tuple[str, int, str | None]:
+    if isinstance(result, dict):
+        return result["name"], result["error_code"], result.get("error_message")
+    return result.name, result.error_code, getattr(result, "error_message", None)
+
+
+@dataclass(frozen=True)
+class ConfigDifference:
+    """A topic config that is not what the platform declares (`actual` None: the broker's default)."""
+
+    topic: str
+    key: str
+    actual: str | None
+    wanted: str
+
+
+def describe_topic_configs(bootstrap: str, topics: list[str]) -> dict[str, dict[str, str | None]]:
+    """{topic: {config: value}} of every config (defaults included) of the existing topics among `topics`."""
+    admin = make_admin(bootstrap)
+    try:
+        existing = set(admin.list_topics())
+        resources = [ConfigResource(ConfigResourceType.TOPIC, t) for t in topics if t in existing]
+        if not resources:
+            return {}
+        return _config_values(admin.describe_configs(resources, config_filter="all"))
+    finally:
+        admin.close()
+
+
+def topic_config_differences(bootstrap: str, configs: Mapping[str, dict[str, str]]) -> list[ConfigDifference]:
+    """What the existing topics among `configs` have set differently from what is declared."""
+    actual = describe_topic_configs(bootstrap, list(configs))
+    return [
+        ConfigDifference(topic, key, actual[topic].get(key), wanted)
+        for topic in configs
+        if topic in actual
+        for key, wanted in configs[topic].items()
+        if actual[topic].get(key) != wanted
+    ]
+
+
+def update_topic_configs(bootstrap: str, differences: list[ConfigDifference]) -> None:
+    """Set the declared values (incrementally: other configs of the topic stay as they are)."""
+    if not differences:
+        return
+    wanted: dict[str, dict[str, str]] = {}
+    for difference in differences:
+        wanted.setdefault(difference.topic, {})[difference.key] = difference.wanted
+    admin = make_admin(bootstrap)
+    try:
+        admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, t, c) for t, c in wanted.items()])
+    finally:
+        admin.close()
+
+
+def _config_values(described: dict) -> dict[str, dict[str, str | None]]:
+    """{topic: {key: value}} from kafka-python 3's describe_configs answer,
+    {"topic": {name: {key: {"value": ..., ...}}}}."""
+    return {
+        name: {key: entry.get("value") for key, entry in entries.items()}
+        for name, entries in described.get("topic", {}).items()
+    }
 
 
 def broker_reachable(bootstrap: str, timeout_ms: int = 2000) -> tuple[bool, str]:

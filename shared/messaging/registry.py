@@ -32,6 +32,9 @@ class EventSpec:
     schema: builtins.type[Schema]
     aggregate: str
     summary: str = ""
+    # The aggregate's last event: the relay follows it with a tombstone (its key, a null value), so a
+    # compacted topic drops the aggregate's earlier records (an erased person is gone from Kafka too).
+    tombstone: bool = False
 
     @property
     def source(self) -> str:
@@ -64,9 +67,13 @@ class EventRegistry:
         self._specs: dict[str, EventSpec] = {}
         self._schemas: dict[builtins.type[Schema], Schema] = {}  # one instance per payload schema, reused
 
-    def register(self, type_: str, topic: str, schema: type[Schema], summary: str = "") -> EventSpec:
+    def register(
+        self, type_: str, topic: str, schema: type[Schema], summary: str = "", tombstone: bool = False
+    ) -> EventSpec:
         aggregate = type_.split(".")[3]
-        spec = EventSpec(type=type_, topic=topic, schema=schema, aggregate=aggregate, summary=summary)
+        spec = EventSpec(
+            type=type_, topic=topic, schema=schema, aggregate=aggregate, summary=summary, tombstone=tombstone
+        )
         if type_ in self._specs:
             raise ValueError(f"event type {type_} registered twice")
         self._specs[type_] = spec

@@ -32,6 +32,16 @@ def _send(producer, topic: str, event: dict):
     return producer.send(topic, key=key.encode("utf-8"), value=value, headers=[("content-type", CONTENT_TYPE.encode())])
 
 
+def _send_with_tombstone(producer, registry: EventRegistry, topic: str, event: dict) -> list:
+    """The event, and after it (same key, so same partition, in order) a tombstone if its type ends the
+    aggregate: consumers skip null records, and compaction then drops the key's earlier records."""
+    futures = [_send(producer, topic, event)]
+    if registry.spec(event["type"]).tombstone:
+        key = event["subject"].split("/", 1)[1]
+        futures.append(producer.send(topic, key=key.encode("utf-8"), value=None))
+    return futures
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -96,7 +106,7 @@ class OutboxRelay:
         for _, _, events in batch:
             for event in events:
                 topic = self.registry.spec(event["type"]).topic
-                futures.append(_send(producer, topic, event))
+                futures.extend(_send_with_tombstone(producer, self.registry, topic, event))
         producer.flush(timeout=self.ack_timeout_s)
         for future in futures:
             future.get(timeout=self.ack_timeout_s)
@@ -195,7 +205,8 @@ class OutboxRelay:
         cursor = self.db[EVENT_LOG].find(query).sort([("logged_at", 1), ("event.aggregateversion", 1)])
         for doc in cursor:
             # The log keeps what was written; what goes out again is the current version of each type.
-            futures.append(_send(producer, doc["topic"], self.registry.current(doc["event"])))
+            event = self.registry.current(doc["event"])
+            futures.extend(_send_with_tombstone(producer, self.registry, doc["topic"], event))
             count += 1
             if len(futures) >= 1000:
                 producer.flush(timeout=self.ack_timeout_s)

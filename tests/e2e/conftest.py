@@ -3,10 +3,8 @@ import uuid
 import pytest
 
 from infra.embedded import ServiceStack, free_port
-from shared.contracts import topics
-from shared.messaging.kafka import ensure_topics
 
-from ..support.servers import start_private_kafka
+from ..support.servers import create_platform_topics, start_private_kafka
 from ..support.workers import worker_env
 
 
@@ -18,7 +16,7 @@ def servers(servers, tmp_path_factory):
         yield servers
         return
     own = start_private_kafka(servers, tmp_path_factory.mktemp("kafka-log"))
-    ensure_topics(own.kafka_bootstrap, topics.ALL, partitions=3)
+    create_platform_topics(own)
     yield own
     own.kafka.stop()
 

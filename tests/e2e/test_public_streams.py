@@ -208,9 +208,10 @@ def test_public_topics_carry_no_personal_data(stack_factory, servers, token, run
     assert total >= 10
 
     # The strings were really in the system: the internal people topic has them.
+    # (Tombstones, the null records an erasure leaves, carry no text.)
     people_text = " ".join(r.value.decode() for r in read_topic(
         servers.kafka_bootstrap, "tvp.members.people",
-        until=lambda rs: people[2]["email"].encode() in b" ".join(r.value for r in rs)))
+        until=lambda rs: people[2]["email"].encode() in b" ".join(r.value or b"" for r in rs)) if r.value is not None)
     assert all(p["full_name"] in people_text and p["email"] in people_text for p in people)
 
     # What other chambers do see: the members, the meetings and their counts.
@@ -277,7 +278,7 @@ def test_after_a_broker_restart_subscribers_get_every_event_exactly_as_before(st
     stack = stack_factory("members", "events")
     members, events = Api(stack.url("members"), token()), Api(stack.url("events"), token())
     env = {"TVP_KAFKA_BOOTSTRAP": servers.kafka_bootstrap, "TVP_MONGO_URI": servers.mongo_uri,
-           "TVP_MEMBERS_DB": f"t{run_id}_members", "TVP_EVENTS_DB": f"t{run_id}_events",
+           "TVP_BROKER": servers.broker, "TVP_MEMBERS_DB": f"t{run_id}_members", "TVP_EVENTS_DB": f"t{run_id}_events",
            "TVP_REPORTING_DB": f"t{run_id}_reporting", "TVP_VAR_DIR": str(tmp_path / "var")}
     chamber = member(members, name=f"Edirne TSO {run_id}", kind="chamber", province="Edirne")
     wait_for(lambda: events("GET", f"/member-organisations/{chamber['id']}").json().get("may_host"), 30)
@@ -307,12 +308,14 @@ def test_after_a_broker_restart_subscribers_get_every_event_exactly_as_before(st
         servers.kafka_bootstrap, "tvp.events.meetings",
         until=lambda rs: sum(len(v) for v in per_key(events_of(rs), keys).values()) >= 3 * 4, timeout_s=30)), keys)
 
-    # The broker restarts with empty memory; the operator runs what `tvp up` runs.
+    # The broker restarts and the operator runs what `tvp up` runs: Tansu comes back with empty memory,
+    # so the topics are created and the event logs replayed; Apache Kafka kept everything, so nothing is.
     servers.restart_kafka()
     tvp("topics", "create", env=env)
-    replayed = tvp("replay", "--service", "members", "--service", "events", "--bootstrap", servers.kafka_bootstrap,
-                   env=env).stdout.decode()
-    assert "replayed" in replayed
+    if not servers.broker_keeps_messages:
+        replayed = tvp("replay", "--service", "members", "--service", "events", "--bootstrap",
+                       servers.kafka_bootstrap, env=env).stdout.decode()
+        assert "replayed" in replayed
 
     after = {topic: per_key(read_all(servers, topic, tmp_path / f"after-{topic}.ndjson", env), keys)
              for topic in topics.PUBLIC}
@@ -323,8 +326,8 @@ def test_after_a_broker_restart_subscribers_get_every_event_exactly_as_before(st
         until=lambda rs: sum(len(v) for v in per_key(events_of(rs), keys).values()) >= count, timeout_s=30)), keys)
     assert internal_after == internal_before and count == 3 * 4
 
-    # The resuming chamber: its offsets died with the broker; it reads again and appends nothing twice,
-    # and then what happened after the restart.
+    # The resuming chamber (Tansu: its offsets died with the broker, so it reads again and appends nothing
+    # twice; Apache Kafka: it goes on from its offsets), and then what happened after the restart.
     lines_before = ndjson(followed)
     assert {e["subject"].split("/", 1)[1] for e in lines_before} >= {m["id"] for m in meetings}
     events("POST", f"/meetings/{meetings[0]['id']}/close", 200)
@@ -336,7 +339,7 @@ def test_after_a_broker_restart_subscribers_get_every_event_exactly_as_before(st
     appended = ndjson(followed)[len(lines_before):]
     assert [e["data"]["status"] for e in appended if e["subject"].split("/", 1)[1] in keys] == ["held"]
     assert len({e["id"] for e in ndjson(followed)}) == len(ndjson(followed)), "no event twice in the file"
-    assert "duplicates skipped" in run.stderr.decode()
+    assert ("duplicates skipped" in run.stderr.decode()) is not servers.broker_keeps_messages
 
 
 def read_all(servers, topic: str, path: Path, env: dict, quiet: bool = False) -> list[dict]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from infra.embedded import free_port, port_is_free
+from infra.embedded import free_port, port_is_free, preferred_broker
 from shared.auth import ensure_dev_keys
 
 pytestmark = pytest.mark.e2e
@@ -52,7 +52,9 @@ class Up:
 
 
 def test_up_runs_keeps_data_and_stops_cleanly(tmp_path):
-    env = _env(tmp_path)
+    """On Tansu, the fallback broker that forgets: the second run replays the event logs into it (Apache Kafka
+    keeps them: test_tvp_up_apache_kafka.py)."""
+    env = _env(tmp_path, TVP_BROKER="tansu")
     members = f"http://127.0.0.1:{env['TVP_MEMBERS_PORT']}"
     up = Up(env)
     try:
@@ -138,6 +140,7 @@ def test_run_json_status_logs_and_stop_of_a_running_stack(tmp_path):
         assert run["ports"] == {s: int(env[f"TVP_{s.upper()}_PORT"]) for s in ("members", "events", "reporting")}
         assert run["mongo_uri"] == f"mongodb://127.0.0.1:{env['TVP_EMBEDDED_MONGO_PORT']}/?directConnection=true"
         assert run["kafka_bootstrap"] == f"127.0.0.1:{env['TVP_EMBEDDED_KAFKA_PORT']}"
+        assert run["kafka_broker"] == preferred_broker()  # Apache Kafka wherever Java can run it
         assert run["started_at"].endswith("+00:00")
         names = ["mongodb", "kafka", "members-web", "members-worker", "events-web", "events-worker",
                  "reporting-web", "reporting-worker"]

@@ -1,4 +1,5 @@
-"""`TVP_BROKER=kafka tvp up`: Apache Kafka keeps the events across runs, so the event logs are not replayed twice."""
+"""`tvp up` where Java is: Apache Kafka by default, keeping the events across runs, so the event logs are not
+replayed twice."""
 import json
 
 import pytest
@@ -22,8 +23,8 @@ def organisation_events(bootstrap: str, organisation_id: str, at_least: int | No
     return about(records)
 
 
-def test_a_restart_on_apache_kafka_keeps_the_events_and_replays_nothing(tmp_path):
-    env = _env(tmp_path, TVP_BROKER="kafka")
+def test_apache_kafka_is_the_default_and_a_restart_keeps_the_events_and_replays_nothing(tmp_path):
+    env = _env(tmp_path)  # no TVP_BROKER
     bootstrap = f"127.0.0.1:{env['TVP_EMBEDDED_KAFKA_PORT']}"
     members = f"http://127.0.0.1:{env['TVP_MEMBERS_PORT']}"
     up = Up(env)

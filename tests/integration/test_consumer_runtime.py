@@ -13,7 +13,7 @@ from shared.messaging.kafka import ensure_topics, make_consumer, make_producer
 
 from ..support.kafka_read import read_topic, wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.both_brokers]
 
 REGISTERED = "tr.tvp.members.organisation.registered.v1"
 
@@ -31,7 +31,7 @@ class Harness:
     def __init__(self, servers, db, client, run_id, handler=None):
         self.topic, self.dlq = f"test.in.{run_id}", f"test.dlq.{run_id}"
         self.servers, self.db = servers, db
-        ensure_topics(servers.kafka_bootstrap, [self.topic, self.dlq], partitions=1)
+        ensure_topics(servers.kafka_bootstrap, [self.topic, self.dlq], partitions=1, broker=servers.messaging)
         self.producer = KafkaProducer(bootstrap_servers=servers.kafka_bootstrap, acks="all")
         self.failures = 0
 
@@ -46,7 +46,8 @@ class Harness:
         self.stop = threading.Event()
         self.kafka_consumer = make_consumer(servers.kafka_bootstrap, f"g.{run_id}", [self.topic])
         self.thread = threading.Thread(target=run_consumer_loop, args=(self.kafka_consumer, self.runtime, db,
-                                                                       self.stop))
+                                                                       self.stop),
+                                       kwargs={"lag_every_s": 0.5, "broker": servers.messaging})
         self.thread.start()
 
     def send(self, value: bytes, key=b"k"):
@@ -139,3 +140,15 @@ def test_offsets_are_committed_only_after_effects_are_stored(harness_factory, se
         probe.close(autocommit=False)
     assert committed == 20
     assert harness.db.effects.count_documents({}) == 20
+
+
+def test_the_lag_it_records_reaches_zero_once_everything_is_consumed(harness_factory):
+    """Lag from the log end (end_offsets on Apache Kafka, the fetch's high watermark on Tansu) minus the position."""
+    from shared.messaging.consumer import RUNTIME_STATUS
+
+    harness = harness_factory()
+    for n in range(5):
+        harness.send(_event(f"l{n}").to_json_bytes())
+    wait_for(lambda: harness.effects("l4") == 1)
+    status = wait_for(lambda: harness.db[RUNTIME_STATUS].find_one({"_id": "consumer", "lag": 0}), timeout_s=15)
+    assert status["updated_at"] is not None

@@ -1,4 +1,4 @@
-"""The outbox and its relay against real SecantusDB and Tansu."""
+"""The outbox and its relay against real SecantusDB and Apache Kafka (and Tansu: both_brokers)."""
 import signal
 import uuid
 from collections import defaultdict
@@ -13,7 +13,7 @@ from shared.messaging.registry import InvalidEvent
 from ..support.kafka_read import read_topic, wait_for
 from ..support.workers import start_worker, worker_env
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.both_brokers]
 
 REGISTERED = "tr.tvp.members.organisation.registered.v1"
 UPDATED = "tr.tvp.members.organisation.updated.v1"

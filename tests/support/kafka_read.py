@@ -24,7 +24,8 @@ def read_topic(bootstrap: str, topic: str, until=lambda records: False, timeout_
 
 
 def events_of(records) -> list[dict]:
-    return [json.loads(r.value) for r in records]
+    """The events among `records`: tombstones (null values, after an erasure) are no events."""
+    return [json.loads(r.value) for r in records if r.value is not None]
 
 
 def wait_for(condition, timeout_s: float = 30.0, interval_s: float = 0.05):
@@ -35,3 +36,10 @@ def wait_for(condition, timeout_s: float = 30.0, interval_s: float = 0.05):
             return value
         time.sleep(interval_s)
     raise AssertionError(f"condition not met within {timeout_s}s")
+
+
+def read_key(bootstrap: str, topic: str, key: str, count: int, timeout_s: float = 30.0) -> list:
+    """The first `count` records of `topic` with `key`, in offset order (tombstones included)."""
+    wanted = key.encode()
+    records = read_topic(bootstrap, topic, lambda got: sum(r.key == wanted for r in got) >= count, timeout_s)
+    return sorted((r for r in records if r.key == wanted), key=lambda r: r.offset)

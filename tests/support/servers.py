@@ -1,7 +1,7 @@
 """Real MongoDB and Kafka for tests: the embedded servers, or testcontainers where Docker runs.
 
-TVP_TEST_INFRA=embedded (default) starts SecantusDB and a broker on free ports: Tansu, or
-Apache Kafka from infra/kafka/ with TVP_TEST_BROKER=kafka (needs Java 17 and Maven);
+TVP_TEST_INFRA=embedded (default) starts SecantusDB and a broker on free ports: Apache Kafka from
+infra/kafka/ where Java 17 and Maven are present, else Tansu (TVP_TEST_BROKER=kafka|tansu chooses);
 TVP_TEST_INFRA=testcontainers starts mongo:7 (as a one-node replica set, for
 transactions) and Apache Kafka in containers.
 """
@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from infra import embedded
+from shared.messaging.broker import Broker
 
 
 def chosen_test_broker() -> str:
-    """The embedded broker of the tests: TVP_TEST_BROKER=tansu (default) or kafka."""
+    """The embedded broker of the tests: TVP_TEST_BROKER=kafka|tansu; unset, Apache Kafka where Java is present."""
     return embedded.broker_kind(os.environ.get("TVP_TEST_BROKER"), "TVP_TEST_BROKER")
 
 
@@ -35,7 +36,12 @@ class Servers:
     @property
     def broker_keeps_messages(self) -> bool:
         """A restart of Tansu forgets every message; Apache Kafka keeps them."""
-        return self.broker == "kafka"
+        return self.messaging.keeps_messages
+
+    @property
+    def messaging(self) -> Broker:
+        """What the platform's code is told about this broker (the services' TVP_BROKER setting)."""
+        return Broker(self.broker)
 
     def restart_kafka(self) -> None:
         """Stop and start the embedded broker on the same port (Tansu loses its messages, Apache Kafka keeps them)."""
@@ -64,8 +70,7 @@ def start_private_kafka(servers: Servers, log_dir: Path) -> Servers:
                    data_dir)
 
 
-def start_embedded(workdir: Path) -> tuple[Servers, callable]:
-    broker = chosen_test_broker()
+def start_embedded(workdir: Path, broker: str) -> tuple[Servers, callable]:
     mongo, mongo_port, kafka, kafka_port = embedded.start_embedded_servers(workdir, broker)
     servers = Servers(embedded.mongo_uri(mongo_port), f"127.0.0.1:{kafka_port}", mongo, kafka, kafka_port,
                       workdir / "log", broker, workdir / "kafka")
@@ -96,14 +101,28 @@ def start_testcontainers() -> tuple[Servers, callable]:
     return servers, stop
 
 
-def start_servers() -> tuple[Servers, callable, Path]:
+def uses_testcontainers() -> bool:
+    return os.environ.get("TVP_TEST_INFRA", "embedded") == "testcontainers"
+
+
+def start_servers(broker: str | None = None) -> tuple[Servers, callable, Path]:
+    """MongoDB and a broker (`broker`, default `chosen_test_broker()`; testcontainers: always Apache Kafka)."""
     workdir = Path(tempfile.mkdtemp(prefix="tvp-test-"))
-    if os.environ.get("TVP_TEST_INFRA", "embedded") == "testcontainers":
+    if uses_testcontainers():
         servers, stop = start_testcontainers()
     else:
-        servers, stop = start_embedded(workdir)
+        servers, stop = start_embedded(workdir, broker or chosen_test_broker())
 
     def stop_and_clean():
         stop()
         shutil.rmtree(workdir, ignore_errors=True)
     return servers, stop_and_clean, workdir
+
+
+def create_platform_topics(servers: Servers, partitions: int = 3) -> list[str]:
+    """Every topic of the contract, with its declared settings, as `tvp up` creates them."""
+    from shared.contracts import topics
+    from shared.messaging.kafka import ensure_topics
+
+    return ensure_topics(servers.kafka_bootstrap, topics.ALL, partitions,
+                         configs={t.name: t.configs() for t in topics.ALL_SETTINGS}, broker=servers.messaging)

@@ -10,7 +10,8 @@ from infra.embedded import ManagedProcess
 def worker_env(servers, key_dir: Path, var_dir: Path, databases: dict[str, str]) -> dict:
     env = {"TVP_MONGO_URI": servers.mongo_uri, "TVP_KAFKA_BOOTSTRAP": servers.kafka_bootstrap,
            "TVP_VAR_DIR": str(var_dir), "TVP_JWT_PUBLIC_KEY_FILE": str(key_dir / "jwt-public.pem"),
-           "TVP_JWT_PRIVATE_KEY_FILE": str(key_dir / "jwt-private.pem"), "TVP_LOG_LEVEL": "INFO"}
+           "TVP_JWT_PRIVATE_KEY_FILE": str(key_dir / "jwt-private.pem"), "TVP_LOG_LEVEL": "INFO",
+           "TVP_BROKER": servers.broker}
     for service, db in databases.items():
         env[f"TVP_{service.upper()}_DB"] = db
         env[f"TVP_{service.upper()}_GROUP"] = f"{db}.group"  # no test shares a consumer group with another

@@ -9,11 +9,43 @@ import pytest
 from infra import apache_kafka, embedded
 
 
-def test_the_broker_choice_defaults_to_tansu_and_refuses_anything_unknown():
+def test_the_broker_choice_defaults_to_apache_kafka_where_java_is_and_refuses_anything_unknown(monkeypatch):
+    monkeypatch.setattr(apache_kafka, "java_available", lambda: True)
+    assert embedded.broker_kind(None) == "kafka"
+    assert embedded.broker_kind("  ") == "kafka"
+    monkeypatch.setattr(apache_kafka, "java_available", lambda: False)
     assert embedded.broker_kind(None) == "tansu"
     assert embedded.broker_kind(" Kafka ") == "kafka"
+    assert embedded.broker_kind("tansu") == "tansu"
     with pytest.raises(embedded.StartupError, match="TVP_TEST_BROKER='redpanda': choose one of kafka, tansu"):
         embedded.broker_kind("redpanda", "TVP_TEST_BROKER")
+
+
+def test_tvp_up_falls_back_to_tansu_with_one_line_when_java_is_missing(tmp_path, monkeypatch):
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    said = []
+    assert embedded.choose_broker(None, said.append) == "tansu"
+    assert len(said) == 1 and "no `java` was found" in said[0] and "using Tansu instead" in said[0]
+
+
+def test_tvp_up_falls_back_to_tansu_when_the_jars_cannot_be_fetched(tmp_path, monkeypatch):
+    _fake_mvn(tmp_path / "bin", "[ERROR] Could not transfer artifact org.apache.kafka:kafka_2.13", 1)
+    (tmp_path / "bin" / "java").symlink_to(apache_kafka.find_java())
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:/bin")
+    monkeypatch.setenv("TVP_KAFKA_DIST_DIR", str(tmp_path / "dist"))
+    said = []
+    assert embedded.choose_broker("", said.append) == "tansu"
+    assert len(said) == 1 and "offline?" in said[0]
+
+
+def test_an_explicit_broker_is_kept_even_where_apache_kafka_would_fail(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    said = []
+    assert embedded.choose_broker("kafka", said.append) == "kafka"  # its start then says what is missing
+    assert embedded.choose_broker("tansu", said.append) == "tansu"
+    assert said == []
 
 
 def test_the_pinned_release_is_a_kafka_4_and_names_the_jar_folder():

@@ -73,7 +73,7 @@ def _first_line(exc: Exception) -> str:
 @click.option("--bootstrap", help="Kafka to publish to; required when no `tvp up` runs")
 @click.option("--mongo-uri", help="MongoDB holding the event logs (default: the running stack's, else $TVP_MONGO_URI)")
 def replay(services: tuple[str, ...], bootstrap: str | None, mongo_uri: str | None) -> None:
-    """Publish the services' event logs to Kafka again (after the embedded broker restarted).
+    """Publish the services' event logs to Kafka again (after the Tansu broker restarted; Apache Kafka keeps them).
 
     It talks to the stack `tvp up` runs; without one, the broker must be named
     with --bootstrap (an environment variable is not enough: replaying into the

@@ -85,8 +85,8 @@ def subscribe(
 
     Offsets are committed for the consumer group once what was read is written;
     duplicates are dropped by event id (also those already in --output). After
-    the in-memory broker restarted, the topic is read again and what is already
-    there is skipped. A live count (events, rate, duplicates, lag) goes to stderr.
+    a restart of the Tansu fallback broker (which forgets), the topic is read
+    again and what is already there is skipped. A live count (events, rate, duplicates, lag) goes to stderr.
     """
     from ...subscribe import LiveCount, SubscribeError, Subscriber, default_group, kafka_security
 
@@ -120,6 +120,7 @@ def subscribe(
             security=security,
             live=LiveCount(topic, enabled=not quiet),
             stop=stop,
+            broker=target.broker,
         )
         return subscriber.run()
     except SubscribeError as exc:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from shared.clock import utc_now
+from shared.messaging.broker import Broker
 
 from ... import embedded, runfile
 from ...supervisor import CrashLoop, Supervisor
@@ -19,12 +20,14 @@ from ..target import Target
 SERVICES = ("members", "events", "reporting")
 
 
-def create_topics(bootstrap: str, partitions: int) -> list[str]:
+def create_topics(bootstrap: str, partitions: int, replication_factor: int, broker: Broker) -> list[str]:
+    """Every topic of the contract with its declared settings (shared/contracts/topics.py); returns those created."""
     from shared.contracts import topics
     from shared.messaging.kafka import ensure_topics
 
     try:
-        return ensure_topics(bootstrap, topics.ALL, partitions)
+        return ensure_topics(bootstrap, topics.ALL, partitions, replication_factor,
+                             configs={t.name: t.configs() for t in topics.ALL_SETTINGS}, broker=broker)
     except Exception as exc:  # noqa: BLE001 - any broker failure is one line
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         raise CliError(f"cannot create topics on Kafka at {bootstrap}: {first}") from None
@@ -75,14 +78,14 @@ class Stack:
         ]
 
 
-def broker_restarted(stack: Stack, bootstrap: str, port: int, partitions: int, var_dir, mongo_uri: str):
+def broker_restarted(stack: Stack, bootstrap: str, port: int, make_topics, var_dir, mongo_uri: str):
     """What a restarted embedded broker needs before the services can use it again: its topics and, when it
     forgot its messages (Tansu keeps them in memory), the event history. Apache Kafka kept both under var/."""
 
     def after_restart(process: embedded.ManagedProcess) -> None:
         try:
             embedded.wait_for_kafka(process, port)
-            create_topics(bootstrap, partitions)
+            make_topics()
             if not embedded.broker_keeps_messages(process):
                 with stack.workers_paused():
                     counts = replay(var_dir, mongo_uri, bootstrap)
@@ -117,7 +120,7 @@ def database_restarted(port: int):
     short_help="Start MongoDB, Kafka and the three services.",
     epilog=example(
         "tvp up",
-        "TVP_BROKER=kafka tvp up",
+        "TVP_BROKER=tansu tvp up",
         "TVP_VAR_DIR=/tmp/tvp TVP_MEMBERS_PORT=9001 tvp up",
         "TVP_MONGO_URI=mongodb://db:27017/ TVP_KAFKA_BOOTSTRAP=kafka:9092 tvp up",
     ),
@@ -125,7 +128,7 @@ def database_restarted(port: int):
 def up() -> int:
     """Start MongoDB, Kafka and the three services; Ctrl-C (or `tvp stop`) stops them all.
 
-    Starts SecantusDB and a broker (Tansu, or Apache Kafka with TVP_BROKER=kafka)
+    Starts SecantusDB and a broker (Apache Kafka where Java is present, else or with TVP_BROKER=tansu Tansu)
     unless TVP_MONGO_URI / TVP_KAFKA_BOOTSTRAP name servers to use, creates the
     topics, publishes the event logs again into an embedded broker that starts
     empty, starts each service (web under gunicorn + worker) and, once all are
@@ -166,29 +169,38 @@ def up() -> int:
             mongo_uri = embedded.mongo_uri(port)
             say(f"MongoDB: SecantusDB on 127.0.0.1:{port}, data in {var_dir / 'mongodb'}")
         bootstrap = os.environ.get("TVP_KAFKA_BOOTSTRAP")
+        # A broker given by TVP_KAFKA_BOOTSTRAP is Apache Kafka unless TVP_BROKER says otherwise.
         own_broker, kept_messages = not bootstrap, False
+        kind = embedded.broker_kind(os.environ.get("TVP_BROKER") or "kafka")
         if bootstrap:
             say(f"Kafka: using {bootstrap}")
         else:
             port = int(os.environ.get("TVP_EMBEDDED_KAFKA_PORT", "9092"))
-            kind = embedded.broker_kind(os.environ.get("TVP_BROKER"))
+            kind = embedded.choose_broker(os.environ.get("TVP_BROKER"), say)
             bootstrap = f"127.0.0.1:{port}"
-            partitions = load_settings("members", var_dir=var_dir).topic_partitions
+            topic_settings = load_settings("members", var_dir=var_dir)
+
+            def make_topics() -> list[str]:
+                return create_topics(bootstrap, topic_settings.topic_partitions,
+                                     topic_settings.topic_replication_factor, Broker(kind))
+
             kafka = stack.add(
                 embedded.embedded_broker(kind, port, log_dir, var_dir / "kafka"),
                 "server",
-                broker_restarted(stack, bootstrap, port, partitions, var_dir, mongo_uri),
+                broker_restarted(stack, bootstrap, port, make_topics, var_dir, mongo_uri),
             )
             embedded.wait_for_kafka(kafka, port)
             kept_messages = embedded.broker_keeps_messages(kafka)
             where = f", data in {var_dir / 'kafka'}" if kind == "kafka" else ""
             say(f"Kafka: {embedded.BROKERS[kind]} on {bootstrap}{where}")
-        env.update(TVP_MONGO_URI=mongo_uri, TVP_KAFKA_BOOTSTRAP=bootstrap)
+        # The services learn which broker they talk to (Tansu needs workarounds); a given bootstrap is Kafka.
+        env.update(TVP_MONGO_URI=mongo_uri, TVP_KAFKA_BOOTSTRAP=bootstrap, TVP_BROKER=kind)
         from shared.auth import TokenIssuer, ensure_dev_keys
         from shared.contracts import topics
 
         settings = load_settings("members", mongo_uri=mongo_uri, kafka_bootstrap=bootstrap, var_dir=var_dir)
-        created = create_topics(bootstrap, settings.topic_partitions)
+        created = create_topics(bootstrap, settings.topic_partitions, settings.topic_replication_factor,
+                                Broker(env["TVP_BROKER"]))
         say(f"topics: {len(created)} created, {len(topics.ALL) - len(created)} already there")
         databases = {name: load_settings(name).mongo_db for name in SERVICES}
         if own_broker and not kept_messages:
@@ -219,6 +231,7 @@ def up() -> int:
                 "ports": ports,
                 "mongo_uri": mongo_uri,
                 "kafka_bootstrap": bootstrap,
+                "kafka_broker": kind,
                 "var_dir": str(var_dir),
                 "databases": databases,
                 "log_dir": str(log_dir),

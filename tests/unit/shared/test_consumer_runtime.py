@@ -64,3 +64,13 @@ def test_valid_events_without_a_handler_are_skipped_not_dead_lettered():
                            {"id": "p1", "organisation_id": "o1", "at": "2026-11-25T10:00:00+03:00"}, "c")
     runtime.process([FakeRecord(other.to_json_bytes())])
     assert dead.records == [] and db[PROCESSED].docs == {} and runtime.skipped == 1
+
+
+def test_a_tombstone_is_skipped_not_dead_lettered():
+    seen = []
+    runtime, _, dead = _runtime(lambda event, ctx: seen.append(event.aggregate_id))
+    runtime.process([FakeRecord(_event("before").to_json_bytes()), FakeRecord(None),
+                     FakeRecord(_event("after").to_json_bytes())])
+    assert seen == ["before", "after"]
+    assert dead.records == []
+    assert runtime.skipped == 1
