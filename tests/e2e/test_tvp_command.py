@@ -1,6 +1,7 @@
 """`tvp up` as a user runs it: own servers, readiness, data kept across runs, clean stop, clear errors."""
 import json
 import os
+import queue
 import signal
 import socket
 import subprocess
@@ -29,22 +30,43 @@ def _env(tmp_path, **extra):
 
 
 class Up:
+    """`tvp up` as a child, its output read by a thread so that a wait's deadline holds even when it is silent."""
+
     def __init__(self, env):
         self.env = env
         self.proc = subprocess.Popen([TVP, "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True)
         self.lines = []
+        self._output: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self._output.put(line)
+        self._output.put(None)  # end of output: tvp up exited
 
     def wait_for(self, text, timeout_s=90):
         deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line and self.proc.poll() is not None:
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self._output.get(timeout=left)
+            except queue.Empty:
+                break
+            if line is None:
+                self._output.put(None)
                 break
             self.lines.append(line.rstrip())
             if text in line:
                 return line
         raise AssertionError(f"no {text!r} in: {self.lines}")
+
+    def rest(self, timeout_s=30) -> list[str]:
+        """The lines not yet read, up to the end of the output (tvp up has exited)."""
+        lines = []
+        while (line := self._output.get(timeout=timeout_s)) is not None:
+            lines.append(line.rstrip())
+        self._output.put(None)
+        return lines
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
@@ -221,7 +243,7 @@ def test_a_crash_loop_stops_the_stack_with_one_line_and_status_is_3(tmp_path):
                 time.sleep(0.1)
         os.kill(worker_pid(), signal.SIGKILL)
         assert up.proc.wait(60) == 1
-        rest = up.proc.stdout.read().splitlines()
+        rest = up.rest()
         assert any(line.startswith("error: events worker is in a crash loop (5 restarts within 60s), giving up: "
                                    "killed by signal 9") for line in rest), rest
         assert not run_file.exists()

@@ -5,10 +5,12 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
+from infra.embedded import preferred_broker
 from infra.runfile import pid_alive
 
 from .test_tvp_command import TVP, Up, _env
@@ -35,8 +37,20 @@ def wait_until_ready_again(env, timeout_s: float = 60) -> dict:
     raise AssertionError(f"not ready again after {timeout_s}s: {report}")
 
 
-def test_killed_worker_database_and_broker_come_back_and_status_counts_the_restarts(tmp_path):
-    env = _env(tmp_path)
+def wait_for_log(path: Path, text: str, times: int, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text().count(text) >= times:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} not {times} times in {path}")
+
+
+@pytest.mark.parametrize("broker", ["kafka", "tansu"])
+def test_killed_worker_database_and_broker_come_back_and_status_counts_the_restarts(tmp_path, broker):
+    if broker == "kafka" and preferred_broker() != "kafka":
+        pytest.skip("no Java or Maven here to run Apache Kafka; the Tansu case runs")
+    env = _env(tmp_path, TVP_BROKER=broker)
     members = f"http://127.0.0.1:{env['TVP_MEMBERS_PORT']}"
     up = Up(env)
     try:
@@ -48,14 +62,21 @@ def test_killed_worker_database_and_broker_come_back_and_status_counts_the_resta
         worker = process(before, "members-worker")
         os.kill(worker["pid"], signal.SIGKILL)
         up.wait_for("members worker restarted", timeout_s=30)
+        # The new worker up and running before the database goes: one that dies starting without a database is
+        # restarted again, a correct heal but not the one counted below.
+        wait_for_log(Path(env["TVP_VAR_DIR"]) / "log" / "members-worker.log", "worker running", times=2)
         database = process(before, "mongodb")
         os.kill(database["pid"], signal.SIGKILL)
         up.wait_for("SecantusDB restarted", timeout_s=30)
 
-        broker = process(before, "kafka")
-        os.kill(broker["pid"], signal.SIGKILL)
-        replayed = up.wait_for("event logs replayed into the restarted broker", timeout_s=60)
-        assert "members " in replayed and "events " in replayed and "reporting " in replayed
+        os.kill(process(before, "kafka")["pid"], signal.SIGKILL)
+        if broker == "tansu":
+            # Tansu forgot every message: the event logs go back in before the workers go on.
+            replayed = up.wait_for("event logs replayed into the restarted broker", timeout_s=60)
+            assert "members " in replayed and "events " in replayed and "reporting " in replayed
+        else:
+            # Apache Kafka kept its messages under var/: it comes back with them, and nothing is replayed.
+            up.wait_for("Apache Kafka restarted", timeout_s=60)
 
         after = wait_until_ready_again(env)
         assert process(after, "members-worker")["restarts"] == 1
