@@ -82,7 +82,7 @@ def _published(servers, wanted_ids):
 
 def test_relay_killed_mid_batch_loses_nothing(servers, members_db, key_dir, tmp_path, run_id):
     _, db = members_db
-    _seed(db, 3000)
+    _seed(db, 1200)  # a few batches of 200 on each side of the kill
     expected = _expected_event_ids(db)
     env = worker_env(servers, key_dir, tmp_path, {"members": db.name})
     env["TVP_RELAY_BATCH_SIZE"] = "200"
