@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import logging
 import socket
+import uuid
 
+from bson import Binary
 from pymongo import MongoClient
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
@@ -45,6 +47,9 @@ class SessionLedger:
         doc = self.collection.find_one({"_id": self.owner}) or {}
         ids = doc.get("session_ids", [])
         if ids:
+            # A client with uuidRepresentation="standard" (the services') reads the ids back as uuid.UUID, which
+            # a command does not encode on its own.
+            ids = [Binary.from_uuid(i) if isinstance(i, uuid.UUID) else i for i in ids]
             self.client.admin.command("killSessions", [{"id": i} for i in ids])
             log.info("ended %d session(s) of the previous %s", len(ids), self.owner)
         self.collection.update_one({"_id": self.owner}, {"$set": {"session_ids": []}}, upsert=True)

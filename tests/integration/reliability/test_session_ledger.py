@@ -38,9 +38,10 @@ def update_in_transaction(client: MongoClient, dbname: str, budget_s: float) -> 
             lambda s: client[dbname].outbox.update_one({"_id": "a"}, {"$set": {"by": "successor"}}, session=s))
 
 
-@pytest.fixture
-def killed_mid_transaction(servers, run_id):
-    client = MongoClient(servers.mongo_uri)
+@pytest.fixture(params=["unspecified", "standard"])
+def killed_mid_transaction(servers, run_id, request):
+    # The services' clients read UUIDs back as uuid.UUID ("standard"), a bare client as Binary.
+    client = MongoClient(servers.mongo_uri, uuidRepresentation=request.param)
     dbname, owner = f"t{run_id}_ledger", f"test-worker-{run_id}"
     client[dbname].outbox.insert_one({"_id": "a", "by": "nobody"})
     child = subprocess.Popen([sys.executable, "-c", ABANDONS_A_TRANSACTION, servers.mongo_uri, dbname, owner],
