@@ -4,7 +4,7 @@ Starts its own supervised stack (`tvp up`, free ports on 127.0.0.1, a temporary
 directory), drives a steady idempotent write load on all three services and, in
 turn, kills (-9) a gunicorn worker, each service's worker, the broker and the
 database, then stalls (SIGSTOP for 10 s) the database and the broker. Per fault:
-writes acknowledged, lost, duplicated, whether everything reached the read
+writes acknowledged, answered 5xx (other than 503), lost, duplicated, whether everything reached the read
 models and the public topics, and the seconds from the end of the fault (a kill
 ends at once, a stall when the process resumes) until every /readyz answers 200
 and the outbox backlog and consumer lag are 0 again. A table, then one JSON line.
