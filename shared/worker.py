@@ -20,8 +20,8 @@ from .messaging.kafka import make_consumer, make_producer
 from .messaging.outbox import Outbox, ensure_outbox_indexes
 from .messaging.registry import EventRegistry
 from .messaging.relay import OutboxRelay
-from .session_ledger import SessionLedger, worker_owner
 from .service_layer.messagebus import MessageBus
+from .session_ledger import SessionLedger, worker_owner
 
 log = logging.getLogger(__name__)
 
