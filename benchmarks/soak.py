@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,13 +127,16 @@ def soak(minutes: float, rate: float | None, broker: str | None = None, say=prin
         chart = write_chart(samples, warm)
         restarts = stack.restarts()
     return {"minutes": minutes, "rate": rate, "writes": len(load.writes), "acknowledged": verdict.acknowledged,
-            "failed": verdict.failed, "lost": verdict.lost, "duplicated": verdict.duplicated,
+            "failed": verdict.failed, "server_errors": verdict.server_errors,
+            # What the failed writes last got (None: no answer within the client's budget), to tell load from bugs.
+            "failed_answers": dict(Counter(str(w.status) for w in load.writes if not w.acknowledged)),
+            "lost": verdict.lost, "duplicated": verdict.duplicated,
             "lag_after_s": lag_after, "restarts": restarts,
             "rss_mb": {n: [round(s[warm], 1), round(s[-1], 1)] for n, s in samples.rss_mb.items()},
             "growth": {n: round(g, 3) for n, g in growth.items()}, "chart": str(chart),
             "data_mb": [round(samples.data_mb[warm], 1), round(samples.data_mb[-1], 1)],
-            "ok": verdict.lost == 0 and lag_after is not None and lag_after <= LAG_AFTER_LIMIT_S
-            and all(g < GROWTH_LIMIT for g in growth.values())}
+            "ok": verdict.lost == 0 and verdict.server_errors == 0 and lag_after is not None
+            and lag_after <= LAG_AFTER_LIMIT_S and all(g < GROWTH_LIMIT for g in growth.values())}
 
 
 def warm_up_index(times: list[float], duration: float) -> int:
@@ -174,7 +178,8 @@ def table(result: dict) -> str:
     warm, end = result["data_mb"]
     lines.append(f"{'data + indexes':<18} {warm:>12.1f} {end:>12.1f} {(end - warm) / warm if warm else 0:>8.1%}")
     lines.append(f"writes {result['writes']} at {result['rate']}/s: acknowledged {result['acknowledged']}, "
-                 f"failed {result['failed']}, lost {result['lost']}, duplicated {result['duplicated']}; "
+                 f"failed {result['failed']} {result['failed_answers']}, lost {result['lost']}, "
+                 f"duplicated {result['duplicated']}; "
                  f"lag back to 0 after {result['lag_after_s']} s; restarts {result['restarts']}; "
                  f"chart {result['chart']}")
     return "\n".join(lines)
