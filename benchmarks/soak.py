@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,21 @@ class Samples:
     rate: list[float] = field(default_factory=list)
     lag: list[int | None] = field(default_factory=list)
     rss_mb: dict[str, list[float]] = field(default_factory=dict)
+    data_mb: list[float] = field(default_factory=list)  # the three databases' data and indexes (dbStats)
+
+
+def data_mb(stack: SupervisedStack) -> float:
+    """What the databases hold (uncompressed data plus indexes, dbStats): a database's RSS that grows with it is
+    its cache filling with data, growth beyond it is not."""
+    from pymongo import MongoClient
+
+    run = stack.run_file()
+    client = MongoClient(run["mongo_uri"], serverSelectionTimeoutMS=5000)
+    try:
+        stats = [client[db].command("dbStats") for db in run["databases"].values()]
+        return sum(s["dataSize"] + s["indexSize"] for s in stats) / 2**20
+    finally:
+        client.close()
 
 
 def rss_mb(stack: SupervisedStack) -> dict[str, float]:
@@ -96,6 +112,7 @@ def soak(minutes: float, rate: float | None, broker: str | None = None, say=prin
                 samples.lag.append(stack.backlog_and_lag())
                 for name, size in rss_mb(stack).items():
                     samples.rss_mb.setdefault(name, []).append(size)
+                samples.data_mb.append(data_mb(stack))
                 say(f"{samples.t[-1]:>6.0f}s  {samples.rate[-1]:6.1f} writes/s  lag {samples.lag[-1]}")
         finally:
             load.stop()
@@ -110,12 +127,16 @@ def soak(minutes: float, rate: float | None, broker: str | None = None, say=prin
         chart = write_chart(samples, warm)
         restarts = stack.restarts()
     return {"minutes": minutes, "rate": rate, "writes": len(load.writes), "acknowledged": verdict.acknowledged,
-            "failed": verdict.failed, "lost": verdict.lost, "duplicated": verdict.duplicated,
+            "failed": verdict.failed, "server_errors": verdict.server_errors,
+            # What the failed writes last got (None: no answer within the client's budget), to tell load from bugs.
+            "failed_answers": dict(Counter(str(w.status) for w in load.writes if not w.acknowledged)),
+            "lost": verdict.lost, "duplicated": verdict.duplicated,
             "lag_after_s": lag_after, "restarts": restarts,
             "rss_mb": {n: [round(s[warm], 1), round(s[-1], 1)] for n, s in samples.rss_mb.items()},
             "growth": {n: round(g, 3) for n, g in growth.items()}, "chart": str(chart),
-            "ok": verdict.lost == 0 and lag_after is not None and lag_after <= LAG_AFTER_LIMIT_S
-            and all(g < GROWTH_LIMIT for g in growth.values())}
+            "data_mb": [round(samples.data_mb[warm], 1), round(samples.data_mb[-1], 1)],
+            "ok": verdict.lost == 0 and verdict.server_errors == 0 and lag_after is not None
+            and lag_after <= LAG_AFTER_LIMIT_S and all(g < GROWTH_LIMIT for g in growth.values())}
 
 
 def warm_up_index(times: list[float], duration: float) -> int:
@@ -154,8 +175,11 @@ def table(result: dict) -> str:
     lines = [f"{'process':<18} {'RSS warm MiB':>12} {'RSS end MiB':>12} {'growth':>8}"]
     for name, (warm, end) in result["rss_mb"].items():
         lines.append(f"{name:<18} {warm:>12.1f} {end:>12.1f} {result['growth'][name]:>8.1%}")
+    warm, end = result["data_mb"]
+    lines.append(f"{'data + indexes':<18} {warm:>12.1f} {end:>12.1f} {(end - warm) / warm if warm else 0:>8.1%}")
     lines.append(f"writes {result['writes']} at {result['rate']}/s: acknowledged {result['acknowledged']}, "
-                 f"failed {result['failed']}, lost {result['lost']}, duplicated {result['duplicated']}; "
+                 f"failed {result['failed']} {result['failed_answers']}, lost {result['lost']}, "
+                 f"duplicated {result['duplicated']}; "
                  f"lag back to 0 after {result['lag_after_s']} s; restarts {result['restarts']}; "
                  f"chart {result['chart']}")
     return "\n".join(lines)

@@ -148,6 +148,9 @@ class Verdict:
     duplicated: int
     downstream_missing: int
     public_missing: int
+    # Writes whose last answer was a 5xx other than 503 (a 503 during an outage is the contract's answer and
+    # the client retries it; a 500 is a bug, whatever the fault).
+    server_errors: int = 0
 
     @property
     def downstream_complete(self) -> bool:
@@ -243,5 +246,6 @@ class ReadBack:
             downstream_missing += self.missing_downstream(service, mine) if mine else 0
         public_missing = sum(1 for w in writes for i in ids.get(w.service, {}).get(w.marker, [])
                              if i in public_unseen)
+        server_errors = sum(1 for w in writes if w.status is not None and w.status >= 500 and w.status != 503)
         return Verdict(len(acknowledged), len(writes) - len(acknowledged), lost, duplicated, downstream_missing,
-                       public_missing)
+                       public_missing, server_errors)

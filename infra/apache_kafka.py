@@ -243,10 +243,20 @@ class KafkaNode(ManagedProcess):
         return self
 
 
+# A controller that starts trusts the broker registrations it finds for broker.session.timeout.ms (9 s by
+# default) and refuses a new incarnation of the same node id meanwhile: a single node killed and restarted
+# waited those 9 s on itself ("Waiting for the controller to acknowledge that we are caught up") before
+# serving. Its broker and controller are one process, so a short session can only expire when that process
+# is stopped as a whole, and then it must be re-registered anyway. Not for the clusters: there a node's
+# session is how its peers learn that it is gone, and three JVMs on two loaded cores need the slack.
+SINGLE_NODE_SESSION = {"broker.session.timeout.ms": "3000", "broker.heartbeat.interval.ms": "500"}
+
+
 def single_node(port: int, data_dir: Path, log_dir: Path, controller_port: int | None = None) -> KafkaNode:
     """The broker of `tvp up` and of the fixtures: node 1, voter of itself, RF 1."""
     controller_port = controller_port or free_port()
-    settings = NodeSettings(1, port, controller_port, {1: controller_port}, data_dir)
+    settings = NodeSettings(1, port, controller_port, {1: controller_port}, data_dir,
+                            extra=dict(SINGLE_NODE_SESSION))
     return KafkaNode(settings, log_dir / "kafka.log")
 
 

@@ -145,6 +145,13 @@ def _tcp_open(port: int) -> bool:
         return True
 
 
+# SecantusDB's WiredTiger cache (default 1G) fills with the data it reads and writes, and stays filled: the
+# process's RSS grows with the data until the cache is full, which a soak reads as growth. A development stack's
+# working set is a few MiB; 256M bounds the database's memory well below the machine's, and growth beyond it is
+# then not the cache (benchmarks/soak.py reports RSS growth next to data growth).
+CACHE_SIZE = "256M"
+
+
 def embedded_mongo(port: int, storage: Path, log_dir: Path, sync_on_commit: bool = True) -> ManagedProcess:
     """SecantusDB; `sync_on_commit=False` only to measure what durability costs (benchmarks/durable_writes.py)."""
     binary = _venv_script("secantusd-py")
@@ -153,6 +160,7 @@ def embedded_mongo(port: int, storage: Path, log_dir: Path, sync_on_commit: bool
     storage.mkdir(parents=True, exist_ok=True)
     return ManagedProcess("SecantusDB", [binary, "--host", "127.0.0.1", "--port", str(port),
                                          "--storage-path", str(storage), "--log-level", "WARNING",
+                                         "--cache-size", CACHE_SIZE,
                                          # fsync the log at every commit: kill -9 loses nothing acknowledged
                                          # (per-write j:true misses transactions; docs/reliability.md)
                                          *(["--sync-on-commit"] if sync_on_commit else [])],

@@ -21,6 +21,7 @@ from .messaging.outbox import Outbox, ensure_outbox_indexes
 from .messaging.registry import EventRegistry
 from .messaging.relay import OutboxRelay
 from .service_layer.messagebus import MessageBus
+from .session_ledger import SessionLedger, worker_owner
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,9 @@ class Worker:
         self.settings = settings or load_settings(spec.service)
         self.stop = threading.Event()
         self.client, self.db = connect(self.settings)
+        # Before anything else writes: what a killed predecessor left open would block the same documents for 60 s.
+        self.sessions = SessionLedger(self.client, self.db, worker_owner(spec.service))
+        self.sessions.end_predecessors()
         ensure_outbox_indexes(self.db, spec.aggregates)
         if spec.setup:
             spec.setup(self.db)
@@ -56,6 +60,7 @@ class Worker:
             producer,
             batch_size=self.settings.relay_batch_size,
             after_publish=spec.after_publish,
+            start_session=self.sessions.start_session,
         )
         self.dead_letter = KafkaDeadLetter(
             producer, self.settings.dead_letter_topic, self.db, self.settings.consumer_group
@@ -71,6 +76,7 @@ class Worker:
             self.dead_letter,
             max_retries=self.settings.consumer_max_retries,
             batch_handler=batch_handler,
+            start_session=self.sessions.start_session,
         )
 
     def _consume(self) -> None:

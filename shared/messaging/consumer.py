@@ -88,8 +88,11 @@ class EventConsumer:
         max_retries: int = 3,
         retry_backoff_s: float = 0.2,
         batch_handler: BatchHandler | None = None,
+        start_session: Callable[[], object] | None = None,
     ):
         self.client = client
+        # The worker passes its SessionLedger's (shared/session_ledger.py): a successor can end what a kill left open.
+        self.start_session = start_session or client.start_session
         self.db = db
         self.registry = registry
         self.handlers = handlers
@@ -148,7 +151,7 @@ class EventConsumer:
                 time.sleep(self.retry_backoff_s * 2 ** (attempt - 1))
 
     def _in_transaction(self, events: list[CloudEvent]) -> None:
-        with self.client.start_session() as session:
+        with self.start_session() as session:
             session.with_transaction(lambda s: self._apply(events, s))
 
     def _apply(self, events: list[CloudEvent], session) -> None:

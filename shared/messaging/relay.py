@@ -53,8 +53,11 @@ class OutboxRelay:
         ack_timeout_s: float = 15.0,
         max_backoff_s: float = 5.0,
         after_publish: Callable[[Database, list], None] | None = None,
+        start_session: Callable[[], object] | None = None,
     ):
         self.db = db
+        # The worker passes its SessionLedger's (shared/session_ledger.py): a successor can end what a kill left open.
+        self.start_session = start_session or db.client.start_session
         self.collections = collections
         self.registry = registry
         self.producer_factory = producer_factory
@@ -150,7 +153,7 @@ class OutboxRelay:
             for name, ops in by_collection.items():
                 self.db[name].bulk_write(ops, ordered=True, session=session)
 
-        with self.db.client.start_session() as session:
+        with self.start_session() as session:
             session.with_transaction(pull)
         if self.after_publish:
             self.after_publish(self.db, batch)

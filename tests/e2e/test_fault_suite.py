@@ -14,5 +14,7 @@ def test_database_and_worker_kills_lose_nothing_and_heal(capsys):
     for row in rows:
         assert row["acknowledged"] > 0, report
         assert row["lost"] == 0, report
+        assert row["duplicated"] == 0, report
+        assert row["server_errors"] == 0, report
         assert row["healed_s"] is not None and row["healed_s"] < 20, report
         assert row["downstream_complete"], report
