@@ -15,9 +15,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, ContextManager, Iterable
 
 from pymongo import MongoClient
+from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import ConnectionFailure, DuplicateKeyError
 
@@ -88,7 +89,7 @@ class EventConsumer:
         max_retries: int = 3,
         retry_backoff_s: float = 0.2,
         batch_handler: BatchHandler | None = None,
-        start_session: Callable[[], object] | None = None,
+        start_session: Callable[[], ContextManager[ClientSession]] | None = None,
     ):
         self.client = client
         # The worker passes its SessionLedger's (shared/session_ledger.py): a successor can end what a kill left open.

@@ -11,9 +11,10 @@ import json
 import logging
 import threading
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, ContextManager
 
 from pymongo import UpdateOne
+from pymongo.client_session import ClientSession
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, PyMongoError
 
@@ -53,7 +54,7 @@ class OutboxRelay:
         ack_timeout_s: float = 15.0,
         max_backoff_s: float = 5.0,
         after_publish: Callable[[Database, list], None] | None = None,
-        start_session: Callable[[], object] | None = None,
+        start_session: Callable[[], ContextManager[ClientSession]] | None = None,
     ):
         self.db = db
         # The worker passes its SessionLedger's (shared/session_ledger.py): a successor can end what a kill left open.
