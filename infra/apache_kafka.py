@@ -415,3 +415,19 @@ def secured_single_node(port: int, external_port: int, data_dir: Path, log_dir: 
     settings.extra = external_listener_settings(settings, external_port, advertised_host,
                                                 tuple(user.name for user in admins))
     return SecuredKafkaNode(settings, log_dir / "kafka.log", external_port, scram_users=admins)
+
+
+def fetch_if_possible() -> None:
+    """`make install`'s step: the jars fetched now, so that the first `tvp up` only starts the broker. Without
+    Java or Maven there is nothing to fetch (`tvp up` falls back to Tansu), and a failed fetch is retried there."""
+    if not java_available():
+        print("Apache Kafka: no java/mvn here; `tvp up` will use the Tansu broker")
+        return
+    try:
+        print(f"Apache Kafka {kafka_version()}: jars in {ensure_kafka_jars()}")
+    except StartupError as exc:
+        print(f"Apache Kafka: {exc}; `tvp up` will try again")
+
+
+if __name__ == "__main__":
+    fetch_if_possible()
