@@ -12,6 +12,7 @@ from infra import apache_kafka, embedded
 from shared.messaging.kafka import ensure_topics, make_admin
 
 from ..support.kafka_read import read_topic, wait_for
+from ..support.servers import start_private_kafka
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(not apache_kafka.java_available(), reason="Apache Kafka needs java and mvn")]
@@ -83,3 +84,27 @@ def test_a_cluster_id_starting_with_a_dash_is_formatted(tmp_path):
     node._write_properties()
     node._format(apache_kafka.find_java(), node._classpath())
     assert f"cluster.id={node.cluster_id}" in (node.settings.log_dir / "meta.properties").read_text()
+
+
+def test_private_brokers_of_one_session_share_no_messages(servers, tmp_path_factory):
+    """Each end-to-end module starts a private broker from a fresh `kafka-log` directory of the session; Apache
+    Kafka comes back with what its storage holds, so a second private broker must start empty: otherwise a
+    module's fresh consumer groups (reading from the earliest offset) project earlier modules' events."""
+    if servers.broker != "kafka":
+        pytest.skip("the session's broker is not Apache Kafka")
+    first = start_private_kafka(servers, tmp_path_factory.mktemp("kafka-log"))
+    try:
+        ensure_topics(first.kafka_bootstrap, ["tvp.test.private.v1"], partitions=1)
+        produce(first.kafka_bootstrap, "tvp.test.private.v1", [b"an earlier module's event"])
+    finally:
+        first.kafka.stop()
+    second = start_private_kafka(servers, tmp_path_factory.mktemp("kafka-log"))
+    try:
+        assert second.kafka.formatted_now, "the second private broker came back with the first one's storage"
+        admin = make_admin(second.kafka_bootstrap)
+        try:
+            assert "tvp.test.private.v1" not in admin.list_topics()
+        finally:
+            admin.close()
+    finally:
+        second.kafka.stop()

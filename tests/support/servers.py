@@ -56,10 +56,17 @@ class Servers:
         embedded.wait_for_kafka(self.kafka, self.kafka_port)
 
 
+def private_data_dir(log_dir: Path) -> Path:
+    """Where the private broker of `log_dir` keeps its messages: beside its log, named after it. Apache Kafka
+    comes back with whatever that directory holds, so two private brokers must never share one (a shared
+    `kafka-data` let each end-to-end module's fresh consumers read every earlier module's events)."""
+    return log_dir.with_name(f"{log_dir.name}-data")
+
+
 def start_private_kafka(servers: Servers, log_dir: Path) -> Servers:
-    """A copy of `servers` with a broker of its own (of the same kind) on a free port."""
+    """A copy of `servers` with a broker of its own (of the same kind) on a free port, its storage empty."""
     port = embedded.free_port()
-    data_dir = log_dir.parent / "kafka-data"
+    data_dir = private_data_dir(log_dir)
     kafka = embedded.embedded_broker(servers.broker, port, log_dir, data_dir).start()
     try:
         embedded.wait_for_kafka(kafka, port)
