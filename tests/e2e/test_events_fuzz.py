@@ -55,6 +55,18 @@ def publish_membership(servers) -> dict:
     return {"organisation_id": org_id, "person_id": person_id, "seat_id": seat_id}
 
 
+def active_host(servers, database) -> dict:
+    """`publish_membership`, then wait until the events service (database `database`) sees the chamber active."""
+    ids = publish_membership(servers)
+    client = MongoClient(servers.mongo_uri)
+    try:
+        wait_for(lambda: client[database].member_organisations.find_one(
+            {"_id": ids["organisation_id"], "status": "active"}), timeout_s=60)
+    finally:
+        client.close()
+    return ids
+
+
 def test_openapi_document_validates(events_service):
     base, _ = events_service
     spec = requests.get(f"{base}/api/v1/openapi.json", timeout=10)

@@ -19,10 +19,8 @@ import pytest
 import requests
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from pymongo import MongoClient
 
-from ..support.kafka_read import wait_for
-from .test_events_fuzz import publish_membership
+from .test_events_fuzz import active_host
 
 pytestmark = pytest.mark.e2e
 
@@ -163,13 +161,7 @@ def members(service_factory, admin):
 @pytest.fixture(scope="module")
 def events(service_factory, servers, admin):
     base, database = service_factory("events")
-    ids = publish_membership(servers)
-    client = MongoClient(servers.mongo_uri)
-    try:
-        wait_for(lambda: client[database].member_organisations.find_one(
-            {"_id": ids["organisation_id"], "status": "active"}), timeout_s=60)
-    finally:
-        client.close()
+    ids = active_host(servers, database)
     starts = datetime.now(ZoneInfo("Europe/Istanbul")).replace(microsecond=0) - timedelta(hours=1)
     meeting = requests.post(f"{base}/api/v1/meetings", headers=admin, timeout=10, json={
         "kind": "workshop", "title": "Fuzz workshop", "host_organisation_id": ids["organisation_id"],

@@ -11,10 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from pymongo import MongoClient
 
-from ..support.kafka_read import wait_for
-from .test_events_fuzz import publish_membership
+from .test_events_fuzz import active_host
 
 pytestmark = pytest.mark.e2e
 
@@ -30,14 +28,7 @@ def members_service(service_factory):
 
 
 def _active_host(servers, database) -> str:
-    ids = publish_membership(servers)
-    client = MongoClient(servers.mongo_uri)
-    try:
-        wait_for(lambda: client[database].member_organisations.find_one(
-            {"_id": ids["organisation_id"], "status": "active"}), timeout_s=60)
-    finally:
-        client.close()
-    return ids["organisation_id"]
+    return active_host(servers, database)["organisation_id"]
 
 
 @pytest.mark.parametrize("keyed", [False, True], ids=["without keys", "with Idempotency-Keys"])
