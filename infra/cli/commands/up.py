@@ -172,18 +172,19 @@ def up() -> int:
         # A broker given by TVP_KAFKA_BOOTSTRAP is Apache Kafka unless TVP_BROKER says otherwise.
         own_broker, kept_messages = not bootstrap, False
         kind = embedded.broker_kind(os.environ.get("TVP_BROKER") or "kafka")
+        topic_settings = load_settings("members", var_dir=var_dir)
+
+        def make_topics() -> list[str]:
+            """Every topic with its settings, on the broker chosen below (also after a restart of our own)."""
+            return create_topics(bootstrap, topic_settings.topic_partitions,
+                                 topic_settings.topic_replication_factor, Broker(kind))
+
         if bootstrap:
             say(f"Kafka: using {bootstrap}")
         else:
             port = int(os.environ.get("TVP_EMBEDDED_KAFKA_PORT", "9092"))
             kind = embedded.choose_broker(os.environ.get("TVP_BROKER"), say)
             bootstrap = f"127.0.0.1:{port}"
-            topic_settings = load_settings("members", var_dir=var_dir)
-
-            def make_topics() -> list[str]:
-                return create_topics(bootstrap, topic_settings.topic_partitions,
-                                     topic_settings.topic_replication_factor, Broker(kind))
-
             kafka = stack.add(
                 embedded.embedded_broker(kind, port, log_dir, var_dir / "kafka"),
                 "server",
@@ -199,8 +200,7 @@ def up() -> int:
         from shared.contracts import topics
 
         settings = load_settings("members", mongo_uri=mongo_uri, kafka_bootstrap=bootstrap, var_dir=var_dir)
-        created = create_topics(bootstrap, settings.topic_partitions, settings.topic_replication_factor,
-                                Broker(env["TVP_BROKER"]))
+        created = make_topics()
         say(f"topics: {len(created)} created, {len(topics.ALL) - len(created)} already there")
         databases = {name: load_settings(name).mongo_db for name in SERVICES}
         if own_broker and not kept_messages:
