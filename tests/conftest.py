@@ -9,6 +9,7 @@ import pytest
 from shared.auth import TokenIssuer, ensure_dev_keys
 from shared.config import load_settings
 
+from .support.processes import discard_broker
 from .support.servers import (
     chosen_test_broker,
     create_platform_topics,
@@ -73,7 +74,7 @@ def private_broker(servers, tmp_path):
     own = start_private_kafka(servers, tmp_path / "kafka-log")
     create_platform_topics(own)
     yield own
-    own.kafka.stop()
+    discard_broker(own)
 
 
 @pytest.fixture(scope="session")

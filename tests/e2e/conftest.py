@@ -4,21 +4,26 @@ import pytest
 
 from infra.embedded import ServiceStack, free_port
 
+from ..support.processes import discard_broker, stop_stacks
 from ..support.servers import create_platform_topics, start_private_kafka
 from ..support.workers import worker_env
 
+# A module that starts no worker and publishes nothing (its web processes only need a reachable broker for
+# /readyz) may carry this mark: it runs on the session's broker instead of starting one of its own.
+SESSION_BROKER = "session_broker"
+
 
 @pytest.fixture(scope="module")
-def servers(servers, tmp_path_factory):
+def servers(servers, tmp_path_factory, request):
     """Each end-to-end module runs on a broker of its own: no other module's events reach its services,
     and a module may restart its broker."""
-    if servers.kafka is None:  # testcontainers: one broker for the session
-        yield servers
+    if servers.kafka is None or request.node.get_closest_marker(SESSION_BROKER):
+        yield servers  # testcontainers (one broker for the session), or a module marked session_broker
         return
     own = start_private_kafka(servers, tmp_path_factory.mktemp("kafka-log"))
     create_platform_topics(own)
     yield own
-    own.kafka.stop()
+    discard_broker(own)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +40,7 @@ def service_factory(servers, key_dir, tmp_path_factory):
         stacks.append(stack.__enter__())
         return stack.url(service), database
     yield make
-    for stack in stacks:
-        stack.__exit__(None, None, None)
+    stop_stacks(stacks)
 
 
 @pytest.fixture(scope="module")
@@ -55,5 +59,4 @@ def stack_factory(servers, key_dir, tmp_path, run_id):
         stacks.append(stack.__enter__())
         return stack
     yield make
-    for stack in stacks:
-        stack.__exit__(None, None, None)
+    stop_stacks(stacks)

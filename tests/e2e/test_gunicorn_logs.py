@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import requests
 
 from infra.embedded import free_port, service_processes, wait_ready
 
 from ..support.workers import worker_env
+
+# Web processes only, no worker: nothing is consumed or published, so the session's broker serves.
+pytestmark = [pytest.mark.e2e, pytest.mark.session_broker]
 
 
 def test_two_services_from_one_directory_log_json_and_keep_their_own_control_sockets(servers, key_dir, tmp_path,

@@ -21,6 +21,8 @@ import pytest
 from shared.contracts import REGISTRY
 from shared.contracts import public as public_contract
 
+from ..support.processes import discard_broker
+from ..support.servers import create_platform_topics, start_private_kafka
 from .test_subscribe import meeting, publish
 
 pytestmark = pytest.mark.integration
@@ -55,13 +57,23 @@ def kcat_examples() -> list[tuple[str, str]]:
     return found
 
 
-@pytest.fixture
-def meetings(private_broker):
-    """COUNT public meeting events on the examples' topic of a broker of this test's own."""
+@pytest.fixture(scope="module")
+def meetings(servers, tmp_path_factory):
+    """COUNT public meeting events on the examples' topic of a broker of this module's own. The examples only
+    read, each from the beginning in a group of its own (`localised`), so they share the broker and its batch
+    instead of starting one each."""
+    broker = servers
+    if servers.kafka is not None:  # testcontainers: one broker for the session
+        broker = start_private_kafka(servers, tmp_path_factory.mktemp("kafka-log"))
+        create_platform_topics(broker)
     batch = [REGISTRY.build(public_contract.MEETING_PUBLISHED, f"m{n}", 1, meeting(n), correlation_id="c").to_dict()
              for n in range(COUNT)]
-    publish(private_broker.kafka_bootstrap, TOPIC, batch)
-    return private_broker.kafka_bootstrap, batch
+    try:
+        publish(broker.kafka_bootstrap, TOPIC, batch)
+        yield broker.kafka_bootstrap, batch
+    finally:
+        if broker is not servers:
+            discard_broker(broker)
 
 
 def localised(code: str, bootstrap: str) -> str:

@@ -43,6 +43,7 @@ class FuzzReport:
     cases: int = 0
     seconds: float = 0.0
     by_operation: Counter = field(default_factory=Counter)
+    operations: set = field(default_factory=set)  # every operation fuzzed (the document's, less the excluded)
     statuses: Counter = field(default_factory=Counter)
     failures: dict = field(default_factory=dict)  # "<operation>: <first line>" -> an example request
     examples: dict = field(default_factory=dict)  # status -> one request that got it, with the answer
@@ -59,6 +60,8 @@ class FuzzReport:
         assert not self.failures, self.summary()
         assert self.cases >= min_cases, (f"only {self.cases} cases were generated (wanted {min_cases})\n"
                                          + self.summary())
+        unreached = sorted(self.operations - set(self.by_operation))
+        assert not unreached, f"operations no case reached: {unreached}\n" + self.summary()
 
 
 def _describe(case, error: BaseException) -> tuple[str, str]:
@@ -91,6 +94,7 @@ def fuzz_api(base_url: str, headers: dict | None = None, max_examples: int = 25,
         operation = result.ok()
         if operation.label in exclude_operations:
             continue
+        report.operations.add(operation.label)
         path_names = [p.name for p in operation.path_parameters]
         rounds = [None]
         if path_names and all(name in known for name in path_names):
