@@ -3,7 +3,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: install run test test-unit lint bench clean
+.PHONY: install run test test-unit test-fuzz lint bench clean
 
 install: $(STAMP)
 
@@ -27,6 +27,11 @@ lint: install           ## ruff lints the tree; ruff format and mypy hold shared
 
 test-unit: install
 	$(PY) -m pytest tests/unit
+
+FUZZ_DEPTH ?= 4
+test-fuzz: install      ## the API fuzzers alone, FUZZ_DEPTH times the examples per operation of `make test`
+	TVP_FUZZ_DEPTH=$(FUZZ_DEPTH) $(PY) -m pytest tests/e2e/test_hostile_input_fuzz.py tests/e2e/test_events_fuzz.py \
+		tests/e2e/test_reporting_fuzz.py "tests/e2e/test_members_e2e.py::test_schemathesis_finds_no_server_error_and_no_schema_violation"
 
 bench: install          ## figures for the closing notes (slow; prints progress)
 	$(PY) -m benchmarks.platform_slice

@@ -19,3 +19,8 @@ def examples(everyday: int) -> int:
 def at_least(everyday: int) -> int:
     """A minimum number of generated cases, `everyday` at depth 1."""
     return max(1, round(everyday * min(DEPTH, 1.0)))
+
+
+def time_bound(everyday: float) -> float:
+    """A fuzzer's time bound, `everyday` at depth 1 and longer in proportion at a greater depth."""
+    return everyday * max(DEPTH, 1.0)
