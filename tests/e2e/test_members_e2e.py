@@ -28,7 +28,7 @@ pytestmark = pytest.mark.e2e
 TOPICS = {"organisation": "tvp.members.organisations", "person": "tvp.members.people", "seat": "tvp.members.seats"}
 # Cases per operation and mode; every operation is reached (assert_clean). TVP_FUZZ_DEPTH searches deeper.
 FUZZ_EXAMPLES = examples(10)
-FUZZ_CASES = at_least(250)
+FUZZ_CASES = at_least(500)
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """The reporting API under gunicorn: a valid OpenAPI document, and a bounded schemathesis run
-(every operation reached, at least 250 cases; deeper with TVP_FUZZ_DEPTH, see tests/support/fuzz_depth.py) that
+(every operation reached, at least 400 cases; deeper with TVP_FUZZ_DEPTH, see tests/support/fuzz_depth.py) that
 finds no 5xx and no response breaking the documented schema."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 # Cases per operation and mode; every operation is reached (assert_clean). TVP_FUZZ_DEPTH searches deeper.
 FUZZ_EXAMPLES = examples(11)
-FUZZ_CASES = at_least(250)
+FUZZ_CASES = at_least(400)
 
 
 @pytest.fixture(scope="module")

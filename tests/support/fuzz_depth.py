@@ -2,7 +2,8 @@
 
 `make test` runs depth 1, which still sends generated requests to every operation of every service (the fuzzers
 assert that coverage); `make test-fuzz` runs the fuzz modules alone at a greater depth, for a search that is
-deeper, not wider. The minimum numbers of cases the tests ask for grow and shrink with the depth.
+deeper, not wider. The minimum numbers of cases the tests ask for shrink with a depth below 1 (and stay above it);
+their time bounds grow with a depth above 1.
 """
 from __future__ import annotations
 
