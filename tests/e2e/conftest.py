@@ -8,8 +8,8 @@ from ..support.processes import discard_broker, stop_stacks
 from ..support.servers import create_platform_topics, start_private_kafka
 from ..support.workers import worker_env
 
-# A module that starts no worker and publishes nothing (its web processes only need a reachable broker for
-# /readyz) may carry this mark: it runs on the session's broker instead of starting one of its own.
+# A module whose services publish nothing and whose assertions read nothing from the broker (its processes only need
+# one that is reachable) may carry this mark: it runs on the session's broker instead of starting one of its own.
 SESSION_BROKER = "session_broker"
 
 

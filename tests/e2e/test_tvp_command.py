@@ -16,7 +16,9 @@ import requests
 from infra.embedded import free_port, port_is_free, preferred_broker
 from shared.auth import ensure_dev_keys
 
-pytestmark = pytest.mark.e2e
+# Only test_up_uses_existing_servers_and_starts_none_of_its_own asks for servers: its stack starts on empty
+# databases, publishes nothing and its assertions read nothing from the broker, so the session's broker serves it.
+pytestmark = [pytest.mark.e2e, pytest.mark.session_broker]
 TVP = str(Path(sys.executable).with_name("tvp"))
 
 
