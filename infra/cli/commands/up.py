@@ -11,7 +11,7 @@ from shared.clock import utc_now
 from shared.messaging.broker import Broker
 
 from ... import embedded, runfile
-from ...supervisor import CrashLoop, Supervisor
+from ...supervisor import CrashLoop, RestartPolicy, Supervisor
 from ..app import example, tvp
 from ..console import say
 from ..errors import CliError
@@ -39,7 +39,9 @@ class Stack:
     alive."""
 
     def __init__(self, supervisor: Supervisor | None = None):
-        self.supervisor = supervisor or Supervisor(report=say)
+        # TVP_RESTART_BACKOFF_S: the first restart's wait (doubling up to 10 s); the crash-loop test shortens it.
+        policy = RestartPolicy(first_backoff_s=float(os.environ.get("TVP_RESTART_BACKOFF_S", "0.5")))
+        self.supervisor = supervisor or Supervisor(policy, report=say)
 
     def add(self, process: embedded.ManagedProcess, kind: str, after_restart=None) -> embedded.ManagedProcess:
         self.supervisor.watch(process.start(), kind, after_restart)
