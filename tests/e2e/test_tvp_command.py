@@ -190,16 +190,17 @@ def test_run_json_status_logs_and_stop_of_a_running_stack(tmp_path):
         follower = subprocess.Popen([TVP, "logs", "events", "-f", "-n", "0"], env=env, stdout=subprocess.PIPE,
                                     text=True)
         try:
-            time.sleep(1.5)
-            with open(tmp_path / "var" / "log" / "events-worker.log", "a") as log:
-                log.write("a line written while following\n")
             lines = []
             reader = threading.Thread(target=lambda: lines.extend(follower.stdout), daemon=True)
             reader.start()
-            deadline = time.monotonic() + 10
+            # The line is written again until the follower shows it: a follower still starting (-n 0) misses
+            # what came before it, and a fixed wait was too short on a loaded machine and too long on an idle one.
+            deadline = time.monotonic() + 30
             while not any("a line written while following" in line for line in lines) \
                     and time.monotonic() < deadline:
-                time.sleep(0.2)
+                with open(tmp_path / "var" / "log" / "events-worker.log", "a") as log:
+                    log.write("a line written while following\n")
+                time.sleep(0.3)
             assert any(line.startswith("events-worker") and "a line written while following" in line
                        for line in lines), lines
         finally:
