@@ -62,8 +62,8 @@ def meetings(servers, tmp_path_factory):
     """COUNT public meeting events on the examples' topic of a broker of this module's own. The examples only
     read, each from the beginning in a group of its own (`localised`), so they share the broker and its batch
     instead of starting one each."""
-    broker = servers
-    if servers.kafka is not None:  # testcontainers: one broker for the session
+    broker = servers  # testcontainers (no embedded broker): the session's one
+    if servers.kafka is not None:
         broker = start_private_kafka(servers, tmp_path_factory.mktemp("kafka-log"))
         create_platform_topics(broker)
     batch = [REGISTRY.build(public_contract.MEETING_PUBLISHED, f"m{n}", 1, meeting(n), correlation_id="c").to_dict()
