@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -46,8 +46,8 @@ def _history(api, servers):
                                                    "term_start": "2026-01-01"}, role=None, **_as(api, ADMIN)).json
     assert api.post(f"/api/v1/bodies/board/seats/{seat['id']}/end", {}, role=None,
                     **_as(api, ADMIN)).status_code == 200
-    written = [e for collection in AGGREGATE_COLLECTIONS for doc in api.db[collection].find({"outbox.0": {"$exists": 1}})
-               for e in internal(doc["outbox"])]
+    written = [e for collection in AGGREGATE_COLLECTIONS
+               for doc in api.db[collection].find({"outbox.0": {"$exists": 1}}) for e in internal(doc["outbox"])]
     relay_all(api.db, AGGREGATE_COLLECTIONS, servers.kafka_bootstrap, SPEC.after_publish)
     return org, person, seat, written
 

@@ -3,10 +3,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from shared.audit.actor import actor_of
 from shared.auth import Principal
 from shared.errors import Conflict, DuplicateKey, NotFound, PreconditionFailed
 from shared.messaging.outbox import Causation, ConcurrencyConflict
-from shared.audit.actor import actor_of
 from shared.service_layer.messagebus import MessageBus, system_principal
 
 from ..fake_uow import FakeRepository, FakeUnitOfWork
