@@ -85,7 +85,8 @@ def test_access_requests_join_the_trail_in_order(trail):
     assert trail.db[ACCESS_LOG].count_documents({}) == 1
     naming = trail.naming("person/p1")
     assert [e["type"].split(".")[-2] for e in naming] == ["access_requested", "updated", "updated", "registered"]
-    assert trail.entries(AuditQuery(page=2, page_size=2))["items"] == trail.entries(AuditQuery(page_size=4))["items"][2:]
+    first_four = trail.entries(AuditQuery(page_size=4))["items"]
+    assert trail.entries(AuditQuery(page=2, page_size=2))["items"] == first_four[2:]
 
 
 def test_the_filter_names_only_the_fields_asked_for():
