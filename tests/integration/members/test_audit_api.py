@@ -12,6 +12,7 @@ from services.members.adapters.documents import AGGREGATE_COLLECTIONS
 from services.members.worker import SPEC
 from shared.contracts import REGISTRY
 from shared.contracts.members import ORGANISATIONS
+from shared.contracts.public import MEMBERS as PUBLIC_MEMBERS
 from shared.messaging.outbox import Causation, Outbox
 
 from ...support.kafka_read import events_of, read_topic
@@ -82,11 +83,16 @@ def test_the_actor_stays_in_the_event_log_and_never_reaches_kafka(api, servers):
     logged = api.db.event_log.find_one({"key": org["id"], "topic": ORGANISATIONS})
     assert logged["actor"] == {"sub": ADMIN, "role": "platform_admin", "org": None}
     assert "_actor" not in logged["event"]
-    records = read_topic(servers.kafka_bootstrap, ORGANISATIONS,
-                         until=lambda rs: any(e["subject"] == f"organisation/{org['id']}" for e in events_of(rs)))
-    mine = [e for e in events_of(records) if e["subject"] == f"organisation/{org['id']}"]
-    assert mine and all("_actor" not in e and "actor" not in e for e in mine)
-    assert all(REGISTRY.validate(e) for e in mine)
+    subject = f"organisation/{org['id']}"
+
+    def of_org(topic):
+        records = read_topic(servers.kafka_bootstrap, topic,
+                             until=lambda rs: any(e["subject"] == subject for e in events_of(rs)))
+        return [e for e in events_of(records) if e["subject"] == subject]
+
+    mine, views = of_org(ORGANISATIONS), of_org(PUBLIC_MEMBERS)
+    assert mine and views and all("_actor" not in e and "actor" not in e for e in mine + views)
+    assert all(REGISTRY.validate(e) for e in mine + views)
 
 
 def test_filters_pagination_and_validation(api, servers):
