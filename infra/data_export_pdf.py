@@ -119,7 +119,11 @@ def _service(name: str, answer: dict, styles, width) -> list:
     if answer.get("unknown"):
         return story + [_p(f"Bu servis kişiyi tanımıyor. / This service knows no such person. "
                            f"({answer.get('message')})", styles["muted"])]
-    for section, content in (answer.get("holds") or {}).items():
+    holds = answer.get("holds") or {}
+    # The services' JSON comes with its keys sorted; the PDF shows the person first, as SECTION_TITLES lists.
+    known = [name for name in SECTION_TITLES if name in holds]
+    for section in known + sorted(name for name in holds if name not in SECTION_TITLES):
+        content = holds[section]
         title = _p(SECTION_TITLES.get(section, section), styles["h2"])
         if isinstance(content, list) and content and all(isinstance(item, dict) for item in content):
             story.append(title)
