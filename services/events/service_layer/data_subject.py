@@ -10,7 +10,7 @@ carry no person id, so they are not found by one.
 """
 from __future__ import annotations
 
-from shared.audit.api import may_see_data_subject
+from shared.audit.access import may_see_data_subject
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.permissions import require

@@ -8,7 +8,7 @@ of fields shown here and go with them.
 """
 from __future__ import annotations
 
-from shared.audit.api import may_see_data_subject
+from shared.audit.access import may_see_data_subject
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.permissions import require
