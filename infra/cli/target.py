@@ -21,6 +21,7 @@ from .console import note
 from .errors import CliError
 
 HOW_TO_START = "start one with `tvp up`"
+SERVICES = ("members", "events", "reporting")
 
 
 def live_run(var_dir: Path | None = None, quiet: bool = False) -> RunState | None:
@@ -103,3 +104,21 @@ def _pick(flag: str | None, flag_name: str, run: RunState | None, key: str, env_
         return os.environ[env_name], f"${env_name}"
     allowed = f"pass {flag_name}" + (f" or set {env_name}" if env_name else "")
     raise CliError(f"no running stack (no live {default_var_dir() / 'run.json'}): {HOW_TO_START}, or {allowed}")
+
+
+def service_urls(flags: dict[str, str | None]) -> tuple[dict[str, str], str]:
+    """Each service's URL: --NAME flag > the running stack's port > $TVP_NAME_URL; else refuse."""
+    run = live_run()
+    urls, origins = {}, set()
+    for name in SERVICES:
+        ports = (run.content.get("ports") or {}) if run else {}
+        if flags.get(name):
+            urls[name], origin = flags[name], f"--{name}"
+        elif name in ports:
+            urls[name], origin = f"http://127.0.0.1:{ports[name]}", f"from {run.path}, `tvp up` pid {run.pid}"
+        elif os.environ.get(f"TVP_{name.upper()}_URL"):
+            urls[name], origin = os.environ[f"TVP_{name.upper()}_URL"], f"$TVP_{name.upper()}_URL"
+        else:
+            raise CliError(f"no running stack and no URL for the {name} service: {HOW_TO_START}, or pass --{name} URL")
+        origins.add(origin)
+    return urls, "; ".join(sorted(origins))

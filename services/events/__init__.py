@@ -1,5 +1,6 @@
 """Events service: meetings, workshops and trainings with registrations, attendance, quorum and decisions."""
 from shared.asyncapi import build_document
+from shared.audit.api import audit_blueprint, data_subjects_blueprint
 from shared.contracts import REGISTRY
 from shared.web.app import create_service_app
 
@@ -10,10 +11,13 @@ def create_app(settings=None):
     from .bootstrap import bus
     from .entrypoints.meetings_api import blp as meetings
     from .entrypoints.membership_api import blp as member_organisations
+    from .service_layer import data_subject
 
     app = create_service_app(
         "events", "TVP Events API",
         "Board and advisory-board meetings, workshops and trainings of the Thrace Productivity Platform.",
-        [meetings, member_organisations], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
+        [meetings, member_organisations, audit_blueprint(),
+         data_subjects_blueprint("events", data_subject.holdings)],
+        AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
         asyncapi_document=lambda: build_document(REGISTRY), bus=bus)
     return app

@@ -1,5 +1,6 @@
 """Members service: organisations, people, governance bodies and the membership lifecycle."""
 from shared.asyncapi import build_document
+from shared.audit.api import audit_blueprint, data_subjects_blueprint
 from shared.contracts import REGISTRY
 from shared.web.app import create_service_app
 
@@ -11,10 +12,13 @@ def create_app(settings=None):
     from .entrypoints.bodies_api import blp as bodies
     from .entrypoints.organisations_api import blp as organisations
     from .entrypoints.people_api import blp as people
+    from .service_layer import data_subject
 
     app = create_service_app(
         "members", "TVP Members API",
         "Organisations, people, governance bodies and the membership lifecycle of the Thrace Productivity Platform.",
-        [organisations, people, bodies], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
+        [organisations, people, bodies, audit_blueprint(),
+         data_subjects_blueprint("members", data_subject.holdings)],
+        AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
         asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus)
     return app

@@ -1,5 +1,6 @@
 """Reporting service: indicators, expenditures and period reports for the Competitive Sectors Programme."""
 from shared.asyncapi import build_document
+from shared.audit.api import audit_blueprint, data_subjects_blueprint
 from shared.contracts import REGISTRY
 from shared.web.app import create_service_app
 
@@ -12,10 +13,13 @@ def create_app(settings=None):
     from .entrypoints.indicators_api import blp as indicators
     from .entrypoints.programme_api import blp as programme
     from .entrypoints.reports_api import blp as reports
+    from .service_layer import data_subject
 
     app = create_service_app(
         "reporting", "TVP Reporting API",
         "Indicators, expenditures and period reports of the Thrace Productivity Platform.",
-        [programme, indicators, expenditures, reports], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings,
+        [programme, indicators, expenditures, reports, audit_blueprint(),
+         data_subjects_blueprint("reporting", data_subject.holdings, data_subject.shows_audit)],
+        AGGREGATE_COLLECTIONS, REGISTRY, settings=settings,
         setup=ensure_indexes, asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus)
     return app

@@ -6,11 +6,16 @@ as fast as a two-collection transaction on the embedded server; see
 docs/architecture.md). Changes spanning several aggregates pass a session of a
 multi-document transaction. The relay removes events from `outbox` once the
 broker has acknowledged them and copies them into the `event_log` collection.
+
+Each outbox entry carries, beside the CloudEvent's attributes, the actor who caused
+it (`_actor`: `sub`, `role`, `org`). The relay keeps the actor in the event log (the
+audit trail, shared/audit/) and never publishes it: it is an internal record of who
+did what, not part of the published language (docs/privacy.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pymongo.database import Database
 
@@ -20,6 +25,9 @@ from .registry import EventRegistry
 OUTBOX = "outbox"
 PENDING = "outbox_pending"
 EVENT_LOG = "event_log"
+# The actor beside the event in an outbox entry; a leading underscore is no valid CloudEvents attribute name,
+# so it can never collide with one. The relay strips it before publishing (published_part).
+ACTOR = "_actor"
 
 
 class ConcurrencyConflict(Exception):
@@ -32,6 +40,27 @@ class Causation:
 
     correlation_id: str
     causation_id: str | None = None
+    # Who caused it ({"sub", "role", "org"}): the request's principal, or a service's system actor. The message
+    # bus fills it in (shared/service_layer/messagebus.py); None only where a write bypasses the bus.
+    actor: dict | None = None
+
+    def caused_by(self, event_id: str) -> "Causation":
+        """The cause of what an event of this change causes in turn: same correlation and actor."""
+        return replace(self, causation_id=event_id)
+
+    def acting(self, actor: dict) -> "Causation":
+        """This cause with its actor, unless it already names one."""
+        return self if self.actor is not None else replace(self, actor=actor)
+
+
+def outbox_entry(event: CloudEvent, cause: Causation) -> dict:
+    """What the outbox keeps of an event: its CloudEvent attributes and, unpublished, its actor."""
+    return {**event.to_dict(), ACTOR: cause.actor}
+
+
+def published_part(entry: dict) -> dict:
+    """An outbox entry as it goes to Kafka and into the event log's `event`: without the actor."""
+    return {name: value for name, value in entry.items() if name != ACTOR}
 
 
 class Outbox:
@@ -89,7 +118,7 @@ class Outbox:
         views = self._public(str(document["_id"]), len(built), public, cause)
         record = dict(document, version=len(built))
         if built or views:
-            record[OUTBOX] = [e.to_dict() for e in built + views]
+            record[OUTBOX] = [outbox_entry(e, cause) for e in built + views]
             record[PENDING] = True
         self.db[collection].insert_one(record, session=session)
         return built
@@ -118,7 +147,7 @@ class Outbox:
             update["$unset"] = {name: "" for name in unset_fields}
         push = dict(push_fields or {})
         if built or views:
-            push[OUTBOX] = {"$each": [e.to_dict() for e in built + views]}
+            push[OUTBOX] = {"$each": [outbox_entry(e, cause) for e in built + views]}
             update.setdefault("$set", {})[PENDING] = True
         if push:
             update["$push"] = push

@@ -2,7 +2,8 @@
 
 An event leaves the aggregate's outbox only after the broker acknowledged it
 (acks=all, idempotent producer); it is copied into `event_log` first, so a crash
-at any point republishes at worst (same event id: consumers drop it).
+at any point republishes at worst (same event id: consumers drop it). The actor kept
+beside each event in the outbox goes into the event log (`actor`), never to Kafka.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError, PyMongoError
 
 from .envelope import CONTENT_TYPE
-from .outbox import EVENT_LOG, OUTBOX, PENDING
+from .outbox import ACTOR, EVENT_LOG, OUTBOX, PENDING, published_part
 from .registry import EventRegistry
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class OutboxRelay:
         for _, _, events in batch:
             for event in events:
                 topic = self.registry.spec(event["type"]).topic
-                futures.extend(_send_with_tombstone(producer, self.registry, topic, event))
+                futures.extend(_send_with_tombstone(producer, self.registry, topic, published_part(event)))
         producer.flush(timeout=self.ack_timeout_s)
         for future in futures:
             future.get(timeout=self.ack_timeout_s)
@@ -126,7 +127,8 @@ class OutboxRelay:
                 "_id": e["id"],
                 "topic": self.registry.spec(e["type"]).topic,
                 "key": e["subject"].split("/", 1)[1],
-                "event": e,
+                "event": published_part(e),
+                "actor": e.get(ACTOR),  # None for events written before actors were recorded
                 "logged_at": now,
             }
             for _, _, events in batch

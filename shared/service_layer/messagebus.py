@@ -14,6 +14,9 @@ is gone. A command run inside a transaction its caller owns (`session`, an
 Idempotency-Key's request: shared/web/idempotency.py) runs once: a race aborts that
 transaction, so it is the caller that runs the whole transaction again. Event handlers are not retried here:
 the consumer retries the whole event in a new transaction.
+
+Every message's cause carries its actor (the principal it runs as), so every event it writes records
+who caused it (shared/messaging/outbox.py, the audit trail in shared/audit/).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from ..audit.actor import SYSTEM_ROLE, actor_of
 from ..auth import Principal
 from ..errors import PreconditionFailed
 from ..messaging.consumer import BatchContext, HandlerContext
@@ -38,7 +42,7 @@ UnitOfWorkFactory = Callable[..., UnitOfWork]  # (session=None) -> UnitOfWork
 
 def system_principal(service: str) -> Principal:
     """Who acts when a service reacts to another service's event."""
-    return Principal(subject=f"tvp.{service}.worker", role="system")
+    return Principal(subject=f"tvp.{service}.worker", role=SYSTEM_ROLE)
 
 
 @dataclass
@@ -64,6 +68,7 @@ class MessageBus:
         work within `attempt_budget_s`, if given); joined to `session` (a transaction the caller owns and
         reruns), once."""
         handler = self.commands[type(command)]
+        cause = cause.acting(actor_of(principal))
 
         def once() -> Any:
             try:
@@ -79,16 +84,20 @@ class MessageBus:
 
     def handle_event(self, event: CloudEvent, session: Any, cause: Causation | None = None) -> Any:
         """Apply one consumed event inside the consumer's transaction `session`."""
-        cause = cause or Causation(correlation_id=event.correlationid, causation_id=event.id)
-        return self.events[event.type](self.unit_of_work(session=session), event, system_principal(self.service), cause)
+        principal = system_principal(self.service)
+        cause = (cause or Causation(correlation_id=event.correlationid, causation_id=event.id)).acting(
+            actor_of(principal)
+        )
+        return self.events[event.type](self.unit_of_work(session=session), event, principal, cause)
 
     def handle_batch(self, events: list[CloudEvent], session: Any) -> Any:
         """Apply a batch of consumed events inside the consumer's transaction `session`."""
         if self.batch is None:
             raise LookupError(f"the {self.service} bus has no batch handler")
         last = events[-1]
-        cause = Causation(correlation_id=last.correlationid, causation_id=last.id)
-        return self.batch(self.unit_of_work(session=session), events, system_principal(self.service), cause)
+        principal = system_principal(self.service)
+        cause = Causation(correlation_id=last.correlationid, causation_id=last.id, actor=actor_of(principal))
+        return self.batch(self.unit_of_work(session=session), events, principal, cause)
 
     def batch_handler(self) -> Callable[[list[CloudEvent], BatchContext], None] | None:
         """The batch handler in the consumer runtime's shape (EventConsumer.batch_handler), if there is one."""

@@ -6,7 +6,8 @@ atomic with its events on its own (the outbox lives in the aggregate's document)
 `with uow.atomic():` makes several writes one MongoDB transaction. An event
 handler's unit of work is joined to the consumer's batch transaction, so its
 effects and the processed-event record commit together (shared/messaging/consumer.py).
-The events written are collected in `uow.events`, in order.
+The events written are collected in `uow.events`, in order. Besides the service's own
+repositories, every unit of work hands out the audit trail (`uow.audit_trail`).
 """
 
 from __future__ import annotations
@@ -18,16 +19,21 @@ from pymongo import MongoClient
 from pymongo.database import Database
 
 from ..adapters.repository import MongoRepository
+from ..audit.trail import AuditTrail
 from ..messaging.envelope import CloudEvent
 from ..messaging.outbox import Outbox
 
 T = TypeVar("T")
+
+# What every service's unit of work hands out besides its own repositories.
+SHARED_REPOSITORIES: dict[str, type[MongoRepository]] = {"audit_trail": AuditTrail}
 
 
 class UnitOfWork:
     """The interface use cases see; `MongoUnitOfWork` and the unit tests' fake implement it."""
 
     events: list[CloudEvent]
+    audit_trail: AuditTrail
 
     @contextmanager
     def atomic(self) -> Iterator["UnitOfWork"]:
@@ -55,7 +61,7 @@ class MongoUnitOfWork(UnitOfWork):
         self.client = client
         self.db = db
         self.outbox = outbox
-        self._repository_types = repositories
+        self._repository_types = {**SHARED_REPOSITORIES, **repositories}
         self._session = session
         self._repositories: dict[str, MongoRepository] = {}
         self.events: list[CloudEvent] = []

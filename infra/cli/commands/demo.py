@@ -1,6 +1,5 @@
 """`tvp demo`: demo data through the running services' APIs (the data itself is in infra/demo.py)."""
 
-import os
 from pathlib import Path
 
 import click
@@ -9,27 +8,7 @@ from ..app import example, tvp
 from ..console import note, progress_bars, say_above
 from ..errors import CliError
 from ..keys import issuer
-from ..target import HOW_TO_START, live_run
-
-SERVICES = ("members", "events", "reporting")
-
-
-def service_urls(flags: dict[str, str | None]) -> tuple[dict[str, str], str]:
-    """Each service's URL: --NAME flag > the running stack's port > $TVP_NAME_URL; else refuse."""
-    run = live_run()
-    urls, origins = {}, set()
-    for name in SERVICES:
-        ports = (run.content.get("ports") or {}) if run else {}
-        if flags.get(name):
-            urls[name], origin = flags[name], f"--{name}"
-        elif name in ports:
-            urls[name], origin = f"http://127.0.0.1:{ports[name]}", f"from {run.path}, `tvp up` pid {run.pid}"
-        elif os.environ.get(f"TVP_{name.upper()}_URL"):
-            urls[name], origin = os.environ[f"TVP_{name.upper()}_URL"], f"$TVP_{name.upper()}_URL"
-        else:
-            raise CliError(f"no running stack and no URL for the {name} service: {HOW_TO_START}, or pass --{name} URL")
-        origins.add(origin)
-    return urls, "; ".join(sorted(origins))
+from ..target import live_run, service_urls
 
 
 @tvp.command(

@@ -48,6 +48,11 @@ class Meetings(MongoRepository):
                                      {"starts_at": 1, "final_sequence": 1}, session=self.session)
         return [Numbered(m["_id"], aware(m["starts_at"]), m.get("final_sequence")) for m in cursor]
 
+    def with_registered_person(self, person_id: str) -> list[dict]:
+        """The meetings where `person_id` has a registration (any status), by start (index by_registered_person)."""
+        cursor = self.documents.find({"registrations.person_id": person_id}, self.hidden, session=self.session)
+        return sorted(aware(list(cursor)), key=lambda m: (m["starts_at"], m["_id"]))
+
     def upcoming_ids_of_body(self, body: str, now: datetime) -> list[str]:
         """The body's scheduled meetings that have not started: those whose invitations still follow the seats."""
         cursor = self.documents.find({"body": body, "status": "scheduled", "starts_at": {"$gt": now}}, {"_id": 1},
@@ -91,6 +96,9 @@ class MemberSeats(_ReadModel):
 
     def of_body(self, body: str) -> list[dict]:
         return list(self.documents.find({"body": body}, session=self.session))
+
+    def of_person(self, person_id: str) -> list[dict]:
+        return list(self.documents.find({"person_id": person_id}, self.hidden, session=self.session))
 
 
 # What the unit of work hands out, by the name use cases use (`uow.meetings` …).

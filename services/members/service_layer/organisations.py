@@ -122,7 +122,7 @@ def change_membership(uow: UnitOfWork, command: ChangeMembership, principal: Pri
                                                                    current.get("status_history", []) + [entry]))
         if target in SEATLESS_STATUSES:
             seats.end_active_seats(uow, {"organisation_id": organisation_id}, f"organisation {target}",
-                                   Causation(cause.correlation_id, event.id), principal.subject)
+                                   cause.caused_by(event.id), principal.subject)
     return _visible(after | {"version": current["version"] + 1})
 
 

@@ -140,7 +140,7 @@ def erase_person(uow: UnitOfWork, command: ErasePerson, principal: Principal, ca
                                   set_fields={"status": "erased", "erased_at": now, "updated_at": now},
                                   unset_fields=IDENTIFYING_FIELDS)
         seats.end_active_seats(uow, {"person_id": person_id}, "person erased",
-                               Causation(cause.correlation_id, event.id), principal.subject)
+                               cause.caused_by(event.id), principal.subject)
     uow.event_log.scrub([person_id])
 
 

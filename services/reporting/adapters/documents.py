@@ -38,6 +38,7 @@ from mongoengine import (
 from pymongo.database import Database
 
 from shared.adapters.documents import AggregateDocument, create_declared_indexes
+from shared.audit.trail import ensure_audit_indexes
 
 ALIAS = "reporting"
 
@@ -202,5 +203,6 @@ def ensure_generation_indexes(db: Database, number: int) -> None:
 def ensure_indexes(db: Database) -> None:
     for document in OWN_DOCUMENTS:
         create_declared_indexes(db, document)
+    ensure_audit_indexes(db)  # the event log and the access log, for GET /api/v1/audit
     state = db[STATE].find_one({"_id": STATE_ID}, {"generation": 1}) or {}
     ensure_generation_indexes(db, state.get("generation", 0))

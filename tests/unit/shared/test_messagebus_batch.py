@@ -1,6 +1,7 @@
 """The message bus's optional batch handler and the unit of work's retried transaction (fake side)."""
 import pytest
 
+from shared.audit.actor import actor_of
 from shared.contracts import REGISTRY
 from shared.messaging.consumer import BatchContext
 from shared.messaging.outbox import Causation
@@ -35,7 +36,9 @@ def test_the_batch_handler_runs_once_per_batch_as_the_system_in_the_consumers_se
     events = [_event("o1", "corr-1"), _event("o2", "corr-2")]
     bus.batch_handler()(events, BatchContext(None, "the-batch-session", None, events))
     assert seen == [("session", "the-batch-session"),
-                    (system_principal("reporting"), Causation("corr-2", events[1].id), [e.id for e in events])]
+                    (system_principal("reporting"),
+                     Causation("corr-2", events[1].id, actor=actor_of(system_principal("reporting"))),
+                     [e.id for e in events])]
 
 
 def test_fake_transaction_commits_the_work_or_rolls_it_back():

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from shared.audit.actor import actor_of
 from shared.auth import Principal
 from shared.errors import Conflict, DuplicateKey, NotFound, PreconditionFailed
 from shared.messaging.outbox import Causation, ConcurrencyConflict
@@ -108,5 +109,6 @@ def test_event_handlers_run_joined_to_the_consumers_session_as_the_system():
     event = REGISTRY.build(REGISTERED, "o1", 1, _payload(_org()), correlation_id="corr-9")
     bus.handle_event(event, session="the-batch-session")
     assert seen == {"session": "the-batch-session", "principal": system_principal("events"),
-                    "cause": Causation("corr-9", event.id), "event": event.id}
+                    "cause": Causation("corr-9", event.id, actor=actor_of(system_principal("events"))),
+                    "event": event.id}
     assert bus.subscriptions(REGISTRY) == ["tvp.members.organisations"]

@@ -4,18 +4,13 @@ A4 portrait: title block, indicator table with progress chart, breakdown charts,
 meetings of the period, financial summary with the co-financing split and a pie
 chart, and the EU funding statement; a header with the platform and the EU
 emblem, a footer with the page number, the SHA-256 of submitted reports, and a
-DRAFT mark across draft pages. Turkish letters need a TrueType font: DejaVu Sans,
-from TVP_PDF_FONT_DIR, else the copy the pinned matplotlib package ships (the same
-font file on every machine), else Debian's fonts-dejavu-core; without it the text is
-transliterated to Helvetica's Latin-1 and a warning is logged.
+DRAFT mark across draft pages. Turkish letters need a TrueType font: shared/pdf_fonts.py.
 """
 from __future__ import annotations
 
 import io
 import logging
 import math
-import os
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
@@ -27,9 +22,9 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from shared.pdf_fonts import fonts, printable
 
 from ...domain import labels
 from . import common
@@ -44,40 +39,10 @@ RULE = colors.HexColor("#D1D5DB")
 ZEBRA = colors.HexColor("#F3F6FB")
 PALETTE = [colors.HexColor(c) for c in ("#003399", "#2E86AB", "#F6AE2D", "#86BA90", "#F26419", "#7D5BA6",
                                         "#33658A", "#C8553D", "#55DDE0", "#999999")]
-FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts"]
-_TRANSLIT = str.maketrans("ğĞşŞıİ", "gGsSiI")
-
-_fonts: tuple[str, str] | None = None
-
-
-def fonts() -> tuple[str, str]:
-    """(regular, bold) font names; DejaVu Sans when it can be found."""
-    global _fonts
-    if _fonts is None:
-        dirs = [os.environ["TVP_PDF_FONT_DIR"]] if os.environ.get("TVP_PDF_FONT_DIR") else []
-        try:
-            import matplotlib  # a dependency only for its DejaVu TTFs: no system font package needed
-            dirs.append(str(Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf"))
-        except ImportError:
-            pass
-        dirs += FONT_DIRS
-        for folder in dirs:
-            regular, bold = Path(folder) / "DejaVuSans.ttf", Path(folder) / "DejaVuSans-Bold.ttf"
-            if regular.exists() and bold.exists():
-                pdfmetrics.registerFont(TTFont("TVPSans", str(regular)))
-                pdfmetrics.registerFont(TTFont("TVPSans-Bold", str(bold)))
-                _fonts = ("TVPSans", "TVPSans-Bold")
-                break
-        else:
-            log.warning("DejaVu Sans not found (install matplotlib or fonts-dejavu-core, or set TVP_PDF_FONT_DIR); "
-                        "Turkish letters are transliterated in PDF exports")
-            _fonts = ("Helvetica", "Helvetica-Bold")
-    return _fonts
 
 
 def _t(text) -> str:
-    text = "" if text is None else str(text)
-    return text if fonts()[0] == "TVPSans" else text.translate(_TRANSLIT)
+    return printable(text)
 
 
 class Styles:
