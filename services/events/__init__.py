@@ -4,6 +4,7 @@ from shared.contracts import REGISTRY
 from shared.web.app import create_service_app
 
 from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
+from .domain.permissions import ACCESS
 
 
 def create_app(settings=None):
@@ -15,5 +16,6 @@ def create_app(settings=None):
         "events", "TVP Events API",
         "Board and advisory-board meetings, workshops and trainings of the Thrace Productivity Platform.",
         [meetings, member_organisations], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
-        asyncapi_document=lambda: build_document(REGISTRY), bus=bus)
+        asyncapi_document=lambda: build_document(REGISTRY), bus=bus,
+        access=ACCESS, organisations=lambda db: db["member_organisations"])
     return app

@@ -4,6 +4,7 @@ from shared.contracts import REGISTRY
 from shared.web.app import create_service_app
 
 from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
+from .domain.permissions import ACCESS
 
 
 def create_app(settings=None):
@@ -16,5 +17,6 @@ def create_app(settings=None):
         "members", "TVP Members API",
         "Organisations, people, governance bodies and the membership lifecycle of the Thrace Productivity Platform.",
         [organisations, people, bodies], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
-        asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus)
+        asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus,
+        access=ACCESS, organisations=lambda db: db["organisations"])
     return app

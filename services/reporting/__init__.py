@@ -3,7 +3,8 @@ from shared.asyncapi import build_document
 from shared.contracts import REGISTRY
 from shared.web.app import create_service_app
 
-from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
+from .adapters.documents import AGGREGATE_COLLECTIONS, active_member_organisations, ensure_indexes
+from .domain.permissions import ACCESS
 
 
 def create_app(settings=None):
@@ -17,5 +18,6 @@ def create_app(settings=None):
         "reporting", "TVP Reporting API",
         "Indicators, expenditures and period reports of the Thrace Productivity Platform.",
         [programme, indicators, expenditures, reports], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings,
-        setup=ensure_indexes, asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus)
+        setup=ensure_indexes, asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus,
+        access=ACCESS, organisations=active_member_organisations)
     return app

@@ -204,3 +204,9 @@ def ensure_indexes(db: Database) -> None:
         create_declared_indexes(db, document)
     state = db[STATE].find_one({"_id": STATE_ID}, {"generation": 1}) or {}
     ensure_generation_indexes(db, state.get("generation", 0))
+
+
+def active_member_organisations(db: Database):
+    """The member organisations of the active projection generation (who a chamber admin's token may name)."""
+    state = db[STATE].find_one({"_id": STATE_ID}, {"generation": 1}) or {}
+    return db[generation_name(MemberOrganisationDocument._get_collection_name(), state.get("generation", 0))]
