@@ -71,8 +71,8 @@ def _principal(token: str) -> Principal:
         # A chamber just registered in members reaches events and reporting through the members' stream
         # (usually within a second): until then its admins are not let in there, rather than let in blind.
         raise InvalidToken(
-            f"organisation {principal.organisation_id} is unknown to the {context.settings.service} "
-            "service (just registered? it arrives from the members' events shortly)"
+            f"organisation {principal.organisation_id} is unknown to the {context.settings.service} service "
+            "(a new organisation reaches events and reporting through the members' events within moments)"
         )
     return principal
 

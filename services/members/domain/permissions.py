@@ -1,4 +1,4 @@
-"""Who may do what, beyond the role check at the door (shared.web.security.requires).
+"""Who may do what: the door of every route (ACCESS, shared/access.py) and the rules beyond it.
 
 platform_admin: everything. chamber_admin: its own organisation and its people
 (it cannot approve, suspend or reinstate, nor seat anyone). programme_officer
