@@ -68,3 +68,24 @@ def test_signed_tokens_with_forged_claims_do_not_verify(keys, name):
 def test_the_issuer_refuses_an_organisation_on_a_role_without_one(keys):
     with pytest.raises(ValueError, match="chamber_admin only"):
         TokenIssuer(keys[0]).issue("auditor", organisation_id=ORG)
+
+
+class _Organisations:
+    def __init__(self, ids):
+        self.ids, self.asked = set(ids), []
+
+    def find_one(self, query, projection):
+        self.asked.append(query)
+        return {"_id": query["_id"]} if query["_id"] in self.ids else None
+
+
+def test_known_organisations_remember_a_yes_and_ask_again_after_a_no():
+    from shared.web.security import KnownOrganisations
+
+    organisations = _Organisations({"org-1"})
+    known = KnownOrganisations(db=None, collection=lambda db: organisations)
+    assert "org-1" in known and "org-1" in known
+    assert "org-2" not in known
+    organisations.ids.add("org-2")  # registered (or projected) meanwhile
+    assert "org-2" in known
+    assert organisations.asked == [{"_id": "org-1"}, {"_id": "org-2"}, {"_id": "org-2"}]
