@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from services.events.domain.permissions import ACCESS as EVENTS
-from services.members.domain.permissions import ACCESS as MEMBERS
-from services.reporting.domain.permissions import ACCESS as REPORTING
+from services.events.entrypoints import ACCESS as EVENTS
+from services.members.entrypoints import ACCESS as MEMBERS
+from services.reporting.entrypoints import ACCESS as REPORTING
 from shared.access import render_markdown
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "access.md"
