@@ -3,7 +3,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: install run test test-unit test-fuzz lint bench clean
+.PHONY: install run test test-unit test-fuzz lint audit bench clean
 
 install: $(STAMP)
 
@@ -20,10 +20,14 @@ run: install            ## start MongoDB, Kafka and the three services; Ctrl-C s
 test: install lint      ## quality gates, then the whole suite: unit, integration (real servers), end-to-end (gunicorn)
 	$(PY) -m pytest
 
-lint: install           ## ruff lints the tree; ruff format and mypy hold shared/
+lint: install audit     ## ruff lints the tree; ruff format and mypy hold shared/; the security audit
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check shared
 	$(VENV)/bin/mypy
+
+audit: install          ## bandit over the code (no medium or high finding), pip-audit over the pinned dependencies
+	$(VENV)/bin/bandit -q -c pyproject.toml -r services shared infra --severity-level medium
+	$(PY) -m infra.dependency_audit
 
 test-unit: install
 	$(PY) -m pytest tests/unit

@@ -5,7 +5,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from infra import gunicorn_errors
+from infra import gunicorn_errors, gunicorn_headers
 from shared.logs import gunicorn_logconfig
 
 
@@ -33,6 +33,7 @@ limit_request_line = 8190
 limit_request_fields = 200
 limit_request_field_size = 8190
 gunicorn_errors.install()
+gunicorn_headers.install()  # no `Server: gunicorn` on any answer
 preload_app = False  # each worker creates its own MongoDB and Kafka clients after the fork
 
 # gunicorn >= 25.1 opens a control socket for `gunicornc`, by default one per user

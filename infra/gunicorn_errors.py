@@ -22,7 +22,7 @@ def json_error(status_int: int, reason: str, mesg: str) -> bytes:
         phrase = reason
     body = json.dumps({"code": status_int, "status": phrase, "message": mesg or phrase}).encode()
     head = (f"HTTP/1.1 {status_int} {phrase}\r\nConnection: close\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode("latin1")
+            f"X-Content-Type-Options: nosniff\r\nContent-Length: {len(body)}\r\n\r\n").encode("latin1")
     return head + body
 
 

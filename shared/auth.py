@@ -6,6 +6,7 @@ public key. On first run a development key pair is generated under var/keys/.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -17,6 +18,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 ROLES = ("platform_admin", "chamber_admin", "programme_officer", "auditor")
 ALGORITHM = "RS256"
+# The shape of every id the platform makes (shared.ids: 32 hex digits), with room for hand-made ones
+# (demo data, tests): a claim of this shape is safe as a MongoDB filter value and in a log line.
+ORGANISATION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+MAX_SUBJECT_LENGTH = 255
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,8 @@ class TokenIssuer:
             raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
         if role == "chamber_admin" and not organisation_id:
             raise ValueError("a chamber_admin token needs the organisation id (--org)")
+        if role != "chamber_admin" and organisation_id:
+            raise ValueError(f"a {role} token acts for no organisation: --org is for chamber_admin only")
         now = int(time.time())
         claims = {
             "sub": subject or f"{role}-{uuid.uuid4().hex[:8]}",
@@ -92,7 +99,26 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise InvalidToken(str(exc)) from exc
-        role = claims.get("role")
-        if role not in ROLES:
-            raise InvalidToken("token carries no known role")
-        return Principal(subject=str(claims["sub"]), role=role, organisation_id=claims.get("org"))
+        return principal_of(claims)
+
+
+def principal_of(claims: dict) -> Principal:
+    """The principal a verified token's claims name, or InvalidToken for any claim of the wrong shape.
+
+    A signature proves who issued the claims, not that they are well formed: a claim that is an object,
+    a list or a number must never reach a MongoDB filter (`org: {"$ne": null}` would match every
+    organisation), so only exact strings of the expected shapes pass."""
+    role = claims.get("role")
+    if not isinstance(role, str) or role not in ROLES:
+        raise InvalidToken("token carries no known role")
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject.strip() or len(subject) > MAX_SUBJECT_LENGTH:
+        raise InvalidToken("token's subject (sub) is not a non-empty string")
+    organisation_id = claims.get("org")
+    if role == "chamber_admin":
+        if not isinstance(organisation_id, str) or not ORGANISATION_ID.fullmatch(organisation_id):
+            raise InvalidToken("a chamber_admin token needs its organisation id (org) as a string")
+    elif organisation_id is not None:
+        # Only a chamber admin acts for an organisation; an org on another role is a malformed token.
+        raise InvalidToken(f"a {role} token carries no organisation (org)")
+    return Principal(subject=subject, role=role, organisation_id=organisation_id)

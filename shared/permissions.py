@@ -21,3 +21,9 @@ def acts_for(principal: Principal, organisation_id: str | None) -> bool:
         and bool(principal.organisation_id)
         and principal.organisation_id == organisation_id
     )
+
+
+def sees_contact_of(principal: Principal, organisation_id: str | None) -> bool:
+    """Whether the principal may see the contact data (e-mail, phone) of a person of that organisation:
+    platform admins and the person's own chamber admin; programme officers and auditors never."""
+    return principal.is_admin or acts_for(principal, organisation_id)

@@ -5,6 +5,7 @@ from shared.contracts import REGISTRY
 from shared.web.app import create_service_app
 
 from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
+from .domain.permissions import ACCESS
 
 
 def create_app(settings=None):
@@ -19,5 +20,6 @@ def create_app(settings=None):
         [meetings, member_organisations, audit_blueprint(),
          data_subjects_blueprint("events", data_subject.holdings)],
         AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
-        asyncapi_document=lambda: build_document(REGISTRY), bus=bus)
+        asyncapi_document=lambda: build_document(REGISTRY), bus=bus,
+        access=ACCESS, organisations=lambda db: db["member_organisations"])
     return app

@@ -5,6 +5,7 @@ from shared.contracts import REGISTRY
 from shared.web.app import create_service_app
 
 from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
+from .domain.permissions import ACCESS
 
 
 def create_app(settings=None):
@@ -20,5 +21,6 @@ def create_app(settings=None):
         [organisations, people, bodies, audit_blueprint(),
          data_subjects_blueprint("members", data_subject.holdings)],
         AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
-        asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus)
+        asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus,
+        access=ACCESS, organisations=lambda db: db["organisations"])
     return app

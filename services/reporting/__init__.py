@@ -4,7 +4,8 @@ from shared.audit.api import audit_blueprint, data_subjects_blueprint
 from shared.contracts import REGISTRY
 from shared.web.app import create_service_app
 
-from .adapters.documents import AGGREGATE_COLLECTIONS, ensure_indexes
+from .adapters.documents import AGGREGATE_COLLECTIONS, active_member_organisations, ensure_indexes
+from .domain.permissions import ACCESS
 
 
 def create_app(settings=None):
@@ -21,5 +22,6 @@ def create_app(settings=None):
         [programme, indicators, expenditures, reports, audit_blueprint(),
          data_subjects_blueprint("reporting", data_subject.holdings, data_subject.shows_audit)],
         AGGREGATE_COLLECTIONS, REGISTRY, settings=settings,
-        setup=ensure_indexes, asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus)
+        setup=ensure_indexes, asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus,
+        access=ACCESS, organisations=active_member_organisations)
     return app

@@ -16,16 +16,11 @@ from ..auth import Principal
 from ..web.bus import reading
 from ..web.http import ApiBlueprint
 from ..web.schemas import ErrorSchema, page_schema
-from ..web.security import current_principal, requires
+from ..web.security import current_principal, guarded
 from .access import Holdings, access_request
 from .actor import actor_of
 from .query import AuditQuery
 from .schemas import AuditEntrySchema, AuditQuerySchema, DataSubjectSchema
-
-# Who reads the trail: auditors (and platform admins, who may do everything).
-AUDIT_ROLES = ("auditor",)
-# Who asks for a person's data: platform admins, and chamber admins for people of their organisation.
-ACCESS_REQUEST_ROLES = ("chamber_admin",)
 
 
 def audit_blueprint() -> ApiBlueprint:
@@ -38,7 +33,7 @@ def audit_blueprint() -> ApiBlueprint:
 
     @blp.route("")
     class Audit(MethodView):
-        @requires(blp, *AUDIT_ROLES)
+        @guarded(blp)
         @blp.arguments(AuditQuerySchema, location="query")
         @blp.response(200, page_schema(AuditEntrySchema))
         def get(self, query):
@@ -66,7 +61,7 @@ def data_subjects_blueprint(
 
     @blp.route("/<person_id>")
     class DataSubject(MethodView):
-        @requires(blp, *ACCESS_REQUEST_ROLES)
+        @guarded(blp)
         @blp.response(200, DataSubjectSchema)
         @blp.alt_response(404, schema=ErrorSchema, description="A person this service knows nothing of")
         def get(self, person_id):

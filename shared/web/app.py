@@ -12,14 +12,16 @@ from flask import Flask, current_app, g, jsonify, request
 from flask_smorest import Api
 
 from .. import correlation
+from ..access import HTTP_METHODS, Table, check_covers, openapi_path
 from ..auth import TokenVerifier, ensure_dev_keys
 from ..config import Settings, load_settings
 from ..db import connect, ping
 from ..logs import configure_logging
 from ..messaging.kafka import broker_reachable
 from ..messaging.outbox import Outbox, ensure_outbox_indexes
-from . import access_log, api_docs, errors, idempotency, limits, metrics, outages
+from . import access_log, api_docs, errors, headers, idempotency, limits, metrics, outages
 from .bus import EXTENSION as BUS_EXTENSION
+from .security import ACCESS_EXTENSION, KnownOrganisations
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ class ServiceContext:
     db: object
     outbox: Outbox
     verifier: TokenVerifier
+    known_organisations: KnownOrganisations
 
 
 def service() -> ServiceContext:
@@ -50,11 +53,15 @@ def create_service_app(
     setup=None,
     asyncapi_document: Callable[[], dict] | None = None,
     bus: Callable[..., Any] | None = None,
+    access: Table | None = None,
+    organisations: Callable[[Any], Any] | None = None,
 ) -> Flask:
     """The service's Flask app. `registry` and `asyncapi_document` (builds the AsyncAPI document
     served at /api/v1/asyncapi.json and /api/v1/asyncapi) come from the service, so this runtime
     module never imports the published language (shared/contracts, shared/asyncapi). `bus(client, db, outbox)`
-    makes the service's message bus (its bootstrap), kept for the entrypoints (shared/web/bus.py)."""
+    makes the service's message bus (its bootstrap), kept for the entrypoints (shared/web/bus.py). `access` is the
+    service's authorisation table (shared/access.py): every route of `blueprints` has exactly one row per method.
+    `organisations(db)` is the collection of the organisations a chamber admin's token may name."""
     settings = settings or load_settings(name)
     configure_logging(name, settings.log_level)
     app = Flask(f"services.{name}")
@@ -81,7 +88,9 @@ def create_service_app(
         db=db,
         outbox=Outbox(db, registry),
         verifier=TokenVerifier(settings.jwt_public_key_file.read_bytes(), settings.jwt_issuer),
+        known_organisations=KnownOrganisations(db, organisations or (lambda db: db["member_organisations"])),
     )
+    app.extensions[ACCESS_EXTENSION] = access or {}
     if bus is not None:
         context = app.extensions["tvp"]
         app.extensions[BUS_EXTENSION] = bus(context.client, context.db, context.outbox)
@@ -103,6 +112,8 @@ def create_service_app(
     outages.init_app(app)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    check_covers(name, app.extensions[ACCESS_EXTENSION], api_routes(app, blueprints))
+    headers.init_app(app)
     idempotency.init_app(app, client, db)
     api_docs.init_app(app, asyncapi_document)
     _init_operations(app, settings)
@@ -148,3 +159,15 @@ def _init_operations(app: Flask, settings: Settings) -> None:
             "checks": checks,
         }
         return jsonify(body), 503
+
+
+def api_routes(app: Flask, blueprints: list) -> list[tuple[str, str]]:
+    """(method, OpenAPI path) of every route the blueprints serve: what the access table must cover."""
+    names = {blueprint.name for blueprint in blueprints}
+    return [
+        (method, openapi_path(rule.rule))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".", 1)[0] in names
+        for method in sorted(rule.methods or ())
+        if method in HTTP_METHODS
+    ]

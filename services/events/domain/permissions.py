@@ -1,12 +1,46 @@
-"""Who may do what with meetings, beyond the role check at the door (shared.web.security.requires).
+"""Who may do what with meetings: the door of every route (ACCESS, shared/access.py) and the rules beyond it.
 
 platform_admin: everything. chamber_admin: the meetings its organisation hosts (no governance
-meetings), and its own people's registrations anywhere. programme_officer and auditor: read.
+meetings), and its own people's registrations anywhere; it registers only its own organisation's
+people. Contact data (e-mail) of participants only for platform admins and the participant's own
+chamber admin. programme_officer and auditor: read, without contact data.
 """
 from __future__ import annotations
 
+from shared.access import EVERY_ROLE, allow, privacy_rows
 from shared.auth import Principal
-from shared.permissions import acts_for
+from shared.permissions import acts_for, sees_contact_of
+
+API = "/api/v1"
+MEETING = f"{API}/meetings/{{meeting_id}}"
+HOSTS = "the host's chamber admin"
+CONTACT = "e-mail only for platform admins and the participant's own chamber admin"
+
+# One line per route and method; a route added without its line stops the service from starting.
+ACCESS = {
+    ("GET", f"{API}/meetings"): allow(*EVERY_ROLE),
+    ("POST", f"{API}/meetings"): allow("chamber_admin", own=True, note="hosted by its own organisation; "
+                                                                     "governance meetings: platform admins"),
+    ("GET", MEETING): allow(*EVERY_ROLE),
+    ("POST", f"{MEETING}/reschedule"): allow("chamber_admin", own=True, note=HOSTS),
+    ("POST", f"{MEETING}/cancel"): allow("chamber_admin", own=True, note=HOSTS),
+    ("POST", f"{MEETING}/close"): allow("chamber_admin", own=True, note=HOSTS),
+    ("GET", f"{MEETING}/registrations"): allow(*EVERY_ROLE, note=f"chamber admins: the meetings they host and "
+                                                                 f"their own people elsewhere; {CONTACT}"),
+    ("POST", f"{MEETING}/registrations"): allow("chamber_admin", own=True, note="a chamber admin registers its "
+                                                "own organisation's people; outside participants at meetings "
+                                                f"it hosts; {CONTACT}"),
+    ("GET", f"{MEETING}/registrations/{{registration_id}}"): allow(*EVERY_ROLE, own=True, note=CONTACT),
+    ("DELETE", f"{MEETING}/registrations/{{registration_id}}"): allow("chamber_admin", own=True,
+                                                                      note="its own people's, or any at meetings "
+                                                                           "it hosts"),
+    ("POST", f"{MEETING}/attendance"): allow("chamber_admin", own=True, note=f"{HOSTS}; {CONTACT}"),
+    ("GET", f"{MEETING}/decisions"): allow(*EVERY_ROLE),
+    ("POST", f"{MEETING}/decisions"): allow("chamber_admin", own=True, note=HOSTS),
+    ("GET", f"{API}/member-organisations"): allow(*EVERY_ROLE),
+    ("GET", f"{API}/member-organisations/{{organisation_id}}"): allow(*EVERY_ROLE),
+    **privacy_rows(),
+}
 
 
 def can_manage_meeting(principal: Principal, meeting: dict) -> bool:
@@ -31,8 +65,23 @@ def can_record_past_meetings(principal: Principal) -> bool:
 
 
 def can_register_for(principal: Principal, meeting: dict, registrant_organisation: str | None) -> bool:
-    """The meeting's managers register anyone; a chamber admin its own organisation's people."""
+    """A chamber admin registers its own organisation's people and participants anywhere, and outside
+    participants (of no member organisation) at the meetings it hosts; never another organisation's people,
+    whose names and e-mails the registration would otherwise show it."""
+    if principal.is_admin or acts_for(principal, registrant_organisation):
+        return True
+    return registrant_organisation is None and can_manage_meeting(principal, meeting)
+
+
+def can_cancel_registration(principal: Principal, meeting: dict, registrant_organisation: str | None) -> bool:
+    """The meeting's managers cancel any registration; a chamber admin its own organisation's people's."""
     return can_manage_meeting(principal, meeting) or acts_for(principal, registrant_organisation)
+
+
+def can_see_contact(principal: Principal, registration: dict) -> bool:
+    """A participant's e-mail: platform admins and the chamber admin of the participant's member organisation.
+    An outside participant (no member organisation) has no chamber admin: only platform admins see it."""
+    return sees_contact_of(principal, (registration.get("organisation") or {}).get("id"))
 
 
 def can_see_registration(principal: Principal, meeting: dict, registration: dict) -> bool:

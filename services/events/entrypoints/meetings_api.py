@@ -11,7 +11,7 @@ from shared.concurrency import Precondition
 from shared.web.bus import handle, reading
 from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition, with_etag
 from shared.web.schemas import ErrorSchema, page_schema
-from shared.web.security import READ_ROLES, current_principal, requires
+from shared.web.security import current_principal, guarded
 
 from ..service_layer import views
 from ..service_layer.commands import (
@@ -41,8 +41,6 @@ from .schemas import (
 blp = ApiBlueprint("meetings", __name__, url_prefix="/api/v1/meetings",
                 description="Board and advisory board meetings, workshops, trainings and other events")
 
-MANAGERS = ("platform_admin", "chamber_admin")
-
 
 def _transition(conflict: str):
     """What every change of a meeting's status answers: the meeting, or 404, 409 (`conflict`) or 412."""
@@ -68,14 +66,14 @@ def _meeting_response(meeting: dict, status: int = 200):
 
 @blp.route("")
 class Meetings(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.arguments(MeetingQuerySchema, location="query")
     @blp.response(200, page_schema(MeetingSchema))
     def get(self, query):
         """List meetings (filters: kind, host, theme, from, to, status, body, q)"""
         return views.list_meetings(reading(), query, current_principal())
 
-    @requires(blp, *MANAGERS)
+    @guarded(blp)
     @blp.arguments(MeetingCreateSchema)
     @blp.response(201, MeetingSchema, headers=ETAG)
     @blp.alt_response(409, schema=ErrorSchema, description="Would renumber a meeting whose number is final")
@@ -87,7 +85,7 @@ class Meetings(MethodView):
 
 @blp.route("/<meeting_id>")
 class MeetingById(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.response(200, MeetingSchema, headers=ETAG)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
     def get(self, meeting_id):
@@ -97,7 +95,7 @@ class MeetingById(MethodView):
 
 @blp.route("/<meeting_id>/reschedule")
 class Reschedule(MethodView):
-    @requires(blp, *MANAGERS)
+    @guarded(blp)
     @blp.arguments(RescheduleSchema)
     @_transition("Not scheduled, or already under way")
     def post(self, data, meeting_id):
@@ -108,7 +106,7 @@ class Reschedule(MethodView):
 
 @blp.route("/<meeting_id>/cancel")
 class Cancel(MethodView):
-    @requires(blp, *MANAGERS)
+    @guarded(blp)
     @blp.arguments(CancelSchema)
     @_transition("Not scheduled, or already under way")
     def post(self, data, meeting_id):
@@ -118,7 +116,7 @@ class Cancel(MethodView):
 
 @blp.route("/<meeting_id>/close")
 class Close(MethodView):
-    @requires(blp, *MANAGERS)
+    @guarded(blp)
     @_transition("Not scheduled, or not started yet")
     def post(self, meeting_id):
         """Close a meeting that was held: attendance becomes final and the quorum is fixed"""
@@ -126,12 +124,12 @@ class Close(MethodView):
 
 
 def _one_registration(registration: dict) -> dict:
-    return views.present_registrations(reading(), [registration])[0]
+    return views.present_registrations(reading(), [registration], current_principal())[0]
 
 
 @blp.route("/<meeting_id>/registrations")
 class Registrations(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.arguments(RegistrationQuerySchema, location="query")
     @blp.response(200, page_schema(RegistrationSchema))
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
@@ -139,7 +137,7 @@ class Registrations(MethodView):
         """List a meeting's registrations and invitations (a chamber admin sees its own people's)"""
         return views.list_registrations(reading(), dict(query, meeting_id=meeting_id), current_principal())
 
-    @requires(blp, *MANAGERS)
+    @guarded(blp)
     @blp.arguments(RegistrationCreateSchema)
     @blp.response(201, RegistrationSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
@@ -152,7 +150,7 @@ class Registrations(MethodView):
 
 @blp.route("/<meeting_id>/registrations/<registration_id>")
 class RegistrationById(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.response(200, RegistrationSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting or registration")
     def get(self, meeting_id, registration_id):
@@ -160,7 +158,7 @@ class RegistrationById(MethodView):
         query = {"meeting_id": meeting_id, "registration_id": registration_id}
         return _one_registration(views.get_registration(reading(), query, current_principal()))
 
-    @requires(blp, *MANAGERS)
+    @guarded(blp)
     @blp.response(200, RegistrationSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting or registration")
     @blp.alt_response(409, schema=ErrorSchema, description="Already cancelled, attended, or meeting not scheduled")
@@ -172,7 +170,7 @@ class RegistrationById(MethodView):
 
 @blp.route("/<meeting_id>/attendance")
 class Attendance(MethodView):
-    @requires(blp, *MANAGERS)
+    @guarded(blp)
     @blp.arguments(AttendanceCreateSchema)
     @blp.response(201, RegistrationSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
@@ -185,14 +183,14 @@ class Attendance(MethodView):
 
 @blp.route("/<meeting_id>/decisions")
 class Decisions(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.response(200, DecisionSchema(many=True))
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
     def get(self, meeting_id):
         """The meeting's decisions in order"""
         return views.list_decisions(reading(), {"meeting_id": meeting_id}, current_principal())
 
-    @requires(blp, *MANAGERS)
+    @guarded(blp)
     @blp.arguments(DecisionCreateSchema)
     @blp.response(201, DecisionSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")

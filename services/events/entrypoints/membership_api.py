@@ -6,7 +6,7 @@ from flask.views import MethodView
 from shared.web.bus import reading
 from shared.web.http import ApiBlueprint
 from shared.web.schemas import ErrorSchema, page_schema
-from shared.web.security import READ_ROLES, current_principal, requires
+from shared.web.security import current_principal, guarded
 
 from ..service_layer import views
 from .schemas import MemberOrganisationSchema, OrganisationQuerySchema
@@ -17,7 +17,7 @@ blp = ApiBlueprint("member_organisations", __name__, url_prefix="/api/v1/member-
 
 @blp.route("")
 class MemberOrganisations(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.arguments(OrganisationQuerySchema, location="query")
     @blp.response(200, page_schema(MemberOrganisationSchema))
     def get(self, query):
@@ -27,7 +27,7 @@ class MemberOrganisations(MethodView):
 
 @blp.route("/<organisation_id>")
 class MemberOrganisationById(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.response(200, MemberOrganisationSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Not known to the events service (yet)")
     def get(self, organisation_id):

@@ -261,7 +261,9 @@ class RegistrationSchema(Schema):
     seat_id = fields.String(allow_none=True)
     role = fields.String(allow_none=True)
     full_name = fields.String(allow_none=True, metadata={"description": "Absent once the person is erased"})
-    email = fields.String(allow_none=True)
+    email = fields.String(allow_none=True, metadata={
+        "description": "null unless the caller is a platform admin or the chamber admin of the participant's "
+                       "organisation"})
     erased = fields.Boolean(required=True)
     gender = fields.String(allow_none=True)
     province = fields.String(allow_none=True)

@@ -247,7 +247,8 @@ def cancel_registration(uow: UnitOfWork, command: CancelRegistration, principal:
         if registration is None:
             raise NotFound(f"no registration {registration_id} in meeting {meeting_id}")
         registrant_organisation = (registration.get("organisation") or {}).get("id")
-        _ensure_may_register(principal, meeting, registrant_organisation)
+        require(permissions.can_cancel_registration(principal, meeting, registrant_organisation),
+                "a chamber admin cancels its own people's registrations, or any at the meetings it hosts")
         promoted = rules.cancel_registration(meeting, registration, now, command.reason or "cancelled")
         return [payloads.registration_cancelled(meeting, registration, promoted)], registration
 

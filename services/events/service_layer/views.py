@@ -89,7 +89,9 @@ class Presenter:
         }
 
 
-def present_registrations(uow: UnitOfWork, registrations: list[dict]) -> list[dict]:
+def present_registrations(uow: UnitOfWork, registrations: list[dict], principal: Principal) -> list[dict]:
+    """Registrations as the principal may see them: a participant's e-mail only for platform admins and the
+    participant's own chamber admin (shown as null to everyone else)."""
     people = names_of(uow, [r["person_id"] for r in registrations if r.get("person_id")])
     organisations = organisation_names(uow, [(r.get("organisation") or {}).get("id") for r in registrations])
     shown = []
@@ -103,6 +105,8 @@ def present_registrations(uow: UnitOfWork, registrations: list[dict]) -> list[di
             full_name, email = found.get("full_name"), found.get("email")
         else:
             full_name, email = participant.get("full_name"), participant.get("email")
+        if not permissions.can_see_contact(principal, r):
+            email = None
         shown.append({
             "id": r["id"], "status": r["status"], "source": r["source"], "registrant": r["registrant"],
             "person_id": r.get("person_id"), "seat_id": r.get("seat_id"), "role": r.get("role"),
@@ -159,7 +163,7 @@ def list_registrations(uow: UnitOfWork, query: dict, principal: Principal) -> di
         registrations = [r for r in registrations if bool(r.get("attended")) == query["attended"]]
     page, page_size = query["page"], query["page_size"]
     chunk = registrations[(page - 1) * page_size: page * page_size]
-    return {"items": present_registrations(uow, chunk), "total": len(registrations), "page": page,
+    return {"items": present_registrations(uow, chunk, principal), "total": len(registrations), "page": page,
             "page_size": page_size}
 
 

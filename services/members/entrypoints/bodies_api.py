@@ -6,7 +6,7 @@ from flask.views import MethodView
 from shared.web.bus import handle, reading
 from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition, with_etag
 from shared.web.schemas import ErrorSchema, PageQuerySchema, page_schema
-from shared.web.security import READ_ROLES, current_principal, requires
+from shared.web.security import current_principal, guarded
 
 from ..service_layer import bodies, seats
 from ..service_layer.commands import (
@@ -34,14 +34,14 @@ blp = ApiBlueprint("bodies", __name__, url_prefix="/api/v1/bodies",
 
 @blp.route("")
 class Bodies(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, page_schema(BodySchema))
     def get(self, query):
         """List governance bodies"""
         return bodies.list_bodies(reading(), ListBodies(**query), current_principal())
 
-    @requires(blp, "platform_admin")
+    @guarded(blp)
     @blp.arguments(BodyCreateSchema)
     @blp.response(201, BodySchema)
     @blp.alt_response(409, schema=ErrorSchema, description="A body with this code exists")
@@ -52,7 +52,7 @@ class Bodies(MethodView):
 
 @blp.route("/<code>")
 class BodyByCode(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.response(200, BodyWithSeatsSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown body")
     def get(self, code):
@@ -62,7 +62,7 @@ class BodyByCode(MethodView):
 
 @blp.route("/<code>/history")
 class BodyHistory(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.arguments(BodyHistoryQuerySchema, location="query")
     @blp.response(200, page_schema(SeatSchema))
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown body")
@@ -73,7 +73,7 @@ class BodyHistory(MethodView):
 
 @blp.route("/<code>/seats")
 class Seats(MethodView):
-    @requires(blp, "platform_admin")
+    @guarded(blp)
     @blp.arguments(SeatCreateSchema)
     @blp.response(201, SeatSchema, headers=ETAG)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown body")
@@ -85,7 +85,7 @@ class Seats(MethodView):
 
 @blp.route("/<code>/seats/<seat_id>")
 class SeatById(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.response(200, SeatSchema, headers=ETAG)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown body or seat")
     def get(self, code, seat_id):
@@ -95,7 +95,7 @@ class SeatById(MethodView):
 
 @blp.route("/<code>/seats/<seat_id>/end")
 class SeatEnd(MethodView):
-    @requires(blp, "platform_admin")
+    @guarded(blp)
     @blp.doc(parameters=[IF_MATCH])
     @blp.arguments(SeatEndSchema)
     @blp.response(200, SeatSchema, headers=ETAG)

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from shared.web.bus import handle, reading
 from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition, with_etag
 from shared.web.schemas import ErrorSchema, page_schema
-from shared.web.security import READ_ROLES, current_principal, requires
+from shared.web.security import current_principal, guarded
 
 from ..service_layer import organisations
 from ..service_layer.commands import (
@@ -32,7 +32,7 @@ blp = ApiBlueprint("organisations", __name__, url_prefix="/api/v1/organisations"
 
 @blp.route("")
 class Organisations(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.arguments(OrganisationQuerySchema, location="query")
     @blp.response(200, page_schema(OrganisationSchema))
     def get(self, query):
@@ -40,7 +40,7 @@ class Organisations(MethodView):
         page = ListOrganisations(query.pop("page"), query.pop("page_size"), filters=query)
         return organisations.list_organisations(reading(), page, current_principal())
 
-    @requires(blp, "platform_admin", "chamber_admin")
+    @guarded(blp)
     @blp.arguments(OrganisationCreateSchema)
     @blp.response(201, OrganisationSchema, headers=ETAG)
     @blp.alt_response(409, schema=ErrorSchema, description="Tax number already registered")
@@ -51,7 +51,7 @@ class Organisations(MethodView):
 
 @blp.route("/<organisation_id>")
 class OrganisationById(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.response(200, OrganisationSchema, headers=ETAG)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown organisation")
     def get(self, organisation_id):
@@ -59,7 +59,7 @@ class OrganisationById(MethodView):
         return with_etag(organisations.get_organisation(reading(), GetOrganisation(organisation_id),
                                                         current_principal()))
 
-    @requires(blp, "platform_admin", "chamber_admin")
+    @guarded(blp)
     @blp.doc(parameters=[IF_MATCH])
     @blp.arguments(OrganisationUpdateSchema)
     @blp.response(200, OrganisationSchema, headers=ETAG)
@@ -74,14 +74,14 @@ class OrganisationById(MethodView):
 
 @blp.route("/<organisation_id>/membership")
 class Membership(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.response(200, MembershipHistorySchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown organisation")
     def get(self, organisation_id):
         """The membership history: every status change with its reason, actor and time"""
         return organisations.membership_history(reading(), GetMembershipHistory(organisation_id), current_principal())
 
-    @requires(blp, "platform_admin", "chamber_admin")
+    @guarded(blp)
     @blp.doc(parameters=[IF_MATCH])
     @blp.arguments(MembershipActionSchema)
     @blp.response(200, OrganisationSchema, headers=ETAG)

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from shared.web.bus import handle, reading
 from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition, with_etag
 from shared.web.schemas import ErrorSchema, page_schema
-from shared.web.security import READ_ROLES, current_principal, requires
+from shared.web.security import current_principal, guarded
 
 from ..service_layer import people
 from ..service_layer.commands import ErasePerson, GetPerson, ListPeople, RegisterPerson, UpdatePerson
@@ -18,14 +18,14 @@ blp = ApiBlueprint("people", __name__, url_prefix="/api/v1/people",
 
 @blp.route("")
 class People(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.arguments(PeopleQuerySchema, location="query")
     @blp.response(200, page_schema(PersonSchema))
     def get(self, query):
         """List people (chamber admins: of their own organisation)"""
         return people.list_people(reading(), ListPeople(**query), current_principal())
 
-    @requires(blp, "platform_admin", "chamber_admin")
+    @guarded(blp)
     @blp.arguments(PersonCreateSchema)
     @blp.response(201, PersonSchema, headers=ETAG)
     @blp.alt_response(409, schema=ErrorSchema, description="E-mail already registered, or organisation withdrawn")
@@ -36,14 +36,14 @@ class People(MethodView):
 
 @blp.route("/<person_id>")
 class PersonById(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.response(200, PersonSchema, headers=ETAG)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown or erased person")
     def get(self, person_id):
         """Get a person (consents only for platform admins and the person's own chamber admins)"""
         return with_etag(people.get_person(reading(), GetPerson(person_id), current_principal()))
 
-    @requires(blp, "platform_admin", "chamber_admin")
+    @guarded(blp)
     @blp.doc(parameters=[IF_MATCH])
     @blp.arguments(PersonUpdateSchema)
     @blp.response(200, PersonSchema, headers=ETAG)
@@ -55,7 +55,7 @@ class PersonById(MethodView):
         command = UpdatePerson(person_id, changes, precondition())
         return with_etag(handle(command))
 
-    @requires(blp, "platform_admin", "chamber_admin")
+    @guarded(blp)
     @blp.doc(parameters=[IF_MATCH])
     @blp.response(204)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown or already erased person")

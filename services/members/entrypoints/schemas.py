@@ -27,6 +27,7 @@ from ..domain.tax_number import is_valid_vkn
 NACE_PATTERN = r"^(?:[A-U]|[A-U]?[0-9]{2}(?:\.[0-9]{1,2}(?:\.[0-9]{2})?)?)$"
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()-]{5,24}$"
 ORGANISATION_REGIONS = sorted(set(REGION_OF.values()))
+CONTACT_ONLY = "null unless the caller is a platform admin or the chamber admin of the person's organisation"
 
 
 # -- fields -----------------------------------------------------------------
@@ -193,9 +194,9 @@ class PersonSchema(Out):
     id = fields.String(required=True)
     organisation_id = fields.String(required=True)
     full_name = fields.String(required=True)
-    email = fields.String(required=True)
+    email = fields.String(allow_none=True, metadata={"description": CONTACT_ONLY})
     title = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True, metadata={"description": CONTACT_ONLY})
     gender = fields.String(allow_none=True, validate=validate.OneOf(GENDERS))
     consents = fields.List(fields.Nested(ConsentOutSchema), metadata={
         "description": "Only for platform admins and the chamber admins of the person's organisation"})

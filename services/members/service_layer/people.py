@@ -50,9 +50,16 @@ def _with_consent_defaults(consents: list[dict] | None, now) -> list[dict] | Non
             for consent in consents]
 
 
+CONTACT_FIELDS = ("email", "phone")
+
+
 def visible(person: dict, principal: Principal) -> dict:
-    """The person as this principal may see it: consents only for the own organisation and admins."""
+    """The person as this principal may see it: consents, e-mail and phone only for the own organisation's
+    chamber admin and platform admins (programme officers and auditors see names and organisations)."""
     shown = {name: value for name, value in person.items() if name not in HIDDEN}
+    if not permissions.can_see_contact(principal, person["organisation_id"]):
+        for name in CONTACT_FIELDS:
+            shown.pop(name, None)
     if not permissions.can_read_consents(principal, person["organisation_id"]):
         shown.pop("consents", None)
     else:

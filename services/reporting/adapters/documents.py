@@ -206,3 +206,9 @@ def ensure_indexes(db: Database) -> None:
     ensure_audit_indexes(db)  # the event log and the access log, for GET /api/v1/audit
     state = db[STATE].find_one({"_id": STATE_ID}, {"generation": 1}) or {}
     ensure_generation_indexes(db, state.get("generation", 0))
+
+
+def active_member_organisations(db: Database):
+    """The member organisations of the active projection generation (who a chamber admin's token may name)."""
+    state = db[STATE].find_one({"_id": STATE_ID}, {"generation": 1}) or {}
+    return db[generation_name(MemberOrganisationDocument._get_collection_name(), state.get("generation", 0))]

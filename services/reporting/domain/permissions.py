@@ -1,17 +1,38 @@
-"""Who may do what in reporting. Every rule here depends on the role only, so the entrypoints
-apply them at the door (shared.web.security.requires); use cases would call
+"""Who may do what in reporting. Every rule here depends on the role only, so the door applies them
+(ACCESS, read by shared.web.security.guarded); use cases would call
 `shared.permissions.require(permissions.can_…(…), message)` for a rule that depends on the resource.
 
 platform_admin: everything. programme_officer: reports. auditor: read. chamber_admin: the indicators.
 """
 from __future__ import annotations
 
+from shared.access import EVERY_ROLE, allow, privacy_rows
 from shared.auth import Principal
 
-# Role sets for `requires(blp, *ROLES)`; platform_admin is always allowed there.
 OFFICERS = ("platform_admin", "programme_officer")
 READERS = ("platform_admin", "programme_officer", "auditor")
 ADMINS = ("platform_admin",)
+
+API = "/api/v1"
+REPORT = f"{API}/reports/{{report_id}}"
+
+# One line per route and method; a route added without its line stops the service from starting.
+ACCESS = {
+    ("GET", f"{API}/programme"): allow(*EVERY_ROLE),
+    ("PUT", f"{API}/programme"): allow(*ADMINS),
+    ("GET", f"{API}/indicators"): allow(*EVERY_ROLE),
+    ("GET", f"{API}/expenditures"): allow(*READERS),
+    ("POST", f"{API}/expenditures"): allow(*ADMINS),
+    ("GET", f"{API}/expenditures/{{expenditure_id}}"): allow(*READERS),
+    ("GET", f"{API}/reports"): allow(*READERS),
+    ("POST", f"{API}/reports"): allow(*OFFICERS),
+    ("GET", REPORT): allow(*READERS),
+    ("DELETE", REPORT): allow(*OFFICERS, note="drafts only"),
+    ("POST", f"{REPORT}/recompute"): allow(*OFFICERS, note="drafts only"),
+    ("POST", f"{REPORT}/submit"): allow(*OFFICERS),
+    ("GET", f"{REPORT}/export"): allow(*READERS),
+    **privacy_rows(person_of_own_organisation=False),
+}
 
 
 def can_read(principal: Principal) -> bool:

@@ -6,9 +6,8 @@ from flask.views import MethodView
 from shared.web.bus import handle, reading
 from shared.web.http import ApiBlueprint
 from shared.web.schemas import ErrorSchema, page_schema
-from shared.web.security import requires
+from shared.web.security import guarded
 
-from ..domain.permissions import READERS
 from ..service_layer import expenditures
 from ..service_layer.commands import RecordExpenditure
 from .schemas import ExpenditureCreateSchema, ExpenditureQuerySchema, ExpenditureSchema
@@ -19,7 +18,7 @@ blp = ApiBlueprint("expenditures", __name__, url_prefix="/api/v1/expenditures",
 
 @blp.route("")
 class Expenditures(MethodView):
-    @requires(blp, *READERS)
+    @guarded(blp)
     @blp.arguments(ExpenditureQuerySchema, location="query")
     @blp.response(200, page_schema(ExpenditureSchema))
     def get(self, query):
@@ -27,7 +26,7 @@ class Expenditures(MethodView):
         query["from"] = query.pop("from_", None)
         return expenditures.listing(reading(), query)
 
-    @requires(blp, "platform_admin")
+    @guarded(blp)
     @blp.arguments(ExpenditureCreateSchema)
     @blp.response(201, ExpenditureSchema)
     def post(self, data):
@@ -37,7 +36,7 @@ class Expenditures(MethodView):
 
 @blp.route("/<expenditure_id>")
 class ExpenditureById(MethodView):
-    @requires(blp, *READERS)
+    @guarded(blp)
     @blp.response(200, ExpenditureSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown expenditure")
     def get(self, expenditure_id):

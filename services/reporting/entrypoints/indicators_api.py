@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from shared.web.bus import reading
 from shared.web.http import ApiBlueprint
-from shared.web.security import READ_ROLES, requires
+from shared.web.security import guarded
 
 from ..service_layer import indicators
 from .schemas import IndicatorQuerySchema, IndicatorsSchema
@@ -16,7 +16,7 @@ blp = ApiBlueprint("indicators", __name__, url_prefix="/api/v1/indicators",
 
 @blp.route("")
 class Indicators(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.arguments(IndicatorQuerySchema, location="query")
     @blp.response(200, IndicatorsSchema)
     def get(self, query):

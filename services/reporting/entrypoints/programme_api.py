@@ -6,7 +6,7 @@ from flask.views import MethodView
 from shared.web.bus import handle, reading
 from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition, with_etag
 from shared.web.schemas import ErrorSchema
-from shared.web.security import READ_ROLES, requires
+from shared.web.security import guarded
 
 from ..service_layer import programme
 from ..service_layer.commands import UpdateProgramme
@@ -22,13 +22,13 @@ def _shown(current: dict):
 
 @blp.route("")
 class Programme(MethodView):
-    @requires(blp, *READ_ROLES)
+    @guarded(blp)
     @blp.response(200, ProgrammeSchema, headers=ETAG)
     def get(self):
         """The programme settings (defaults with `configured: false` until set)"""
         return _shown(programme.get(reading()))
 
-    @requires(blp, "platform_admin")
+    @guarded(blp)
     @blp.doc(parameters=[IF_MATCH])
     @blp.arguments(ProgrammeUpdateSchema)
     @blp.response(200, ProgrammeSchema, headers=ETAG)

@@ -7,9 +7,8 @@ from flask.views import MethodView
 from shared.web.bus import handle, reading
 from shared.web.http import ApiBlueprint
 from shared.web.schemas import ErrorSchema, page_schema
-from shared.web.security import requires
+from shared.web.security import guarded
 
-from ..domain.permissions import OFFICERS, READERS
 from ..service_layer import exports, reports
 from ..service_layer.commands import CreateReport, DeleteReport, RecomputeReport, SubmitReport
 from .schemas import ExportQuerySchema, ReportCreateSchema, ReportQuerySchema, ReportSchema, ReportSummarySchema
@@ -25,14 +24,14 @@ EXPORT_DOC = {"responses": {"200": {"description": "The report as a file", "cont
 
 @blp.route("")
 class Reports(MethodView):
-    @requires(blp, *READERS)
+    @guarded(blp)
     @blp.arguments(ReportQuerySchema, location="query")
     @blp.response(200, page_schema(ReportSummarySchema))
     def get(self, query):
         """List reports, newest first (filters: status, kind, period)"""
         return reports.listing(reading(), query)
 
-    @requires(blp, *OFFICERS)
+    @guarded(blp)
     @blp.arguments(ReportCreateSchema)
     @blp.response(201, ReportSchema)
     def post(self, data):
@@ -42,14 +41,14 @@ class Reports(MethodView):
 
 @blp.route("/<report_id>")
 class ReportById(MethodView):
-    @requires(blp, *READERS)
+    @guarded(blp)
     @blp.response(200, ReportSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
     def get(self, report_id):
         """Get a report with its content"""
         return reports.get(reading(), report_id)
 
-    @requires(blp, *OFFICERS)
+    @guarded(blp)
     @blp.response(204)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
     @blp.alt_response(409, schema=ErrorSchema, description="Submitted reports cannot be deleted")
@@ -60,7 +59,7 @@ class ReportById(MethodView):
 
 @blp.route("/<report_id>/recompute")
 class Recompute(MethodView):
-    @requires(blp, *OFFICERS)
+    @guarded(blp)
     @blp.response(200, ReportSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
     @blp.alt_response(409, schema=ErrorSchema, description="Submitted reports are frozen")
@@ -71,7 +70,7 @@ class Recompute(MethodView):
 
 @blp.route("/<report_id>/submit")
 class Submit(MethodView):
-    @requires(blp, *OFFICERS)
+    @guarded(blp)
     @blp.response(200, ReportSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
     @blp.alt_response(409, schema=ErrorSchema, description="Already submitted, or another report of the period "
@@ -83,7 +82,7 @@ class Submit(MethodView):
 
 @blp.route("/<report_id>/export")
 class Export(MethodView):
-    @requires(blp, *READERS)
+    @guarded(blp)
     @blp.arguments(ExportQuerySchema, location="query")
     @blp.doc(**EXPORT_DOC)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")

@@ -27,10 +27,15 @@ def feed(app):
 
 
 @pytest.fixture
-def api(reporting_client, token):
-    """api(method, path, role="platform_admin", **kwargs) -> response."""
+def api(reporting_client, token, feed):
+    """api(method, path, role="platform_admin", **kwargs) -> response. A chamber admin's is of `org-1`, which
+    reaches reporting through the members' stream first (a token naming an organisation unknown here is a 401)."""
+    chamber = Stream()
+
     def call(method: str, path: str, role: str = "platform_admin", headers: dict | None = None, **kwargs):
         org = "org-1" if role == "chamber_admin" else None
+        if org and org not in chamber.orgs:
+            feed(chamber.organisation(organisation_id=org)[1])
         return reporting_client.open(f"/api/v1{path}", method=method,
                                      headers={**token(role, org), **(headers or {})}, **kwargs)
     return call

@@ -79,7 +79,7 @@ def test_an_erased_person_is_shown_without_name(uow):
     meeting = schedule(uow)
     _, registration = meetings.register(uow, Register(meeting["_id"], person_id="p1"), ADMIN, CAUSE)
     uow.member_people.docs["p1"].update(full_name=None, email=None, erased=True)
-    [shown] = views.present_registrations(uow, [registration])
+    [shown] = views.present_registrations(uow, [registration], ADMIN)
     assert (shown["full_name"], shown["email"], shown["erased"]) == (None, None, True)
 
 
