@@ -10,10 +10,11 @@ def create_app(settings=None):
     from .bootstrap import bus
     from .entrypoints.meetings_api import blp as meetings
     from .entrypoints.membership_api import blp as member_organisations
+    from .entrypoints.retention_api import blp as retention
 
     app = create_service_app(
         "events", "TVP Events API",
         "Board and advisory-board meetings, workshops and trainings of the Thrace Productivity Platform.",
-        [meetings, member_organisations], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
+        [meetings, member_organisations, retention], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
         asyncapi_document=lambda: build_document(REGISTRY), bus=bus)
     return app

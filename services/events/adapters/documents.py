@@ -14,6 +14,7 @@ from mongoengine import BooleanField, DateTimeField, DictField, IntField, ListFi
 from pymongo.database import Database
 
 from shared.adapters.documents import AggregateDocument, ReadModelDocument, create_declared_indexes
+from shared.adapters.retention import ensure_retention_indexes
 
 ALIAS = "events"
 
@@ -116,3 +117,4 @@ AGGREGATE_COLLECTIONS: list[str] = [MEETINGS]
 def ensure_indexes(db: Database) -> None:
     for document in DOCUMENTS:
         create_declared_indexes(db, document)
+    ensure_retention_indexes(db)
