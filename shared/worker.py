@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Scheduled:
-    """A command the worker hands to its bus every `every_s` seconds (the first time soon after start).
+    """A command the worker hands to its bus every `every_s` seconds (the first time `every_s` after start).
 
     The command decides itself whether there is work (e.g. retention runs only when its last run, stored
     in MongoDB, is older than its interval), so a restarted worker neither skips nor repeats a run."""
@@ -54,6 +54,18 @@ class WorkerSpec:
     setup: Callable | None = None
     after_publish: Callable | None = None  # see OutboxRelay
     scheduled: list[Scheduled] = field(default_factory=list)
+
+
+def run_every(task: Scheduled, bus: MessageBus, stop: threading.Event) -> None:
+    """Hand `task`'s command to the bus every `task.every_s` until `stop`, the first time one period after start
+    (a worker restarting in a loop must not run a heavy task at each start; the task keeps its own last run)."""
+    while not stop.wait(task.every_s):
+        try:
+            result = bus.handle(task.command(), task.principal, Causation(new_id()))
+            if result is not None:
+                log.info("%s ran: %s", task.name, result)
+        except Exception as exc:  # noqa: BLE001 - a failed pass is tried again at the next one
+            log.warning("%s failed (%s); next try in %.0fs", task.name, exc, task.every_s)
 
 
 class Worker:
@@ -111,22 +123,12 @@ class Worker:
                 log.warning("consumer stopped (%s); reconnecting in 2s", exc)
                 self.stop.wait(2.0)
 
-    def _every(self, task: Scheduled, first_after_s: float = 5.0) -> None:
-        wait = first_after_s
-        while not self.stop.wait(wait):
-            wait = task.every_s
-            try:
-                result = self.bus.handle(task.command(), task.principal, Causation(new_id()))
-                if result is not None:
-                    log.info("%s ran: %s", task.name, result)
-            except Exception as exc:  # noqa: BLE001 - a failed pass is tried again at the next one
-                log.warning("%s failed (%s); next try in %.0fs", task.name, exc, task.every_s)
-
     def run(self) -> None:
         threads = [
             threading.Thread(target=self.relay.run, args=(self.stop,), name="relay"),
             threading.Thread(target=self._consume, name="consumer"),
-            *(threading.Thread(target=self._every, args=(task,), name=task.name) for task in self.spec.scheduled),
+            *(threading.Thread(target=run_every, args=(task, self.bus, self.stop), name=task.name)
+              for task in self.spec.scheduled),
         ]
         for thread in threads:
             thread.start()

@@ -14,11 +14,11 @@ from ..target import HOW_TO_START, live_run
 SERVICES = ("members", "events", "reporting")
 
 
-def service_urls(flags: dict[str, str | None]) -> tuple[dict[str, str], str]:
+def service_urls(flags: dict[str, str | None], services: tuple[str, ...] = SERVICES) -> tuple[dict[str, str], str]:
     """Each service's URL: --NAME flag > the running stack's port > $TVP_NAME_URL; else refuse."""
     run = live_run()
     urls, origins = {}, set()
-    for name in SERVICES:
+    for name in services:
         ports = (run.content.get("ports") or {}) if run else {}
         if flags.get(name):
             urls[name], origin = flags[name], f"--{name}"

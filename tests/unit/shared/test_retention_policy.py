@@ -45,3 +45,28 @@ def test_the_worker_runs_at_least_every_six_months():
 def test_months_before_keeps_the_zone():
     moment = datetime(2026, 5, 31, 12, tzinfo=timezone.utc)
     assert months_before(moment, 3) == datetime(2026, 2, 28, 12, tzinfo=timezone.utc)
+
+
+def test_the_worker_hands_a_scheduled_command_to_its_bus_every_period_and_survives_a_failure():
+    import threading
+
+    from shared.auth import Principal
+    from shared.worker import Scheduled, run_every
+
+    stop, handled = threading.Event(), []
+
+    class Bus:
+        def handle(self, command, principal, cause):
+            handled.append((command, principal.subject, cause.correlation_id))
+            if len(handled) == 1:
+                raise RuntimeError("database away")  # the next pass tries again
+            if len(handled) == 3:
+                stop.set()
+            return {"ran": True}
+
+    task = Scheduled("retention", lambda: "run", Principal("tvp.members.retention", "platform_admin"), every_s=0.01)
+    thread = threading.Thread(target=run_every, args=(task, Bus(), stop))
+    thread.start()
+    thread.join(timeout=5)
+    assert not thread.is_alive() and [h[:2] for h in handled] == [("run", "tvp.members.retention")] * 3
+    assert len({h[2] for h in handled}) == 3  # each pass its own correlation id
