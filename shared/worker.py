@@ -127,8 +127,10 @@ class Worker:
         threads = [
             threading.Thread(target=self.relay.run, args=(self.stop,), name="relay"),
             threading.Thread(target=self._consume, name="consumer"),
-            *(threading.Thread(target=run_every, args=(task, self.bus, self.stop), name=task.name)
-              for task in self.spec.scheduled),
+            *(
+                threading.Thread(target=run_every, args=(task, self.bus, self.stop), name=task.name)
+                for task in self.spec.scheduled
+            ),
         ]
         for thread in threads:
             thread.start()

@@ -15,6 +15,7 @@ def create_app(settings=None):
     app = create_service_app(
         "events", "TVP Events API",
         "Board and advisory-board meetings, workshops and trainings of the Thrace Productivity Platform.",
-        [meetings, member_organisations, retention], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
+        [meetings, member_organisations, retention], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings,
+        setup=ensure_indexes,
         asyncapi_document=lambda: build_document(REGISTRY), bus=bus)
     return app

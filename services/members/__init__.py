@@ -16,6 +16,7 @@ def create_app(settings=None):
     app = create_service_app(
         "members", "TVP Members API",
         "Organisations, people, governance bodies and the membership lifecycle of the Thrace Productivity Platform.",
-        [organisations, people, bodies, retention], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
+        [organisations, people, bodies, retention], AGGREGATE_COLLECTIONS, REGISTRY, settings=settings,
+        setup=ensure_indexes,
         asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus)
     return app

@@ -4,6 +4,7 @@ The lease and the last run are one document each in `retention_state`; the log i
 newest first. The lease is written outside any transaction of the caller on purpose: a second run must
 see it at once (and get 409), not conflict later with a transaction that holds it invisibly.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -32,14 +33,19 @@ class RetentionLedger(MongoRepository):
         and the upsert of a second `_id: lease` fails on the unique `_id` while someone holds it."""
         try:
             taken = self.documents.find_one_and_update(
-                {"_id": LEASE, "until": {"$lte": now}}, {"$set": {"holder": holder, "until": until}},
-                upsert=True, return_document=ReturnDocument.AFTER)
+                {"_id": LEASE, "until": {"$lte": now}},
+                {"$set": {"holder": holder, "until": until}},
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
         except DuplicateKeyError:
             return False
         return taken is not None and taken.get("holder") == holder
 
     def release(self, holder: str) -> None:
-        self.documents.update_one({"_id": LEASE, "holder": holder}, {"$set": {"until": datetime(1970, 1, 1, tzinfo=timezone.utc)}})
+        self.documents.update_one(
+            {"_id": LEASE, "holder": holder}, {"$set": {"until": datetime(1970, 1, 1, tzinfo=timezone.utc)}}
+        )
 
     def last_run(self) -> datetime | None:
         found = self.documents.find_one({"_id": SCHEDULE})

@@ -4,6 +4,7 @@ Periods are whole months, configurable per category from the environment
 (`TVP_RETENTION_<CATEGORY>_MONTHS`), so a data controller can shorten or lengthen one without a release;
 the defaults and their reasons are in docs/privacy.md.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -34,8 +35,15 @@ class Category:
         return f"TVP_RETENTION_{self.name.upper()}_MONTHS"
 
     def describe(self) -> dict:
-        return {"category": self.name, "data": self.data, "starts": self.starts, "period_months": self.months,
-                "basis": self.basis, "action": self.action, "configured_by": self.variable}
+        return {
+            "category": self.name,
+            "data": self.data,
+            "starts": self.starts,
+            "period_months": self.months,
+            "basis": self.basis,
+            "action": self.action,
+            "configured_by": self.variable,
+        }
 
 
 def months_before(moment: datetime, months: int) -> datetime:

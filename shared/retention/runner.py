@@ -10,6 +10,7 @@ older than the interval). Why it is safe:
 - each item is anonymised by the service's own path (members: the erasure use case, so person.erased
   reaches the other services), one item at a time: an item changed meanwhile is left for the next run.
 """
+
 from __future__ import annotations
 
 import os
@@ -48,23 +49,44 @@ def actor_of(principal: Principal) -> dict:
     return {"sub": principal.subject, "role": principal.role, "org": principal.organisation_id}
 
 
-def run_categories(uow, categories: list[Category], dry_run: bool, principal: Principal, cause: Causation,
-                   now: datetime) -> dict:
+def run_categories(
+    uow, categories: list[Category], dry_run: bool, principal: Principal, cause: Causation, now: datetime
+) -> dict:
     """Each category's due items, anonymised unless `dry_run`; one log entry per category."""
     run_id = new_id()
     results = []
     for category in categories:
         cutoff = months_before(now, category.months)
         due = category.due(uow, cutoff)
-        count = len(due) if dry_run else sum(
-            1 for key in due if category.anonymise(uow, key, principal, Causation(cause.correlation_id)))
-        results.append({"category": category.name, "count": count, "period_months": category.months,
-                        "basis": category.basis, "cutoff": cutoff})
+        count = (
+            len(due)
+            if dry_run
+            else sum(1 for key in due if category.anonymise(uow, key, principal, Causation(cause.correlation_id)))
+        )
+        results.append(
+            {
+                "category": category.name,
+                "count": count,
+                "period_months": category.months,
+                "basis": category.basis,
+                "cutoff": cutoff,
+            }
+        )
     finished = utc_now()
-    uow.retention.log([{"_id": new_id(), "run_id": run_id, "at": finished, "dry_run": dry_run,
-                        "actor": actor_of(principal), **result} for result in results])
-    return {"run_id": run_id, "dry_run": dry_run, "started_at": now, "finished_at": finished,
-            "categories": results}
+    uow.retention.log(
+        [
+            {
+                "_id": new_id(),
+                "run_id": run_id,
+                "at": finished,
+                "dry_run": dry_run,
+                "actor": actor_of(principal),
+                **result,
+            }
+            for result in results
+        ]
+    )
+    return {"run_id": run_id, "dry_run": dry_run, "started_at": now, "finished_at": finished, "categories": results}
 
 
 def retention_use_case(categories: Callable[[], list[Category]]):

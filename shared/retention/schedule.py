@@ -4,6 +4,7 @@ The worker asks every TVP_RETENTION_CHECK_SECONDS (default an hour) and the run 
 the interval (TVP_RETENTION_INTERVAL_DAYS, default 30, at most 183) has passed since the last real run,
 which is stored in the service's database: a restarted worker neither skips nor repeats a run.
 """
+
 from __future__ import annotations
 
 import os

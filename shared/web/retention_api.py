@@ -5,6 +5,7 @@ the controller to tell it), `POST /api/v1/retention/run` (platform_admin) and `G
 (platform_admin, auditor). The service hands in its policy and its `RunRetention` command class, so this
 module knows no category.
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -69,11 +70,16 @@ class RetentionLogEntrySchema(RetentionCountSchema):
     actor = fields.Nested(ActorSchema, required=True, metadata={"description": "Who ran it"})
 
 
-def retention_blueprint(service: str, policy: Callable[[], list], interval_days: Callable[[], int],
-                        run_command: Callable[[bool], object]) -> ApiBlueprint:
+def retention_blueprint(
+    service: str, policy: Callable[[], list], interval_days: Callable[[], int], run_command: Callable[[bool], object]
+) -> ApiBlueprint:
     """The three endpoints of `service`; `policy()` gives its configured categories."""
-    blp = ApiBlueprint("retention", __name__, url_prefix="/api/v1/retention",
-                       description="KVKK retention: the policy, runs and their log (counts, never the data)")
+    blp = ApiBlueprint(
+        "retention",
+        __name__,
+        url_prefix="/api/v1/retention",
+        description="KVKK retention: the policy, runs and their log (counts, never the data)",
+    )
 
     @blp.route("/policy")
     class Policy(MethodView):
@@ -81,8 +87,11 @@ def retention_blueprint(service: str, policy: Callable[[], list], interval_days:
         @blp.response(200, RetentionPolicySchema)
         def get(self):
             """The retention policy: each category of personal data, its period and legal basis"""
-            return {"service": service, "interval_days": interval_days(),
-                    "categories": [category.describe() for category in policy()]}
+            return {
+                "service": service,
+                "interval_days": interval_days(),
+                "categories": [category.describe() for category in policy()],
+            }
 
     @blp.route("/run")
     class Run(MethodView):

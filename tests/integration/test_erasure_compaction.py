@@ -49,7 +49,7 @@ def test_after_erasure_and_compaction_no_record_carries_the_email(private_broker
     api = Api(members_client, token)
     org = api.organisation()["id"]
     erased = api.person(org, full_name="Deniz Ak", email="deniz.ak@erased.example")
-    kept = api.person(org, full_name="Ece Bal", email="ece.bal@kept.example")
+    api.person(org, full_name="Ece Bal", email="ece.bal@kept.example")  # not erased: compaction keeps it
     # Every person event carries the e-mail, and each is keyed by the person's id.
     assert api.patch(f"/api/v1/people/{erased['id']}", {"email": "deniz.ak2@erased.example"}).status_code == 200
     publish(api, servers.kafka_bootstrap)

@@ -1,5 +1,17 @@
 """Each module adds one command (or group) to `tvp`; importing this package registers them all."""
 
 from . import (  # noqa: F401
-    asyncapi, chamber, demo, logs, rebuild, replay, retention, status, stop, subscribe, token, topics, up,
+    asyncapi,
+    chamber,
+    demo,
+    logs,
+    rebuild,
+    replay,
+    retention,
+    status,
+    stop,
+    subscribe,
+    token,
+    topics,
+    up,
 )

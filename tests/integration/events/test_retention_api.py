@@ -3,11 +3,22 @@ from __future__ import annotations
 
 import pytest
 
-from .test_registrations_api import API, outsider, register, workshop  # noqa: F401 - a fixture
+from .conftest import future, meeting_body
+from .test_registrations_api import API, outsider, register
 
 pytestmark = pytest.mark.integration
 
 RETENTION = "/api/v1/retention"
+
+
+@pytest.fixture
+def workshop(events_client, token, active_chamber):
+    def make(days=10):
+        response = events_client.post(API, json=meeting_body(active_chamber(), starts=future(days=days)),
+                                      headers=token())
+        assert response.status_code == 201, response.json
+        return response.json
+    return make
 
 
 def test_participants_lose_name_and_email_after_the_meeting_and_the_meeting_keeps_its_counts(

@@ -95,7 +95,8 @@ class FakeMemberSeats(_FakeReadModel):
 def fake_uow(meetings: list[dict] | None = None, organisations: list[dict] | None = None,
              people: list[dict] | None = None, seats: list[dict] | None = None) -> FakeUnitOfWork:
     return FakeUnitOfWork(meetings=FakeMeetings(meetings), member_organisations=FakeMemberOrganisations(organisations),
-                          member_people=FakeMemberPeople(people), member_seats=FakeMemberSeats(seats), retention=FakeRetentionLedger())
+                          member_people=FakeMemberPeople(people), member_seats=FakeMemberSeats(seats),
+                          retention=FakeRetentionLedger())
 
 
 # -- the membership view, as documents -------------------------------------------------------

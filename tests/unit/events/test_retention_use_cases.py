@@ -6,7 +6,8 @@ from shared.retention.runner import RunRetention
 from .fakes import ADMIN, CAUSE, chamber_admin, later
 from .test_meeting_use_cases import membership, scheduled, workshop
 
-PARTICIPANT = {"full_name": "Can Demir", "gender": "male", "email": "can@ergene.tr", "organisation_name": "Ergene Kimya",
+PARTICIPANT = {"full_name": "Can Demir", "gender": "male", "email": "can@ergene.tr",
+               "organisation_name": "Ergene Kimya",
                "organisation_kind": "company", "size_class": "small", "province": "Tekirdağ"}
 
 

@@ -1,5 +1,5 @@
 """The members' retention policy against in-memory repositories: who is due, the run, its log, its lease."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 
