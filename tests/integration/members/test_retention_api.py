@@ -119,3 +119,14 @@ def test_only_real_runs_move_the_schedule(api):
     assert api.db.retention_state.find_one({"_id": "schedule"}) is None
     api.post(f"{RETENTION}/run", {"dry_run": False})
     assert api.db.retention_state.find_one({"_id": "schedule"})["last_run_at"]
+
+
+def test_a_run_with_an_idempotency_key_is_answered_again_without_running_again(api, everyone_due_at_once):
+    people_of_every_kind(api)
+    key = {"Idempotency-Key": "retention-run-1", **api.token("platform_admin", subject="admin-1")}  # keys are per sub
+    first = api.post(f"{RETENTION}/run", {"dry_run": False}, headers=key)
+    assert first.status_code == 200 and counts(first.json) == {"former_contacts": 2, "withdrawn_consents": 1}
+    again = api.post(f"{RETENTION}/run", {"dry_run": False}, headers=key)
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json == first.json
+    assert api.get(f"{RETENTION}/log", role="auditor").json["total"] == 2
