@@ -59,7 +59,8 @@ def privacy_rows(person_of_own_organisation: bool = True) -> dict[tuple[str, str
     `person_of_own_organisation` False for a service that cannot tell a person's organisation (reporting, which
     holds no personal data and answers any chamber admin with an empty list and no audit entries)."""
     subject_note = (
-        "the person's own chamber admin" if person_of_own_organisation
+        "the person's own chamber admin"
+        if person_of_own_organisation
         else "holds no personal data: any chamber admin gets the empty answer, without audit entries"
     )
     return {
@@ -67,6 +68,15 @@ def privacy_rows(person_of_own_organisation: bool = True) -> dict[tuple[str, str
         ("GET", "/api/v1/data-subjects/{person_id}"): allow(
             "chamber_admin", own=person_of_own_organisation, note=f"access requests (KVKK Art. 11); {subject_note}"
         ),
+    }
+
+
+def retention_rows() -> dict[tuple[str, str], Access]:
+    """The rows of the retention routes (shared/web/retention_api.py) of a service that runs a retention policy."""
+    return {
+        ("GET", "/api/v1/retention/policy"): allow(*EVERY_ROLE, note="what is kept how long and why (KVKK Art. 10)"),
+        ("POST", "/api/v1/retention/run"): allow(note="dry_run (default true) only counts; counts, never the data"),
+        ("GET", "/api/v1/retention/log"): allow("auditor"),
     }
 
 

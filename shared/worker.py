@@ -9,21 +9,36 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
+from .auth import Principal
 from .config import Settings, load_settings
 from .db import connect
+from .ids import new_id
 from .logs import configure_logging
 from .messaging.consumer import EventConsumer, KafkaDeadLetter, run_consumer_loop
 from .messaging.kafka import make_consumer, make_producer
-from .messaging.outbox import Outbox, ensure_outbox_indexes
+from .messaging.outbox import Causation, Outbox, ensure_outbox_indexes
 from .messaging.registry import EventRegistry
 from .messaging.relay import OutboxRelay
 from .service_layer.messagebus import MessageBus
 from .session_ledger import SessionLedger, worker_owner
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A command the worker hands to its bus every `every_s` seconds (the first time `every_s` after start).
+
+    The command decides itself whether there is work (e.g. retention runs only when its last run, stored
+    in MongoDB, is older than its interval), so a restarted worker neither skips nor repeats a run."""
+
+    name: str
+    command: Callable[[], Any]
+    principal: Principal
+    every_s: float = 3600.0
 
 
 @dataclass
@@ -38,6 +53,19 @@ class WorkerSpec:
     bus: Callable[..., MessageBus]
     setup: Callable | None = None
     after_publish: Callable | None = None  # see OutboxRelay
+    scheduled: list[Scheduled] = field(default_factory=list)
+
+
+def run_every(task: Scheduled, bus: MessageBus, stop: threading.Event) -> None:
+    """Hand `task`'s command to the bus every `task.every_s` until `stop`, the first time one period after start
+    (a worker restarting in a loop must not run a heavy task at each start; the task keeps its own last run)."""
+    while not stop.wait(task.every_s):
+        try:
+            result = bus.handle(task.command(), task.principal, Causation(new_id()))
+            if result is not None:
+                log.info("%s ran: %s", task.name, result)
+        except Exception as exc:  # noqa: BLE001 - a failed pass is tried again at the next one
+            log.warning("%s failed (%s); next try in %.0fs", task.name, exc, task.every_s)
 
 
 class Worker:
@@ -99,6 +127,10 @@ class Worker:
         threads = [
             threading.Thread(target=self.relay.run, args=(self.stop,), name="relay"),
             threading.Thread(target=self._consume, name="consumer"),
+            *(
+                threading.Thread(target=run_every, args=(task, self.bus, self.stop), name=task.name)
+                for task in self.spec.scheduled
+            ),
         ]
         for thread in threads:
             thread.start()

@@ -106,11 +106,11 @@ def _pick(flag: str | None, flag_name: str, run: RunState | None, key: str, env_
     raise CliError(f"no running stack (no live {default_var_dir() / 'run.json'}): {HOW_TO_START}, or {allowed}")
 
 
-def service_urls(flags: dict[str, str | None]) -> tuple[dict[str, str], str]:
+def service_urls(flags: dict[str, str | None], services: tuple[str, ...] = SERVICES) -> tuple[dict[str, str], str]:
     """Each service's URL: --NAME flag > the running stack's port > $TVP_NAME_URL; else refuse."""
     run = live_run()
     urls, origins = {}, set()
-    for name in SERVICES:
+    for name in services:
         ports = (run.content.get("ports") or {}) if run else {}
         if flags.get(name):
             urls[name], origin = flags[name], f"--{name}"

@@ -13,12 +13,13 @@ def create_app(settings=None):
     from .entrypoints.bodies_api import blp as bodies
     from .entrypoints.organisations_api import blp as organisations
     from .entrypoints.people_api import blp as people
+    from .entrypoints.retention_api import blp as retention
     from .service_layer import data_subject
 
     app = create_service_app(
         "members", "TVP Members API",
         "Organisations, people, governance bodies and the membership lifecycle of the Thrace Productivity Platform.",
-        [organisations, people, bodies, audit_blueprint(),
+        [organisations, people, bodies, retention, audit_blueprint(),
          data_subjects_blueprint("members", data_subject.holdings)],
         AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
         asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus,

@@ -18,7 +18,7 @@ from shared.service_layer.messagebus import Handler, MessageBus
 from shared.service_layer.unit_of_work import MongoUnitOfWork
 
 from .adapters.repositories import REPOSITORIES
-from .service_layer import bodies, commands, organisations, people, seats
+from .service_layer import bodies, commands, organisations, people, retention, seats
 
 SERVICE = "members"
 
@@ -32,6 +32,7 @@ COMMANDS: dict[type, Handler] = {
     commands.CreateWorkingGroup: bodies.create_working_group,
     commands.AssignSeat: seats.assign_seat,
     commands.EndSeat: seats.end_seat,
+    retention.RunRetention: retention.run_retention,
 }
 # Keyed by the event type constants of shared.contracts; none: members consumes nothing.
 EVENTS: dict[str, Handler] = {}

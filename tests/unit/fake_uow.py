@@ -179,3 +179,37 @@ def _set_path(document: dict, path: str, value) -> None:
         document[int(last)] = value
     else:
         document[last] = value
+
+
+class FakeRetentionLedger(FakeRepository):
+    """shared/adapters/retention.py in memory: the lease and the last run (`docs`), the log (`entries`).
+    As in MongoDB, none of it rolls back with a unit of work's transaction."""
+
+    def __init__(self):
+        super().__init__()
+        self.entries: list[dict] = []
+
+    def acquire(self, holder: str, now, until) -> bool:
+        lease = self.docs.get("lease")
+        if lease is not None and lease["until"] > now:
+            return False
+        self.docs["lease"] = {"_id": "lease", "holder": holder, "until": until}
+        return True
+
+    def release(self, holder: str) -> None:
+        if self.docs.get("lease", {}).get("holder") == holder:
+            del self.docs["lease"]
+
+    def last_run(self):
+        return self.docs.get("schedule", {}).get("last_run_at")
+
+    def mark_run(self, at) -> None:
+        self.docs["schedule"] = {"_id": "schedule", "last_run_at": at}
+
+    def log(self, entries: list[dict]) -> None:
+        self.entries.extend(copy.deepcopy(entries))
+
+    def log_page(self, page: int, page_size: int) -> dict:
+        newest = sorted(self.entries, key=lambda e: (e["at"], e["_id"]), reverse=True)
+        start = (page - 1) * page_size
+        return {"items": newest[start:start + page_size], "total": len(newest), "page": page, "page_size": page_size}

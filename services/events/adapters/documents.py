@@ -14,6 +14,7 @@ from mongoengine import BooleanField, DateTimeField, DictField, IntField, ListFi
 from pymongo.database import Database
 
 from shared.adapters.documents import AggregateDocument, ReadModelDocument, create_declared_indexes
+from shared.adapters.retention import ensure_retention_indexes
 from shared.audit.trail import ensure_audit_indexes
 
 ALIAS = "events"
@@ -118,3 +119,4 @@ def ensure_indexes(db: Database) -> None:
     for document in DOCUMENTS:
         create_declared_indexes(db, document)
     ensure_audit_indexes(db)  # the event log and the access log, for GET /api/v1/audit
+    ensure_retention_indexes(db)

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Iterable
 
 from shared.adapters.repository import MongoRepository, Page
+from shared.adapters.retention import RetentionLedger
 from shared.messaging.envelope import CloudEvent
 from shared.messaging.projection import apply_if_newer
 
@@ -59,6 +60,25 @@ class Meetings(MongoRepository):
                                      session=self.session)
         return [m["_id"] for m in cursor]
 
+    def participants_with_contacts(self, ended_before: datetime) -> list[tuple[str, str]]:
+        """(meeting id, registration id) of outside participants still named, at meetings that ended before
+        `ended_before`: what the participants' retention category anonymises."""
+        named = {"participant": {"$type": "object"},
+                 "$or": [{"participant.full_name": {"$type": "string"}}, {"participant.email": {"$type": "string"}}]}
+        cursor = self.documents.find({"ends_at": {"$lte": ended_before}, "registrations": {"$elemMatch": named}},
+                                     {"registrations.id": 1, "registrations.participant": 1}, session=self.session)
+        return [(m["_id"], r["id"]) for m in cursor for r in m.get("registrations", [])
+                if (r.get("participant") or {}).get("full_name") or (r.get("participant") or {}).get("email")]
+
+    def forget_participant(self, meeting_id: str, registration_id: str, now: datetime) -> bool:
+        """Remove an outside participant's name and e-mail (kept: gender, province, organisation, which the
+        counts need). No event: meeting events never carried them; the version stays (it counts events)."""
+        result = self.documents.update_one(
+            {"_id": meeting_id, "registrations.id": registration_id},
+            {"$set": {"registrations.$.participant.full_name": None, "registrations.$.participant.email": None,
+                      "registrations.$.participant.anonymised_at": now}}, session=self.session)
+        return result.modified_count == 1
+
 
 class _ReadModel(MongoRepository):
     """A view of another service's aggregates; no outbox, written only through `apply`."""
@@ -103,4 +123,4 @@ class MemberSeats(_ReadModel):
 
 # What the unit of work hands out, by the name use cases use (`uow.meetings` …).
 REPOSITORIES = {"meetings": Meetings, "member_organisations": MemberOrganisations, "member_people": MemberPeople,
-                "member_seats": MemberSeats}
+                "member_seats": MemberSeats, "retention": RetentionLedger}

@@ -7,7 +7,7 @@ chamber admin. programme_officer and auditor: read, without contact data.
 """
 from __future__ import annotations
 
-from shared.access import EVERY_ROLE, allow, privacy_rows
+from shared.access import EVERY_ROLE, allow, privacy_rows, retention_rows
 from shared.auth import Principal
 from shared.permissions import acts_for, sees_contact_of
 
@@ -40,6 +40,7 @@ ACCESS = {
     ("GET", f"{API}/member-organisations"): allow(*EVERY_ROLE),
     ("GET", f"{API}/member-organisations/{{organisation_id}}"): allow(*EVERY_ROLE),
     **privacy_rows(),
+    **retention_rows(),
 }
 
 

@@ -14,6 +14,7 @@ from mongoengine import BooleanField, DateTimeField, DictField, Document, IntFie
 from pymongo.database import Database
 
 from shared.adapters.documents import AggregateDocument, create_declared_indexes
+from shared.adapters.retention import ensure_retention_indexes
 from shared.audit.trail import ensure_audit_indexes
 from shared.clock import utc_now
 
@@ -131,4 +132,5 @@ def ensure_indexes(db: Database) -> None:
     for document in (OrganisationDocument, PersonDocument, BodyDocument, SeatDocument):
         create_declared_indexes(db, document)
     ensure_audit_indexes(db)  # the event log and the access log, for GET /api/v1/audit
+    ensure_retention_indexes(db)
     Bodies(db, outbox=None).ensure_standard(utc_now())  # bodies have no events: no outbox needed

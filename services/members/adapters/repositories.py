@@ -13,6 +13,7 @@ from datetime import datetime
 from pymongo.errors import DuplicateKeyError
 
 from shared.adapters.repository import MongoRepository, duplicate_keys
+from shared.adapters.retention import RetentionLedger
 from shared.contracts.members import PEOPLE as PEOPLE_TOPIC
 from shared.messaging.outbox import EVENT_LOG
 
@@ -67,6 +68,13 @@ class People(_SeatHolders):
             {"$set": {f"outbox.$[].data.{name}": None for name in IDENTIFYING_PAYLOAD_FIELDS}},
             session=self.session)
 
+    def inactive_before(self, cutoff: datetime) -> list[dict]:
+        """Active people unchanged since before `cutoff`: the retention candidates (a change, a consent
+        withdrawal included, moves `updated_at`; seats are checked by the caller)."""
+        return list(self.documents.find({"status": "active", "updated_at": {"$lte": cutoff}},
+                                        {"status": 1, "consents": 1, "created_at": 1, "updated_at": 1},
+                                        session=self.session))
+
 
 class Seats(MongoRepository):
     collection = "seats"
@@ -78,6 +86,20 @@ class Seats(MongoRepository):
     def active(self, selector: dict) -> list[dict]:
         """The active seats matching `selector` (e.g. a body, a person, an organisation)."""
         return list(self.documents.find({**selector, "status": "active"}, self.hidden, session=self.session))
+
+    def of_people(self, person_ids: list[str]) -> dict[str, tuple[bool, datetime | None]]:
+        """Per person: whether they hold an active seat, and when their last ended seat ended."""
+        found: dict[str, tuple[bool, datetime | None]] = {}
+        cursor = self.documents.find({"person_id": {"$in": person_ids}}, {"person_id": 1, "status": 1,
+                                                                           "updated_at": 1}, session=self.session)
+        for seat in cursor:
+            holds, last_end = found.get(seat["person_id"], (False, None))
+            if seat["status"] == "active":
+                holds = True
+            elif last_end is None or seat["updated_at"] > last_end:
+                last_end = seat["updated_at"]
+            found[seat["person_id"]] = (holds, last_end)
+        return found
 
 
 class Bodies(MongoRepository):
@@ -125,4 +147,4 @@ class PersonEventLog(MongoRepository):
 
 # What the unit of work hands out, by the name use cases use (`uow.people` …).
 REPOSITORIES = {"organisations": Organisations, "people": People, "seats": Seats, "bodies": Bodies,
-                "event_log": PersonEventLog}
+                "event_log": PersonEventLog, "retention": RetentionLedger}

@@ -6,7 +6,7 @@ and auditor: read.
 """
 from __future__ import annotations
 
-from shared.access import EVERY_ROLE, allow, privacy_rows
+from shared.access import EVERY_ROLE, allow, privacy_rows, retention_rows
 from shared.auth import ROLES, Principal
 from shared.permissions import acts_for as _own
 from shared.permissions import sees_contact_of
@@ -37,6 +37,7 @@ ACCESS = {
     ("GET", f"{API}/bodies/{{code}}/seats/{{seat_id}}"): allow(*EVERY_ROLE),
     ("POST", f"{API}/bodies/{{code}}/seats/{{seat_id}}/end"): allow(),
     **privacy_rows(),
+    **retention_rows(),
 }
 
 

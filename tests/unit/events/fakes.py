@@ -18,7 +18,7 @@ from shared.messaging.envelope import CloudEvent
 from shared.messaging.outbox import Causation
 
 from ...support.streams import EventStream
-from ..fake_uow import FakeRepository, FakeUnitOfWork
+from ..fake_uow import FakeRepository, FakeRetentionLedger, FakeUnitOfWork
 
 ADMIN = Principal("admin-1", "platform_admin")
 CAUSE = Causation("corr-unit")
@@ -37,6 +37,20 @@ class FakeMeetings(FakeRepository):
     def upcoming_ids_of_body(self, body: str, now: datetime) -> list[str]:
         return [m["_id"] for m in self.docs.values()
                 if m.get("body") == body and m["status"] == "scheduled" and m["starts_at"] > now]
+
+    def participants_with_contacts(self, ended_before: datetime) -> list[tuple[str, str]]:
+        return [(m["_id"], r["id"]) for m in self.docs.values() if m["ends_at"] <= ended_before
+                for r in m.get("registrations", [])
+                if (r.get("participant") or {}).get("full_name") or (r.get("participant") or {}).get("email")]
+
+    def forget_participant(self, meeting_id: str, registration_id: str, now: datetime) -> bool:
+        for registration in self.docs.get(meeting_id, {}).get("registrations", []):
+            participant = registration.get("participant")
+            if registration["id"] == registration_id and participant:
+                changed = participant.get("full_name") is not None or participant.get("email") is not None
+                participant.update(full_name=None, email=None, anonymised_at=now)
+                return changed
+        return False
 
 
 class _FakeReadModel(FakeRepository):
@@ -81,7 +95,8 @@ class FakeMemberSeats(_FakeReadModel):
 def fake_uow(meetings: list[dict] | None = None, organisations: list[dict] | None = None,
              people: list[dict] | None = None, seats: list[dict] | None = None) -> FakeUnitOfWork:
     return FakeUnitOfWork(meetings=FakeMeetings(meetings), member_organisations=FakeMemberOrganisations(organisations),
-                          member_people=FakeMemberPeople(people), member_seats=FakeMemberSeats(seats))
+                          member_people=FakeMemberPeople(people), member_seats=FakeMemberSeats(seats),
+                          retention=FakeRetentionLedger())
 
 
 # -- the membership view, as documents -------------------------------------------------------

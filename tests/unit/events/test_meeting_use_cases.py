@@ -25,6 +25,7 @@ from shared.contracts import events as contract
 from shared.contracts.public import MEETING_PUBLISHED
 from shared.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
 from shared.messaging.outbox import ConcurrencyConflict
+from shared.retention.runner import RunRetention
 from shared.service_layer.messagebus import MessageBus
 
 from .fakes import ADMIN, CAUSE, chamber_admin, fake_uow, later, organisation, person, seat
@@ -376,4 +377,4 @@ def test_the_bus_runs_a_command_again_after_a_lost_race_and_answers_412_when_it_
 
 def test_every_command_has_its_use_case():
     assert set(COMMANDS) == {ScheduleMeeting, RescheduleMeeting, CancelMeeting, CloseMeeting, Register,
-                             CancelRegistration, RecordAttendance, RecordDecision}
+                             CancelRegistration, RecordAttendance, RecordDecision, RunRetention}

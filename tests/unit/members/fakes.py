@@ -18,7 +18,7 @@ from shared.contracts.members import PEOPLE as PEOPLE_TOPIC
 from shared.errors import DuplicateKey
 from shared.messaging.outbox import Causation
 
-from ..fake_uow import FakeRepository, FakeUnitOfWork
+from ..fake_uow import FakeRepository, FakeRetentionLedger, FakeUnitOfWork
 
 
 class _FakeSeatHolders(FakeRepository):
@@ -57,6 +57,10 @@ class FakePeople(_FakeSeatHolders):
             for event in found.get("outbox", []):
                 event["data"].update({name: None for name in IDENTIFYING_PAYLOAD_FIELDS})
 
+    def inactive_before(self, cutoff: datetime) -> list[dict]:
+        return [self.find(i, {"status": 1, "consents": 1, "created_at": 1, "updated_at": 1})
+                for i, d in self.docs.items() if d.get("status") == "active" and d["updated_at"] <= cutoff]
+
 
 class FakeSeats(FakeRepository):
     collection, noun, hidden = Seats.collection, Seats.noun, Seats.hidden
@@ -68,6 +72,19 @@ class FakeSeats(FakeRepository):
     def active(self, selector: dict) -> list[dict]:
         return [self.find(i) for i in self.docs
                 if self.docs[i]["status"] == "active" and all(self.docs[i].get(k) == v for k, v in selector.items())]
+
+    def of_people(self, person_ids: list[str]) -> dict:
+        found: dict = {}
+        for seat in self.docs.values():
+            if seat["person_id"] not in person_ids:
+                continue
+            holds, last_end = found.get(seat["person_id"], (False, None))
+            if seat["status"] == "active":
+                holds = True
+            elif last_end is None or seat["updated_at"] > last_end:
+                last_end = seat["updated_at"]
+            found[seat["person_id"]] = (holds, last_end)
+        return found
 
     def _check_unique(self, document: dict, own_id) -> None:
         if document.get("status") != "active":
@@ -120,7 +137,7 @@ def fake_uow(organisations=(), people=(), seats=(), bodies=(), event_log=()) -> 
     """A unit of work over in-memory repositories holding the given documents."""
     return FakeUnitOfWork(organisations=FakeOrganisations(list(organisations)), people=FakePeople(list(people)),
                           seats=FakeSeats(list(seats)), bodies=FakeBodies(list(bodies)),
-                          event_log=FakePersonEventLog(list(event_log)))
+                          event_log=FakePersonEventLog(list(event_log)), retention=FakeRetentionLedger())
 
 
 # -- running use cases as the bus does ------------------------------------------------------------
