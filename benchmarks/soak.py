@@ -3,22 +3,28 @@
 A supervised `tvp up` on free ports takes a steady idempotent write load on all
 three services for --minutes, at --rate logical writes per second in total
 (default: 80 % of a maximum measured first for 15 s). Every few seconds it samples
-the acknowledged rate, the outbox backlog plus consumer lag, and the resident
-memory (RSS) of every process of the stack (gunicorn with its workers). Passing:
-lag back to 0 within 5 s after the load stops, nothing lost, and no process's RSS
-more than 20 % above what it was after the warm-up (the first fifth of the run,
-at least a minute when the run is long enough). A table, a PNG chart under var/,
-and one JSON line.
+the acknowledged rate, the machine's load average, the outbox backlog plus
+consumer lag, the resident memory (RSS) of every process of the stack (gunicorn
+with its workers), the data the databases hold and the length of SecantusDB's
+oplog. Passing: lag back to 0 within 5 s after the load stops, nothing lost, and
+no process's RSS more than 20 % above what it was after the warm-up. The warm-up
+lasts a fifth of the run (at least a minute when the run is long enough) and, in
+any case, until the oplog reached its cap: until then the database's memory grows
+with its oplog by design (docs/operations.md, "The soak"). A table, a PNG chart
+under var/, and one JSON line.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from infra.embedded import OPLOG_MAX_ENTRIES
 
 from .supervised_stack import SupervisedStack
 from .write_load import ReadBack, WriteLoad
@@ -36,18 +42,22 @@ class Samples:
     lag: list[int | None] = field(default_factory=list)
     rss_mb: dict[str, list[float]] = field(default_factory=dict)
     data_mb: list[float] = field(default_factory=list)  # the three databases' data and indexes (dbStats)
+    oplog: list[int] = field(default_factory=list)  # SecantusDB's oplog entries (local.oplog.rs)
+    load: list[float] = field(default_factory=list)  # the machine's 1-minute load average: other jobs share its cores
 
 
-def data_mb(stack: SupervisedStack) -> float:
+def data_mb_and_oplog(stack: SupervisedStack) -> tuple[float, int]:
     """What the databases hold (uncompressed data plus indexes, dbStats): a database's RSS that grows with it is
-    its cache filling with data, growth beyond it is not."""
+    its cache filling with data, growth beyond it is not. And the oplog's length, which the database's memory
+    follows until the oplog reaches its cap."""
     from pymongo import MongoClient
 
     run = stack.run_file()
     client = MongoClient(run["mongo_uri"], serverSelectionTimeoutMS=5000)
     try:
         stats = [client[db].command("dbStats") for db in run["databases"].values()]
-        return sum(s["dataSize"] + s["indexSize"] for s in stats) / 2**20
+        oplog = client.local["oplog.rs"].estimated_document_count()
+        return sum(s["dataSize"] + s["indexSize"] for s in stats) / 2**20, oplog
     finally:
         client.close()
 
@@ -112,8 +122,13 @@ def soak(minutes: float, rate: float | None, broker: str | None = None, say=prin
                 samples.lag.append(stack.backlog_and_lag())
                 for name, size in rss_mb(stack).items():
                     samples.rss_mb.setdefault(name, []).append(size)
-                samples.data_mb.append(data_mb(stack))
-                say(f"{samples.t[-1]:>6.0f}s  {samples.rate[-1]:6.1f} writes/s  lag {samples.lag[-1]}")
+                data, oplog = data_mb_and_oplog(stack)
+                samples.data_mb.append(data)
+                samples.oplog.append(oplog)
+                samples.load.append(os.getloadavg()[0])
+                say(f"{samples.t[-1]:>6.0f}s  {samples.rate[-1]:6.1f} writes/s  lag {samples.lag[-1]}  "
+                    f"load {samples.load[-1]:5.2f}  database {samples.rss_mb['mongodb'][-1]:6.1f} MiB  "
+                    f"data {data:5.1f} MiB  oplog {oplog}")
         finally:
             load.stop()
         lag_after = lag_back_to_zero(stack)
@@ -122,7 +137,7 @@ def soak(minutes: float, rate: float | None, broker: str | None = None, say=prin
             verdict = reader.verdict(load.writes, load.run)
         finally:
             reader.close()
-        warm = warm_up_index(samples.t, duration)
+        warm = warm_up_index(samples.t, duration, samples.oplog)
         growth = {name: (sizes[-1] - sizes[warm]) / sizes[warm] for name, sizes in samples.rss_mb.items()}
         chart = write_chart(samples, warm)
         restarts = stack.restarts()
@@ -135,14 +150,45 @@ def soak(minutes: float, rate: float | None, broker: str | None = None, say=prin
             "rss_mb": {n: [round(s[warm], 1), round(s[-1], 1)] for n, s in samples.rss_mb.items()},
             "growth": {n: round(g, 3) for n, g in growth.items()}, "chart": str(chart),
             "data_mb": [round(samples.data_mb[warm], 1), round(samples.data_mb[-1], 1)],
+            "warm_up_s": samples.t[warm], "oplog_full": samples.oplog[warm] >= OPLOG_MAX_ENTRIES,
+            "oplog_entries": [samples.oplog[warm], samples.oplog[-1]],
+            "by_minute": by_minute(samples), "load_average": [round(min(samples.load), 2), round(max(samples.load), 2)],
+            "rate_load_correlation": correlation(samples.rate, samples.load),
             "ok": verdict.lost == 0 and verdict.server_errors == 0 and lag_after is not None
             and lag_after <= LAG_AFTER_LIMIT_S and all(g < GROWTH_LIMIT for g in growth.values())}
 
 
-def warm_up_index(times: list[float], duration: float) -> int:
-    """The sample that ends the warm-up: a fifth of the run, at least 60 s when the run is 5 minutes or longer."""
+def warm_up_index(times: list[float], duration: float, oplog: list[int]) -> int:
+    """The sample that ends the warm-up: a fifth of the run, at least 60 s when the run is 5 minutes or longer, and
+    not before the oplog reached its cap (its entries live in the database's memory; a run too short or too slow to
+    fill it ends its warm-up at the fifth, and the oplog's filling then shows as growth)."""
     warm_s = max(duration / 5, 60.0 if duration >= 300 else 0.0)
-    return next((i for i, t in enumerate(times) if t >= warm_s), 0)
+    fifth = next((i for i, t in enumerate(times) if t >= warm_s), 0)
+    full = next((i for i, n in enumerate(oplog) if n >= OPLOG_MAX_ENTRIES), None)
+    return fifth if full is None else max(fifth, full)
+
+
+def by_minute(samples: Samples) -> list[dict]:
+    """The achieved rate and the load average per minute of the run, to tell a database slowing down from a
+    machine busy with other jobs."""
+    minutes: dict[int, list[int]] = {}
+    for i, t in enumerate(samples.t):
+        minutes.setdefault(int((t - 0.1) // 60), []).append(i)
+    return [{"minute": m + 1, "rate": round(sum(samples.rate[i] for i in idx) / len(idx), 1),
+             "load": round(sum(samples.load[i] for i in idx) / len(idx), 2),
+             "database_mb": round(samples.rss_mb["mongodb"][idx[-1]], 1) if "mongodb" in samples.rss_mb else None,
+             "oplog": samples.oplog[idx[-1]]} for m, idx in sorted(minutes.items())]
+
+
+def correlation(xs: list[float], ys: list[float]) -> float | None:
+    """Pearson's r of two series (None when either is constant)."""
+    n = len(xs)
+    if n < 3:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx, syy = sum((x - mx) ** 2 for x in xs), sum((y - my) ** 2 for y in ys)
+    return round(sxy / (sxx * syy) ** 0.5, 2) if sxx and syy else None
 
 
 def write_chart(samples: Samples, warm: int) -> Path:
@@ -156,6 +202,9 @@ def write_chart(samples: Samples, warm: int) -> Path:
     figure, (rate, lag, rss) = plt.subplots(3, 1, figsize=(10, 9), sharex=True)
     rate.plot(samples.t, samples.rate)
     rate.set_ylabel("acknowledged writes/s")
+    load = rate.twinx()
+    load.plot(samples.t, samples.load, color="grey", linestyle="--")
+    load.set_ylabel("load average (1 min, dashed)")
     lag.plot(samples.t, [x if x is not None else float("nan") for x in samples.lag])
     lag.set_ylabel("outbox backlog + lag")
     for name, sizes in samples.rss_mb.items():
@@ -177,6 +226,13 @@ def table(result: dict) -> str:
         lines.append(f"{name:<18} {warm:>12.1f} {end:>12.1f} {result['growth'][name]:>8.1%}")
     warm, end = result["data_mb"]
     lines.append(f"{'data + indexes':<18} {warm:>12.1f} {end:>12.1f} {(end - warm) / warm if warm else 0:>8.1%}")
+    warm, end = result["oplog_entries"]
+    lines.append(f"{'oplog entries':<18} {warm:>12} {end:>12}   (cap {OPLOG_MAX_ENTRIES}; warm-up {result['warm_up_s']} s"
+                 f"{'' if result['oplog_full'] else ', oplog not yet full at its end'})")
+    lines.append("minute  " + " ".join(f"{m['minute']:>6}" for m in result["by_minute"]))
+    lines.append("writes/s" + " ".join(f"{m['rate']:>6.1f}" for m in result["by_minute"]))
+    lines.append("load    " + " ".join(f"{m['load']:>6.2f}" for m in result["by_minute"]))
+    lines.append(f"rate against load average: r = {result['rate_load_correlation']}")
     lines.append(f"writes {result['writes']} at {result['rate']}/s: acknowledged {result['acknowledged']}, "
                  f"failed {result['failed']} {result['failed_answers']}, lost {result['lost']}, "
                  f"duplicated {result['duplicated']}; "
