@@ -24,10 +24,11 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from pymongo import ASCENDING, MongoClient, UpdateOne, WriteConcern
+from pymongo import MongoClient, UpdateOne, WriteConcern
 from pymongo.read_concern import ReadConcern
 
 from infra.embedded import embedded_mongo, free_port, mongo_uri, wait_for_mongo
+from shared.adapters.idempotency import COLLECTION, IdempotencyRecords, by_key, record_id
 
 PAYLOAD = "x" * 300  # about the size of an organisation's fields
 EVENT_DATA = "y" * 500  # about a CloudEvent's data and envelope
@@ -43,9 +44,10 @@ def api_write(client: MongoClient, n: int) -> None:
     """POST with an Idempotency-Key: claim, then the aggregate and the claim's completion in one transaction."""
     db = client.bench
     now = datetime.now(timezone.utc)
-    key = {"sub": "admin", "key": uuid.uuid4().hex}
-    db.idempotency_keys.insert_one({"_id": key, "fingerprint": "f", "state": "running", "token": "t",
-                                    "lease_until": now + timedelta(seconds=10), "expires_at": now + timedelta(hours=24)})
+    key = uuid.uuid4().hex
+    db[COLLECTION].insert_one({"_id": record_id("admin", key), "fingerprint": "f", "state": "running",
+                                    "token": "t", "lease_until": now + timedelta(seconds=10),
+                                    "expires_at": now + timedelta(hours=24)})
     aggregate_id = str(uuid.uuid4())
     event = {"id": str(uuid.uuid4()), "type": "org.created", "subject": f"organisation/{aggregate_id}",
              "data": EVENT_DATA}
@@ -53,7 +55,7 @@ def api_write(client: MongoClient, n: int) -> None:
     def work(session) -> None:
         db.aggregates.insert_one({"_id": aggregate_id, "n": n, "payload": PAYLOAD, "version": 1,
                                   "outbox": [event], "outbox_pending": True}, session=session)
-        db.idempotency_keys.update_one({"_id": key, "token": "t"},
+        db[COLLECTION].update_one(by_key("admin", key, token="t"),
                                        {"$set": {"state": "done", "response": {"status": 201, "body": PAYLOAD}},
                                         "$unset": {"lease_until": ""}}, session=session)
     _transaction(client, work)
@@ -125,7 +127,7 @@ def run(seconds: float, rate: float, every: float, flags: list[str], say=print) 
     try:
         wait_for_mongo(process, port)
         client = MongoClient(mongo_uri(port), uuidRepresentation="standard", w="majority", journal=True)
-        client.bench.idempotency_keys.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
+        IdempotencyRecords(client.bench).ensure_indexes()
         client.bench.aggregates.create_index("outbox_pending", sparse=True)
         stop, seen, written = threading.Event(), [0], [0]
         threading.Thread(target=watch, args=(client, stop, seen), daemon=True).start()
