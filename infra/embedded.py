@@ -154,9 +154,10 @@ CACHE_SIZE = "256M"
 # SecantusDB keeps its oplog (every write's change: documents, outbox pulls, event log, read models, processed
 # events, idempotency records; about 10 entries per API write here) 1 h or 100,000 entries by default, and its
 # memory grows with it: the soak saw the database's RSS grow linearly for 10 minutes, and, with this cap, grow
-# 1.5 MiB/s while the oplog filled and 0.2 MiB/s once it was full (docs/operations.md, "The soak"). The only reader of the oplog is the relay's change stream,
-# which only wakes the relay (it polls anyway and never resumes from an old token), so a short oplog loses
-# nothing: 10,000 entries are minutes of history at a developer's pace and still ~30 s at the soak's full rate.
+# 1.5 MiB/s while the oplog filled and 0.2 MiB/s once it was full (docs/operations.md, "The soak"). The only
+# reader of the oplog is the relay's change stream, which only wakes the relay (it polls anyway and never resumes
+# from an old token), so a short oplog loses nothing: 10,000 entries are minutes of history at a developer's pace
+# and still ~30 s at the soak's full rate.
 OPLOG_MAX_ENTRIES = 10_000
 
 
