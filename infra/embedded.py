@@ -151,6 +151,15 @@ def _tcp_open(port: int) -> bool:
 # then not the cache (benchmarks/soak.py reports RSS growth next to data growth).
 CACHE_SIZE = "256M"
 
+# SecantusDB keeps its oplog (every write's change: documents, outbox pulls, event log, read models, processed
+# events, idempotency records; about 10 entries per API write here) 1 h or 100,000 entries by default, and its
+# memory grows with it: the soak saw the database's RSS grow linearly for 10 minutes, and, with this cap, grow
+# 1.5 MiB/s while the oplog filled and 0.2 MiB/s once it was full (docs/operations.md, "The soak"). The only
+# reader of the oplog is the relay's change stream, which only wakes the relay (it polls anyway and never resumes
+# from an old token), so a short oplog loses nothing: 10,000 entries are minutes of history at a developer's pace
+# and still ~30 s at the soak's full rate.
+OPLOG_MAX_ENTRIES = 10_000
+
 
 def embedded_mongo(port: int, storage: Path, log_dir: Path, sync_on_commit: bool = True) -> ManagedProcess:
     """SecantusDB; `sync_on_commit=False` only to measure what durability costs (benchmarks/durable_writes.py)."""
@@ -160,7 +169,7 @@ def embedded_mongo(port: int, storage: Path, log_dir: Path, sync_on_commit: bool
     storage.mkdir(parents=True, exist_ok=True)
     return ManagedProcess("SecantusDB", [binary, "--host", "127.0.0.1", "--port", str(port),
                                          "--storage-path", str(storage), "--log-level", "WARNING",
-                                         "--cache-size", CACHE_SIZE,
+                                         "--cache-size", CACHE_SIZE, "--oplog-max-entries", str(OPLOG_MAX_ENTRIES),
                                          # fsync the log at every commit: kill -9 loses nothing acknowledged
                                          # (per-write j:true misses transactions; docs/reliability.md)
                                          *(["--sync-on-commit"] if sync_on_commit else [])],

@@ -178,3 +178,38 @@ def test_a_claim_whose_lease_ran_out_is_taken_over_and_the_old_holder_cannot_com
     with pytest.raises(LostClaim):
         with db.client.start_session() as session, session.start_transaction():
             records.complete("s", "k2", dead.token, {"status": 201, "body": b"", "headers": {}}, session)
+
+
+def test_a_key_is_found_through_its_index_not_by_scanning_a_days_records(members_client, servers):
+    """SecantusDB scans the whole collection for `{_id: {sub, key}}`; the records are looked up by `_id.key`,
+    which its index answers (the soak's write rate fell as a day's records piled up)."""
+    import statistics
+    import time
+
+    from pymongo import MongoClient
+
+    from shared.adapters.idempotency import KEY_INDEX, IdempotencyRecords, by_key
+
+    # The service's own client gives up after 3.5 s (its outage budget); the forced scan below may take longer
+    # on a busy machine.
+    client = MongoClient(servers.mongo_uri)
+    db = client[members_client.application.extensions["tvp"].db.name]
+    assert {"_id.key": 1} in [i["key"].to_dict() for i in db[COLLECTION].list_indexes() if i["name"] == KEY_INDEX]
+    db[COLLECTION].insert_many([{"_id": {"sub": "s", "key": f"k{n}"}, "token": "t", "state": "done"}
+                                for n in range(3_000)])
+    records = IdempotencyRecords(db)
+
+    def median_ms(lookup, times=5) -> float:
+        taken = []
+        for _ in range(times):
+            started = time.perf_counter()
+            lookup()
+            taken.append(time.perf_counter() - started)
+        return statistics.median(taken) * 1000
+
+    guarded = by_key("s", "k1500", token="t", state="done")
+    indexed = median_ms(lambda: records.collection.find_one(guarded))
+    scanned = median_ms(lambda: records.collection.find_one(guarded, hint=[("$natural", 1)]))
+    assert records.collection.find_one(guarded)["_id"] == {"sub": "s", "key": "k1500"}
+    client.close()
+    assert indexed * 5 < scanned, (indexed, scanned)
