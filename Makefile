@@ -9,7 +9,7 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip 'setuptools==80.9.0'  # the venv's bundled setuptools 65.5 has known advisories (PYSEC-2022-43012, CVE-2024-6345, CVE-2025-47273)
 	$(PY) -m pip install --quiet -e '.[embedded,test]'
 	-$(PY) -m infra.apache_kafka   # best effort: tvp up fetches again or falls back to Tansu
 	touch $(STAMP)
