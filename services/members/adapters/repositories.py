@@ -19,6 +19,7 @@ from shared.messaging.outbox import EVENT_LOG
 
 from ..domain.governance import STANDARD_BODIES
 from ..domain.person import IDENTIFYING_PAYLOAD_FIELDS
+from ..domain.retention import seat_standing
 
 SEATS_CHECKED_AT = "seats_checked_at"
 
@@ -89,17 +90,8 @@ class Seats(MongoRepository):
 
     def of_people(self, person_ids: list[str]) -> dict[str, tuple[bool, datetime | None]]:
         """Per person: whether they hold an active seat, and when their last ended seat ended."""
-        found: dict[str, tuple[bool, datetime | None]] = {}
-        cursor = self.documents.find({"person_id": {"$in": person_ids}}, {"person_id": 1, "status": 1,
-                                                                           "updated_at": 1}, session=self.session)
-        for seat in cursor:
-            holds, last_end = found.get(seat["person_id"], (False, None))
-            if seat["status"] == "active":
-                holds = True
-            elif last_end is None or seat["updated_at"] > last_end:
-                last_end = seat["updated_at"]
-            found[seat["person_id"]] = (holds, last_end)
-        return found
+        return seat_standing(self.documents.find({"person_id": {"$in": person_ids}},
+                                                 {"person_id": 1, "status": 1, "updated_at": 1}, session=self.session))
 
 
 class Bodies(MongoRepository):

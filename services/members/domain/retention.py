@@ -10,6 +10,7 @@ of their last seat and the withdrawal of their last consent. Two categories, nev
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 FORMER_CONTACTS = "former_contacts"
@@ -18,6 +19,19 @@ WITHDRAWN_CONSENTS = "withdrawn_consents"
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def seat_standing(seats: Iterable[dict]) -> dict[str, tuple[bool, datetime | None]]:
+    """Per person of the given seats: whether they hold an active seat, and when their last ended seat ended."""
+    found: dict[str, tuple[bool, datetime | None]] = {}
+    for seat in seats:
+        holds, last_end = found.get(seat["person_id"], (False, None))
+        if seat["status"] == "active":
+            holds = True
+        elif last_end is None or seat["updated_at"] > last_end:
+            last_end = seat["updated_at"]
+        found[seat["person_id"]] = (holds, last_end)
+    return found
 
 
 def has_current_consent(person: dict) -> bool:

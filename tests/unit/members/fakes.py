@@ -13,6 +13,7 @@ from services.members.adapters.documents import ONE_CHAIR, ONE_SEAT_PER_PERSON
 from services.members.adapters.repositories import Bodies, Organisations, People, Seats
 from services.members.domain.governance import STANDARD_BODIES
 from services.members.domain.person import IDENTIFYING_PAYLOAD_FIELDS
+from services.members.domain.retention import seat_standing
 from shared.auth import Principal
 from shared.contracts.members import PEOPLE as PEOPLE_TOPIC
 from shared.errors import DuplicateKey
@@ -74,17 +75,7 @@ class FakeSeats(FakeRepository):
                 if self.docs[i]["status"] == "active" and all(self.docs[i].get(k) == v for k, v in selector.items())]
 
     def of_people(self, person_ids: list[str]) -> dict:
-        found: dict = {}
-        for seat in self.docs.values():
-            if seat["person_id"] not in person_ids:
-                continue
-            holds, last_end = found.get(seat["person_id"], (False, None))
-            if seat["status"] == "active":
-                holds = True
-            elif last_end is None or seat["updated_at"] > last_end:
-                last_end = seat["updated_at"]
-            found[seat["person_id"]] = (holds, last_end)
-        return found
+        return seat_standing(seat for seat in self.docs.values() if seat["person_id"] in person_ids)
 
     def _check_unique(self, document: dict, own_id) -> None:
         if document.get("status") != "active":
