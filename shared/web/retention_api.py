@@ -13,6 +13,7 @@ from typing import Callable
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
+from ..audit.schemas import ActorSchema  # the same actor as in the audit trail
 from .bus import handle, reading
 from .fields import Timestamp
 from .http import ApiBlueprint
@@ -54,12 +55,6 @@ class RetentionRunSchema(Schema):
     started_at = Timestamp(required=True)
     finished_at = Timestamp(required=True)
     categories = fields.List(fields.Nested(RetentionCountSchema), required=True)
-
-
-class ActorSchema(Schema):
-    sub = fields.String(required=True)
-    role = fields.String(required=True)
-    org = fields.String(allow_none=True)
 
 
 class RetentionLogEntrySchema(RetentionCountSchema):
