@@ -40,14 +40,18 @@ def _transaction(client: MongoClient, work) -> None:
                                  write_concern=WriteConcern("majority", j=True))
 
 
-def api_write(client: MongoClient, n: int) -> None:
-    """POST with an Idempotency-Key: claim, then the aggregate and the claim's completion in one transaction."""
+def api_write(client: MongoClient, n: int, retryable: bool = False) -> None:
+    """POST with an Idempotency-Key: claim (in a transaction of its own, or with `retryable` as the retryable
+    insert it was before issue 10 item 8), then the aggregate and the claim's completion in one transaction."""
     db = client.bench
     now = datetime.now(timezone.utc)
     key = uuid.uuid4().hex
-    db[COLLECTION].insert_one({"_id": record_id("admin", key), "fingerprint": "f", "state": "running",
-                                    "token": "t", "lease_until": now + timedelta(seconds=10),
-                                    "expires_at": now + timedelta(hours=24)})
+    claim = {"_id": record_id("admin", key), "fingerprint": "f", "state": "running", "token": "t",
+             "lease_until": now + timedelta(seconds=10), "expires_at": now + timedelta(hours=24)}
+    if retryable:
+        db[COLLECTION].insert_one(claim)
+    else:
+        _transaction(client, lambda s: db[COLLECTION].insert_one(claim, session=s))
     aggregate_id = str(uuid.uuid4())
     event = {"id": str(uuid.uuid4()), "type": "org.created", "subject": f"organisation/{aggregate_id}",
              "data": EVENT_DATA}
@@ -61,22 +65,28 @@ def api_write(client: MongoClient, n: int) -> None:
     _transaction(client, work)
 
 
-def relay_pass(client: MongoClient) -> int:
-    """The outbox relay: pending aggregates by index, their events into the log, the outboxes pulled."""
+def relay_pass(client: MongoClient, retryable: bool = False) -> int:
+    """The outbox relay: pending aggregates by index, their events into the log and the outboxes pulled in one
+    transaction (with `retryable`, the log insert as the retryable write it was before issue 10 item 8)."""
     db = client.bench
     batch = list(db.aggregates.find({"outbox_pending": True}, {"outbox": 1}).limit(500))
     if not batch:
         return 0
     events = [e for doc in batch for e in doc.get("outbox", [])]
-    if events:
-        db.event_log.insert_many([{"_id": e["id"], "event": e, "logged_at": datetime.now(timezone.utc)}
-                                  for e in events], ordered=False)
+    log_docs = [{"_id": e["id"], "event": e, "logged_at": datetime.now(timezone.utc)} for e in events]
+    if events and retryable:
+        db.event_log.insert_many(log_docs, ordered=False)
     ops = []
     for doc in batch:
         ids = [e["id"] for e in doc.get("outbox", [])]
         ops += [UpdateOne({"_id": doc["_id"]}, {"$pull": {"outbox": {"id": {"$in": ids}}}}),
                 UpdateOne({"_id": doc["_id"], "outbox": {"$size": 0}}, {"$unset": {"outbox_pending": ""}})]
-    _transaction(client, lambda s: db.aggregates.bulk_write(ops, ordered=True, session=s))
+
+    def pull(session) -> None:
+        if log_docs and not retryable:
+            db.event_log.insert_many(log_docs, ordered=False, session=session)
+        db.aggregates.bulk_write(ops, ordered=True, session=session)
+    _transaction(client, pull)
     consume(client, events)
     return len(events)
 
@@ -118,7 +128,7 @@ def held_mb(client: MongoClient) -> tuple[float, int]:
     return (stats["dataSize"] + stats["indexSize"]) / 2**20, client.local["oplog.rs"].estimated_document_count()
 
 
-def run(seconds: float, rate: float, every: float, flags: list[str], say=print) -> dict:
+def run(seconds: float, rate: float, every: float, flags: list[str], say=print, retryable: bool = False) -> dict:
     work = Path(tempfile.mkdtemp(prefix="tvp-dbmem-"))
     port = free_port()
     process = embedded_mongo(port, work / "db", work / "log")
@@ -138,12 +148,12 @@ def run(seconds: float, rate: float, every: float, flags: list[str], say=print) 
                 due = started + written[0] / rate
                 if (pause := due - time.monotonic()) > 0:
                     stop.wait(pause)
-                api_write(client, written[0])
+                api_write(client, written[0], retryable)
                 written[0] += 1
 
         def relay() -> None:
             while not stop.is_set():
-                if not relay_pass(client):
+                if not relay_pass(client, retryable):
                     stop.wait(0.2)
         threads = [threading.Thread(target=writer, daemon=True), threading.Thread(target=relay, daemon=True)]
         for thread in threads:
@@ -160,7 +170,7 @@ def run(seconds: float, rate: float, every: float, flags: list[str], say=print) 
         for thread in threads:
             thread.join(30)
         client.close()
-        return {"flags": flags, "rate": rate, "writes": written[0], "changes_seen": seen[0], "samples": samples}
+        return {"flags": flags, "retryable": retryable, "rate": rate, "writes": written[0], "changes_seen": seen[0], "samples": samples}
     finally:
         process.stop()
         shutil.rmtree(work, ignore_errors=True)
@@ -171,9 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--rate", type=float, default=20.0, help="logical writes per second")
     parser.add_argument("--every", type=float, default=15.0, help="seconds between samples")
+    parser.add_argument("--retryable", action="store_true",
+                        help="the claim and the event-log insert as retryable writes, as before issue 10 item 8")
     parser.add_argument("flags", nargs="*", help="extra SecantusDB flags, after --, e.g. -- --oplog-max-entries 5000")
     args = parser.parse_args(argv)
-    result = run(args.seconds, args.rate, args.every, args.flags, say=lambda line: print(line, flush=True))
+    result = run(args.seconds, args.rate, args.every, args.flags, say=lambda line: print(line, flush=True),
+                 retryable=args.retryable)
     print(json.dumps({k: v for k, v in result.items() if k != "samples"}))
     return 0
 

@@ -3,10 +3,10 @@
 One document per (token subject, key) in `idempotency_keys`:
 `{_id: {sub, key}, fingerprint, state: "running"|"done", token, lease_until, expires_at, response}`.
 
-- `claim` inserts it as "running" outside any transaction, so a second request with the same
-  key sees it at once (409 while running). A claim holds a lease: a process that died holding
-  it did not commit its write (the write and the "done" commit together), so after the lease
-  another request may take the key over.
+- `claim` inserts it as "running" and commits it before the write's transaction starts, so a
+  second request with the same key sees it at once (409 while running). A claim holds a lease:
+  a process that died holding it did not commit its write (the write and the "done" commit
+  together), so after the lease another request may take the key over.
 - `complete` turns it "done" with the response, inside the transaction of the write it
   protects (the caller passes that session): either both are stored or neither.
 - `release` gives a claim up when its request changed nothing (an error answer).
@@ -17,6 +17,14 @@ One document per (token subject, key) in `idempotency_keys`:
   each request scanned a day's records (3,000 records: ~400 ms a lookup against ~2-14 ms with the
   index, machine loaded), and the soak's write rate fell as the collection grew. The stored shape
   is unchanged (the `_id` still makes a key unique per subject), so no record needs migrating.
+- Every write of a claim (and `release`) runs in a transaction of its own, never as a bare
+  write: a write outside a transaction is a driver's retryable write, which SecantusDB records
+  with its reply for 30 minutes (up to 10,000 records, ~6 KB each, the whole map walked on every
+  retryable write under the lock transactions share), so one claim per API write grew the
+  database's memory and halved the write rate in a soak (docs/operations.md, issue 10 item 8).
+  A one-statement transaction is not recorded there, commits as durably (the client's
+  `w: majority, j: true`), and a duplicate key still fails the insert (the transaction is
+  aborted).
 """
 
 from __future__ import annotations
@@ -24,11 +32,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, Callable, ContextManager
 
 from pymongo import ASCENDING
+from pymongo.client_session import ClientSession
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from ..clock import as_utc, utc_now
 
@@ -37,6 +47,7 @@ KEPT_FOR = timedelta(hours=24)
 LEASE = timedelta(seconds=10)  # longer than a request may use the database (3.5 s, shared/web/outages.py)
 KEY_FIELD = "_id.key"
 KEY_INDEX = "by_key"
+WRITE_CONFLICT = 112  # another transaction wrote the same record first (here: a claim of the same key racing)
 
 
 def record_id(subject: str, key: str) -> dict:
@@ -72,9 +83,22 @@ class LostClaim(Exception):
     """The claim was taken over (its lease ran out) before the write committed: the write must not commit."""
 
 
+def _lost_to_another_claim(exc: OperationFailure) -> bool:
+    """A claim whose insert met the same key: already committed (duplicate key), or being committed by a
+    concurrent claim's transaction (write conflict). Either way: look at the record again."""
+    return isinstance(exc, DuplicateKeyError) or exc.code == WRITE_CONFLICT
+
+
 class IdempotencyRecords:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, start_session: Callable[[], ContextManager[ClientSession]] | None = None):
         self.collection = db[COLLECTION]
+        self._start_session = start_session or (lambda: db.client.start_session())
+
+    def _committed(self, write: Callable[..., Any]) -> Any:
+        """`write(session=...)` in a transaction of its own, committed before this returns (see the module's
+        docstring for why not a bare write). An error aborts it and is raised as it is."""
+        with self._start_session() as session, session.start_transaction():
+            return write(session=session)
 
     def ensure_indexes(self) -> None:
         self.collection.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expires_at_ttl")
@@ -97,15 +121,18 @@ class IdempotencyRecords:
                 "expires_at": now + KEPT_FOR,
             }
             try:
-                self.collection.insert_one(fresh)
+                self._committed(partial(self.collection.insert_one, fresh))
                 return Claimed(token)
-            except DuplicateKeyError:
-                pass
+            except OperationFailure as exc:
+                if not _lost_to_another_claim(exc):
+                    raise
             existing = self.collection.find_one(by_key(subject, key))
             if existing is None:
                 continue
             if as_utc(existing["expires_at"]) <= now:
-                if self.collection.replace_one(by_key(subject, key, token=existing["token"]), fresh).matched_count:
+                if self._taken_over(
+                    partial(self.collection.replace_one, by_key(subject, key, token=existing["token"]), fresh)
+                ):
                     return Claimed(token)
                 continue
             if existing["fingerprint"] != fingerprint:
@@ -114,13 +141,22 @@ class IdempotencyRecords:
                 return Stored(existing["response"])
             if as_utc(existing["lease_until"]) > now:
                 return Running()
-            taken = self.collection.update_one(
-                by_key(subject, key, token=existing["token"], state="running"),
-                {"$set": {"token": token, "lease_until": now + LEASE}},
-            )
-            if taken.matched_count:
+            lapsed = by_key(subject, key, token=existing["token"], state="running")
+            if self._taken_over(
+                partial(self.collection.update_one, lapsed, {"$set": {"token": token, "lease_until": now + LEASE}})
+            ):
                 return Claimed(token)
         return Running()
+
+    def _taken_over(self, write: Callable[..., Any]) -> bool:
+        """Whether `write` (guarded by the token it saw) took an expired record or a lapsed lease over; False when
+        another claim changed the record first (its token no longer matches, or its transaction conflicted)."""
+        try:
+            return bool(self._committed(write).matched_count)
+        except OperationFailure as exc:
+            if exc.code == WRITE_CONFLICT:
+                return False
+            raise
 
     def complete(self, subject: str, key: str, token: str, response: dict, session: Any) -> None:
         done = self.collection.update_one(
@@ -132,4 +168,4 @@ class IdempotencyRecords:
             raise LostClaim(key)
 
     def release(self, subject: str, key: str, token: str) -> None:
-        self.collection.delete_one(by_key(subject, key, token=token, state="running"))
+        self._committed(partial(self.collection.delete_one, by_key(subject, key, token=token, state="running")))

@@ -1,8 +1,12 @@
 """Publishes outbox events to Kafka, in order per aggregate, and keeps them as an event log.
 
 An event leaves the aggregate's outbox only after the broker acknowledged it
-(acks=all, idempotent producer); it is copied into `event_log` first, so a crash
-at any point republishes at worst (same event id: consumers drop it). The actor kept
+(acks=all, idempotent producer), in the same transaction that copies it into
+`event_log`: a crash at any point republishes at worst (same event id: consumers
+drop it), and an event is never both logged and still pending. One transaction
+and not a bare insert first: a write outside a transaction is a retryable write,
+which SecantusDB keeps a record of for 30 minutes (docs/operations.md, issue 10
+item 8), and one commit is one log flush per batch instead of two. The actor kept
 beside each event in the outbox goes into the event log (`actor`), never to Kafka.
 """
 
@@ -17,15 +21,13 @@ from typing import Callable, ContextManager
 from pymongo import UpdateOne
 from pymongo.client_session import ClientSession
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, PyMongoError
+from pymongo.errors import PyMongoError
 
 from .envelope import CONTENT_TYPE
 from .outbox import ACTOR, EVENT_LOG, OUTBOX, PENDING, published_part
 from .registry import EventRegistry
 
 log = logging.getLogger(__name__)
-
-DUPLICATE_KEY = 11000
 
 
 def _send(producer, topic: str, event: dict):
@@ -134,12 +136,6 @@ class OutboxRelay:
             for _, _, events in batch
             for e in events
         ]
-        try:
-            self.db[EVENT_LOG].insert_many(log_docs, ordered=False)
-        except BulkWriteError as exc:
-            # Already logged by an earlier pass that crashed before clearing the outbox.
-            if any(err.get("code") != DUPLICATE_KEY for err in exc.details.get("writeErrors", [])):
-                raise
         by_collection: dict[str, list] = {}
         for name, aggregate_id, events in batch:
             ids = [e["id"] for e in events]
@@ -150,14 +146,21 @@ class OutboxRelay:
                 ]
             )
 
-        # One transaction for the whole batch's pulls: one commit, so one log flush on a database that
+        # One transaction for the whole batch's log and pulls: one commit, so one log flush on a database that
         # syncs on commit (docs/reliability.md), instead of one per update (2 per aggregate).
-        def pull(session) -> None:
+        def log_and_pull(session) -> None:
+            # An event already logged stays as it is: the relay of a release that logged before pulling, killed
+            # between the two, left it logged and pending. A duplicate key would abort the whole transaction.
+            ids = [doc["_id"] for doc in log_docs]
+            logged = {doc["_id"] for doc in self.db[EVENT_LOG].find({"_id": {"$in": ids}}, {"_id": 1}, session=session)}
+            fresh = [doc for doc in log_docs if doc["_id"] not in logged]
+            if fresh:
+                self.db[EVENT_LOG].insert_many(fresh, ordered=False, session=session)
             for name, ops in by_collection.items():
                 self.db[name].bulk_write(ops, ordered=True, session=session)
 
         with self.start_session() as session:
-            session.with_transaction(pull)
+            session.with_transaction(log_and_pull)
         if self.after_publish:
             self.after_publish(self.db, batch)
 

@@ -130,6 +130,11 @@ def _run_protected(view: Callable, kwargs: dict, subject: str, key: str, token: 
     return retrying_lost_races(attempt, attempt_budget_s=DATABASE_BUDGET_S)
 
 
+def _release(records: Records, subject: str, key: str, token: str) -> None:
+    with pymongo.timeout(DATABASE_BUDGET_S):  # a transaction too: one budget, like the claim
+        records.release(subject, key, token)
+
+
 def idempotent(view: Callable) -> Callable:
     """`view` honouring Idempotency-Key on its write methods."""
 
@@ -145,9 +150,12 @@ def idempotent(view: Callable) -> Callable:
             abort(422, messages={HEADER: ["must be 1 to 255 printable ASCII characters"]})
         records = current_app.extensions[EXTENSION].records
         subject = principal.subject
-        claim = records.claim(
-            subject, key, fingerprint(request.method, request.full_path.rstrip("?"), request.get_data(cache=True))
-        )
+        # One budget for the whole claim, as for one attempt of a command: it is a transaction now (a statement
+        # and a commit), and a stalled database must still be answered within DATABASE_BUDGET_S, not twice that.
+        with pymongo.timeout(DATABASE_BUDGET_S):
+            claim = records.claim(
+                subject, key, fingerprint(request.method, request.full_path.rstrip("?"), request.get_data(cache=True))
+            )
         if isinstance(claim, Stored):
             return _replay(claim.response)
         if isinstance(claim, OtherRequest):
@@ -165,10 +173,10 @@ def idempotent(view: Callable) -> Callable:
             abort(409, message=f"a request with this {HEADER} took it over; try again shortly")
         except Exception as exc:
             if not is_outage(exc):  # with the database away, the claim's lease runs out by itself
-                records.release(subject, key, claim.token)
+                _release(records, subject, key, claim.token)
             raise
         if not 200 <= response.status_code < 300:
-            records.release(subject, key, claim.token)
+            _release(records, subject, key, claim.token)
         return response
 
     return wrapper

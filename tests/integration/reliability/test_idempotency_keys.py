@@ -213,3 +213,18 @@ def test_a_key_is_found_through_its_index_not_by_scanning_a_days_records(members
     assert records.collection.find_one(guarded)["_id"] == {"sub": "s", "key": "k1500"}
     client.close()
     assert indexed * 5 < scanned, (indexed, scanned)
+
+
+def test_concurrent_claims_of_one_key_in_their_transactions_give_one_claim_and_the_rest_running(members_client):
+    """Each claim commits in a transaction of its own: one that meets another's uncommitted insert (a write
+    conflict) or its committed record (a duplicate key) looks again and answers Running, never an error."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from shared.adapters.idempotency import Claimed, IdempotencyRecords, Running
+
+    records = IdempotencyRecords(members_client.application.extensions["tvp"].db)
+    key = _key()
+    with ThreadPoolExecutor(8) as pool:
+        claims = list(pool.map(lambda _: records.claim("racer", key, "f"), range(8)))
+    assert sum(isinstance(claim, Claimed) for claim in claims) == 1
+    assert all(isinstance(claim, (Claimed, Running)) for claim in claims)

@@ -20,7 +20,7 @@ class RecordingCollection:
     def create_index(self, keys, **options):
         self.indexes.append(keys)
 
-    def insert_one(self, document):
+    def insert_one(self, document, session=None):
         if self.record is not None:
             raise DuplicateKeyError("taken")
 
@@ -35,9 +35,22 @@ class RecordingCollection:
     replace_one = update_one = delete_one = _matched
 
 
+class NoSession:
+    """A session whose transaction does nothing: these tests look at the filters only."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc):
+        return False
+
+    def start_transaction(self):
+        return self
+
+
 def records_with(record: dict | None) -> tuple[IdempotencyRecords, RecordingCollection]:
     collection = RecordingCollection(record)
-    return IdempotencyRecords({"idempotency_keys": collection}), collection
+    return IdempotencyRecords({"idempotency_keys": collection}, start_session=NoSession), collection
 
 
 def test_by_key_names_the_subject_and_the_key_and_keeps_the_guards():
