@@ -170,7 +170,8 @@ def run(seconds: float, rate: float, every: float, flags: list[str], say=print, 
         for thread in threads:
             thread.join(30)
         client.close()
-        return {"flags": flags, "retryable": retryable, "rate": rate, "writes": written[0], "changes_seen": seen[0], "samples": samples}
+        return {"flags": flags, "retryable": retryable, "rate": rate, "writes": written[0], "changes_seen": seen[0],
+                "samples": samples}
     finally:
         process.stop()
         shutil.rmtree(work, ignore_errors=True)
