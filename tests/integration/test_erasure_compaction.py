@@ -10,12 +10,11 @@ from kafka.admin import ConfigResource, ConfigResourceType
 
 from services.members.adapters.documents import AGGREGATE_COLLECTIONS
 from services.members.worker import SPEC
-from shared.contracts import REGISTRY
 from shared.contracts.members import PEOPLE
 from shared.messaging.kafka import make_admin, make_producer
-from shared.messaging.relay import OutboxRelay
 
 from ..support.kafka_read import read_topic
+from ..support.relay import relay_all
 from .members.conftest import Api
 
 pytestmark = pytest.mark.integration
@@ -27,13 +26,7 @@ WITHIN_S = 60
 
 
 def publish(api: Api, bootstrap: str) -> None:
-    relay = OutboxRelay(api.db, AGGREGATE_COLLECTIONS, REGISTRY, lambda: make_producer(bootstrap),
-                        after_publish=SPEC.after_publish)
-    try:
-        while relay.publish_pending():
-            pass
-    finally:
-        relay.close()
+    relay_all(api.db, AGGREGATE_COLLECTIONS, bootstrap, after_publish=SPEC.after_publish)
 
 
 def test_after_erasure_and_compaction_no_record_carries_the_email(private_broker, members_client, token):

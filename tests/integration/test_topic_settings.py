@@ -27,9 +27,9 @@ from shared.messaging.kafka import (
     make_producer,
     topic_config_differences,
 )
-from shared.messaging.relay import OutboxRelay
 
 from ..support.kafka_read import read_key
+from ..support.relay import relay_all
 from .members.conftest import Api
 
 pytestmark = pytest.mark.integration
@@ -106,13 +106,7 @@ def test_an_erasure_ends_the_person_on_kafka_with_a_tombstone_that_consumers_ski
     api = Api(members_client, token)
     person = api.person(api.organisation()["id"], full_name="Deniz Ak")
     assert api.delete(f"/api/v1/people/{person['id']}").status_code == 204
-    relay = OutboxRelay(api.db, AGGREGATE_COLLECTIONS, REGISTRY, lambda: make_producer(servers.kafka_bootstrap),
-                        after_publish=SPEC.after_publish)
-    try:
-        while relay.publish_pending():
-            pass
-    finally:
-        relay.close()
+    relay_all(api.db, AGGREGATE_COLLECTIONS, servers.kafka_bootstrap, after_publish=SPEC.after_publish)
 
     records = read_key(servers.kafka_bootstrap, PEOPLE, person["id"], count=3)
     assert [r.value is None for r in records] == [False, False, True], "registered, erased, then the tombstone"
