@@ -5,6 +5,7 @@ from . import (  # noqa: F401
     chamber,
     data_export,
     demo,
+    login_link,
     logs,
     rebuild,
     replay,

@@ -1,0 +1,82 @@
+"""The console's own database (tvp_console): sessions and used sign-in codes, nothing of the domain.
+
+Both collections expire by a TTL index on `expires_at`; MongoDB's TTL monitor runs about once a minute,
+so every read checks `expires_at` itself as well.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta, timezone
+
+import pymongo
+from pymongo.errors import DuplicateKeyError
+
+SESSIONS = "sessions"
+USED_LOGIN_CODES = "used_login_codes"
+
+
+def ensure_indexes(db) -> None:
+    db[SESSIONS].create_index("expires_at", expireAfterSeconds=0, name="sessions_ttl")
+    # `_id` is the jti, unique by itself: a second insert of the same code fails, so a code works once.
+    db[USED_LOGIN_CODES].create_index("expires_at", expireAfterSeconds=0, name="used_login_codes_ttl")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UsedLoginCodes:
+    def __init__(self, db):
+        self.collection = db[USED_LOGIN_CODES]
+
+    def claim(self, jti: str, expires_at: datetime, subject: str) -> bool:
+        """True the first time a code is used; False ever after (until well past its expiry)."""
+        try:
+            # Kept a day past the code's expiry: an expired code is refused by its signature check anyway.
+            self.collection.insert_one({"_id": jti, "sub": subject, "used_at": now(),
+                                        "expires_at": expires_at + timedelta(days=1)})
+        except DuplicateKeyError:
+            return False
+        return True
+
+
+class SessionStore:
+    """Server-side sessions: the cookie carries only the random id; the data stays here."""
+
+    def __init__(self, db, idle_s: int):
+        self.collection, self.idle = db[SESSIONS], timedelta(seconds=idle_s)
+
+    @staticmethod
+    def new_id() -> str:
+        return secrets.token_urlsafe(32)
+
+    def load(self, session_id: str) -> tuple[dict, datetime] | None:
+        document = self.collection.find_one({"_id": session_id, "expires_at": {"$gt": now()}})
+        if document is None:
+            return None
+        return document.get("data") or {}, document["expires_at"]
+
+    def save(self, session_id: str, data: dict) -> datetime:
+        expires_at = now() + self.idle
+        self.collection.update_one({"_id": session_id}, {"$set": {"data": data, "expires_at": expires_at}},
+                                   upsert=True)
+        return expires_at
+
+    def touch(self, session_id: str) -> datetime:
+        expires_at = now() + self.idle
+        self.collection.update_one({"_id": session_id}, {"$set": {"expires_at": expires_at}})
+        return expires_at
+
+    def delete(self, session_id: str) -> None:
+        self.collection.delete_one({"_id": session_id})
+
+    def count_for(self, subject: str) -> int:
+        return self.collection.count_documents({"data.user.sub": subject, "expires_at": {"$gt": now()}})
+
+
+def index_names(db) -> set[str]:
+    return {index["name"] for name in (SESSIONS, USED_LOGIN_CODES) for index in db[name].list_indexes()}
+
+
+__all__ = ["SessionStore", "UsedLoginCodes", "ensure_indexes", "pymongo"]

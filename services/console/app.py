@@ -1,0 +1,112 @@
+"""The console's application factory: the services' family (configuration from the environment, JSON logs,
+correlation ids, the access log, /healthz, /readyz, /metrics), then sessions, CSRF, languages and pages."""
+
+from __future__ import annotations
+
+import logging
+
+import pymongo
+from cryptography.hazmat.primitives import serialization
+from flask import Flask, g, request
+from flask_wtf.csrf import CSRFProtect
+
+from shared import correlation
+from shared.auth import TokenIssuer, ensure_dev_keys
+from shared.config import Settings
+from shared.db import connect
+from shared.logs import configure_logging
+from shared.web import access_log, metrics, outages
+
+from . import i18n, web
+from .adapters.api import ApiClient
+from .adapters.store import SessionStore, UsedLoginCodes, ensure_indexes
+from .config import SERVICE, ConsoleSettings, load_console_settings, with_secret
+from .sessions import ServerSessionInterface
+
+log = logging.getLogger(__name__)
+
+
+def page_areas() -> list:
+    """Every page area of the console, in the order of the navigation: each module has a blueprint `blp`
+    and `NAV`, its navigation entries (services/console/README.md: how to add one)."""
+    from .entrypoints import auth, dashboard, operations
+
+    return [operations, auth, dashboard]
+
+
+def create_console_app(settings: ConsoleSettings | Settings | None = None) -> Flask:
+    if not isinstance(settings, ConsoleSettings):
+        settings = load_console_settings(settings)
+    base = settings.base
+    configure_logging(SERVICE, base.log_level)
+    ensure_dev_keys(base.jwt_private_key_file, base.jwt_public_key_file)
+    settings = with_secret(settings)
+
+    app = Flask("services.console")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session it belongs to
+        WTF_CSRF_SSL_STRICT=settings.cookie_secure,
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    client, db = connect(base, operation_timeout_s=outages.DATABASE_BUDGET_S)
+    try:
+        with pymongo.timeout(outages.STARTUP_BUDGET_S):
+            ensure_indexes(db)
+    except Exception as exc:  # noqa: BLE001 - the app starts; /readyz says why it is not ready
+        log.warning("could not prepare indexes yet: %s", exc)
+
+    private_pem = base.jwt_private_key_file.read_bytes()
+    context = web.ConsoleContext(
+        settings=settings,
+        client=client,
+        db=db,
+        sessions=SessionStore(db, settings.session_idle_s),
+        used_codes=UsedLoginCodes(db),
+        issuer=TokenIssuer(private_pem, base.jwt_issuer),
+        public_key=serialization.load_pem_public_key(base.jwt_public_key_file.read_bytes()),
+        api=ApiClient(settings.api_urls, settings.api_timeout_s, web.service_token, lambda: g.get("correlation_id")),
+    )
+    app.extensions[web.EXTENSION] = context
+    app.session_interface = ServerSessionInterface(context.sessions, settings.cookie_secure)
+
+    access_log.init_app(app)
+    _init_correlation(app)
+    # The console has no outbox and consumes nothing: its runtime gauges stay 0, its request metrics count.
+    metrics.init_app(app, SERVICE, db, [])
+    CSRFProtect(app)
+    i18n.init_app(app)
+    web.init_app(app)
+    for area in page_areas():
+        app.register_blueprint(area.blp)
+        context.nav.extend(getattr(area, "NAV", []))
+    _init_template_helpers(app)
+    return app
+
+
+def _init_correlation(app: Flask) -> None:
+    """The request's correlation id (the caller's, or a new one): in every log line and sent on every API call."""
+    @app.before_request
+    def _take_correlation_id():
+        given = request.headers.get("X-Correlation-Id", "")
+        g.correlation_id = given if 0 < len(given) <= 128 and given.isprintable() else correlation.new_correlation_id()
+        g.correlation_token = correlation.set(g.correlation_id)
+
+    @app.after_request
+    def _give_correlation_id(response):
+        response.headers["X-Correlation-Id"] = g.get("correlation_id") or correlation.new_correlation_id()
+        return response
+
+    @app.teardown_request
+    def _forget_correlation_id(_exc):
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            correlation.reset(token)
+
+
+def _init_template_helpers(app: Flask) -> None:
+    from . import formats
+
+    app.jinja_env.globals.update(formats.TEMPLATE_GLOBALS)
+    app.jinja_env.filters.update(formats.TEMPLATE_FILTERS)

@@ -1,0 +1,1 @@
+"""One blueprint per page area; `services.console.app.page_areas` lists them (and so the navigation)."""
