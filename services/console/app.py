@@ -29,9 +29,9 @@ log = logging.getLogger(__name__)
 def page_areas() -> list:
     """Every page area of the console, in the order of the navigation: each module has a blueprint `blp`
     and `NAV`, its navigation entries (services/console/README.md: how to add one)."""
-    from .entrypoints import auth, dashboard, operations
+    from .entrypoints import auth, dashboard, health, operations
 
-    return [operations, auth, dashboard]
+    return [operations, auth, dashboard, health]
 
 
 def create_console_app(settings: ConsoleSettings | Settings | None = None) -> Flask:
@@ -66,7 +66,7 @@ def create_console_app(settings: ConsoleSettings | Settings | None = None) -> Fl
         used_codes=UsedLoginCodes(db),
         issuer=TokenIssuer(private_pem, base.jwt_issuer),
         public_key=serialization.load_pem_public_key(base.jwt_public_key_file.read_bytes()),
-        api=ApiClient(settings.api_urls, settings.api_timeout_s, web.service_token, lambda: g.get("correlation_id")),
+        api=ApiClient(settings.api_urls, settings.api_timeout_s),
     )
     app.extensions[web.EXTENSION] = context
     app.session_interface = ServerSessionInterface(context.sessions, settings.cookie_secure)
@@ -106,7 +106,8 @@ def _init_correlation(app: Flask) -> None:
 
 
 def _init_template_helpers(app: Flask) -> None:
-    from . import formats
+    from . import formats, labels
 
     app.jinja_env.globals.update(formats.TEMPLATE_GLOBALS)
     app.jinja_env.filters.update(formats.TEMPLATE_FILTERS)
+    app.jinja_env.filters["label"] = lambda code, table: labels.label(table, code)

@@ -7,8 +7,10 @@ A page is private unless its view is marked `@public`: a new page cannot be left
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
@@ -19,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from shared.auth import Principal, TokenIssuer
 
-from .adapters.api import ApiClient, ApiError
+from .adapters.api import ApiClient, ApiError, UserApi
 from .adapters.store import SessionStore, UsedLoginCodes
 from .config import ConsoleSettings
 from .i18n import DEFAULT as DEFAULT_LANGUAGE
@@ -107,9 +109,30 @@ def service_token() -> str | None:
     return g.service_token
 
 
-def api() -> ApiClient:
-    """The API client, acting for the signed-in user of this request."""
-    return console().api
+def api() -> UserApi:
+    """The three services' APIs as the signed-in user of this request (safe to hand to worker threads)."""
+    if "user_api" not in g:
+        g.user_api = console().api.as_user(service_token(), g.get("correlation_id"))
+    return g.user_api
+
+
+_POOL: dict[int, ThreadPoolExecutor] = {}
+
+
+def gather(jobs: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Runs a page's independent API calls at once; each name maps to its result or to its ApiError.
+    The jobs must not touch Flask's request globals: give them a caller from `api()` made beforehand."""
+    pool = _POOL.get(os.getpid())
+    if pool is None:  # made in the process that uses it: threads do not survive gunicorn's fork
+        pool = _POOL[os.getpid()] = ThreadPoolExecutor(max_workers=16, thread_name_prefix="console-api")
+    futures = {name: pool.submit(job) for name, job in jobs.items()}
+    results: dict[str, Any] = {}
+    for name, future in futures.items():
+        try:
+            results[name] = future.result()
+        except ApiError as error:
+            results[name] = error
+    return results
 
 
 # --- the gate and the headers -----------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -92,26 +91,45 @@ class ApiResponse:
 
 class ApiClient:
     """Shared by the threads of one process; its pooled requests.Session is made in the process that uses it
-    (a session's sockets must not cross gunicorn's fork), once per pid."""
+    (a session's sockets must not cross gunicorn's fork), once per pid. `as_user` binds a caller to one
+    request's user and correlation id, so a page may call several services at once from worker threads."""
 
-    def __init__(self, urls: dict[str, str], timeout_s: float,
-                 token: Callable[[], str | None], correlation_id: Callable[[], str | None]):
+    def __init__(self, urls: dict[str, str], timeout_s: float):
         self.urls, self.timeout_s = dict(urls), timeout_s
-        self._token, self._correlation_id = token, correlation_id
         self._session: requests.Session | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
 
-    def _http(self) -> requests.Session:
+    def http(self) -> requests.Session:
         if self._session is None or self._pid != os.getpid():
             with self._lock:
                 if self._session is None or self._pid != os.getpid():
                     session = requests.Session()
-                    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+                    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
                     session.mount("http://", adapter)
                     session.mount("https://", adapter)
                     self._session, self._pid = session, os.getpid()
         return self._session
+
+    def as_user(self, token: str | None, correlation_id: str | None) -> UserApi:
+        return UserApi(self, token, correlation_id)
+
+    def operations_text(self, service: str, path: str) -> str:
+        """A service's public operations answer (`/metrics`, `/readyz`) as text; no token, no API error format."""
+        try:
+            response = self.http().get(self.urls[service] + path, timeout=self.timeout_s)
+        except requests.RequestException as exc:
+            raise ApiError.unreachable(service, exc) from exc
+        if response.status_code >= 400:
+            raise ApiError.from_response(response)
+        return response.text
+
+
+class UserApi:
+    """The API as one signed-in user, within one request."""
+
+    def __init__(self, client: ApiClient, token: str | None, correlation_id: str | None):
+        self.client, self.token, self.correlation_id = client, token, correlation_id
 
     def get(self, service: str, path: str, params: dict | None = None, raw: bool = False) -> ApiResponse:
         return self.request("GET", service, path, params=params, raw=raw)
@@ -136,15 +154,14 @@ class ApiClient:
                 files: dict | None = None, data: dict | None = None, if_match: str | None = None,
                 idempotency_key: str | None = None, raw: bool = False) -> ApiResponse:
         """`raw=True` keeps the body as bytes (downloads: PDF, XLSX, ZIP)."""
-        if service not in self.urls:
-            raise ValueError(f"unknown service {service!r}; one of {', '.join(self.urls)}")
+        urls = self.client.urls
+        if service not in urls:
+            raise ValueError(f"unknown service {service!r}; one of {', '.join(urls)}")
         headers = {"Accept": "application/json"}
-        token = self._token()
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        correlation_id = self._correlation_id()
-        if correlation_id:
-            headers["X-Correlation-Id"] = correlation_id
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if self.correlation_id:
+            headers["X-Correlation-Id"] = self.correlation_id
         if method in WRITES:
             # A form's own key (rendered with the form) makes a double submit one write; without one, the key
             # still makes this call safe for a retry further down.
@@ -152,8 +169,9 @@ class ApiClient:
         if if_match:
             headers["If-Match"] = if_match
         try:
-            response = self._http().request(method, self.urls[service] + path, params=params, json=json,
-                                            files=files, data=data, headers=headers, timeout=self.timeout_s)
+            response = self.client.http().request(
+                method, urls[service] + path, params=params, json=json, files=files, data=data, headers=headers,
+                timeout=self.client.timeout_s)
         except requests.RequestException as exc:
             raise ApiError.unreachable(service, exc) from exc
         if response.status_code >= 400:

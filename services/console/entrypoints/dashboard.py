@@ -1,16 +1,95 @@
-"""`/`: the dashboard."""
+"""`/`: the dashboard. Members by kind and province, upcoming meetings, indicator progress against targets
+and, for the platform admin, the platform's health.
+
+Every panel is one API answer, fetched at once with the others. A panel whose API answers 403 is left
+out (the role may not see it); one whose API fails otherwise says so, and the rest of the page stands.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 
-from ..web import NavEntry
+from shared.config import PLATFORM_ZONE
+
+from .. import charts
+from ..adapters.api import ApiError
+from ..adapters.health import parse_metrics, unreachable
+from ..config import API_SERVICES
+from ..labels import label
+from ..web import NavEntry, api, console, gather, page_language, role_in
 
 blp = Blueprint("dashboard", __name__)
 NAV = [NavEntry("dashboard.index", _l("Dashboard"))]
+UPCOMING = 5
+PROVINCES_IN_CHART = 10
+HEALTH_ROLES = ("platform_admin",)
+
+
+def service_health(client, service: str):
+    try:
+        return parse_metrics(service, client.operations_text(service, "/metrics"))
+    except ApiError:
+        return unreachable(service)
 
 
 @blp.get("/")
 def index():
-    return render_template("dashboard/index.html")
+    now = datetime.now(PLATFORM_ZONE)
+    caller = api()
+    jobs = {
+        "indicators": lambda: caller.get("reporting", "/api/v1/indicators", params={"period": str(now.year)}),
+        "meetings": lambda: caller.get("events", "/api/v1/meetings", params={
+            "from": now.isoformat(timespec="seconds"), "status": "scheduled", "page_size": UPCOMING}),
+    }
+    show_health = role_in(*HEALTH_ROLES)
+    if show_health:
+        client = console().api
+        jobs.update({f"health:{service}": (lambda service=service: service_health(client, service))
+                     for service in API_SERVICES})
+    results = gather(jobs)
+    indicators = results["indicators"]
+    context = {
+        "now": now,
+        "indicators": _indicator_panels(indicators),
+        "indicators_error": _failure(indicators),
+        "meetings": None if isinstance(results["meetings"], ApiError) else results["meetings"].data,
+        "meetings_error": _failure(results["meetings"]),
+        "health": [results[f"health:{service}"] for service in API_SERVICES] if show_health else None,
+    }
+    return render_template("dashboard/index.html", **context)
+
+
+def _failure(result) -> ApiError | None:
+    """The error to show in a panel; a 403 shows nothing (the panel is left out) and so is no failure."""
+    return result if isinstance(result, ApiError) and result.status != 403 else None
+
+
+def _indicator_panels(result) -> dict | None:
+    if isinstance(result, ApiError):
+        return None
+    body = result.data
+    by_code = {indicator["code"]: indicator for indicator in body["indicators"]}
+    turkish = page_language() == "tr"
+    members = by_code.get("OI.1") or {"breakdowns": {}, "value": 0}
+    kinds = [(label("organisation_kind", kind), value)
+             for kind, value in (members["breakdowns"].get("kind") or {}).items()]
+    provinces = list((members["breakdowns"].get("province") or {}).items())
+    progress = [
+        (indicator["code"], indicator["name_tr"] if turkish else indicator["name"], indicator["cumulative"],
+         indicator["target"])
+        for indicator in body["indicators"] if indicator.get("target")
+    ]
+    return {
+        "period": body["period"],
+        "members_total": members["value"],
+        "by_kind": charts.bar_chart(kinds),
+        "kinds": sorted(kinds, key=lambda item: (-item[1], item[0])),
+        "by_province": charts.bar_chart(provinces, limit=PROVINCES_IN_CHART),
+        "provinces": sorted(provinces, key=lambda item: (-item[1], item[0])),
+        "progress": charts.progress_chart(progress),
+        "unit": {indicator["code"]: indicator["unit_tr"] if turkish else indicator["unit"]
+                 for indicator in body["indicators"]},
+    }

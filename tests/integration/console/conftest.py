@@ -2,6 +2,7 @@
 answering real HTTP on free ports (each service's app in a thread of this process, on the test's databases)."""
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 
@@ -11,6 +12,8 @@ from werkzeug.serving import make_server
 from services.console import create_app
 from services.console.config import load_console_settings
 from services.console.login_codes import mint
+from shared.contracts import REGISTRY
+from shared.messaging.consumer import EventConsumer, Record
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -73,24 +76,48 @@ class ThreadedServer:
         self.thread.join(5)
 
 
+class Services:
+    """The three services answering HTTP; `feed(name, *events)` delivers events to one of them through the real
+    consumer runtime (what its worker would do with the other services' Kafka records)."""
+
+    def __init__(self, apps: dict):
+        self.apps = apps
+        self.servers = {name: ThreadedServer(app) for name, app in apps.items()}
+        self.urls = {name: server.url for name, server in self.servers.items()}
+        self.offsets = itertools.count()
+
+    def feed(self, name: str, *events) -> None:
+        app = self.apps[name]
+        bus, context = app.extensions["tvp.bus"], app.extensions["tvp"]
+        dead = []
+        consumer = EventConsumer(context.client, context.db, REGISTRY, bus.event_handlers(),
+                                 dead_letter=lambda record, error: dead.append(error), max_retries=1,
+                                 retry_backoff_s=0.01, batch_handler=bus.batch_handler())
+        consumer.process([Record(topic=REGISTRY.spec(e.type).topic, partition=0, offset=next(self.offsets),
+                                 key=e.aggregate_id.encode(), value=e.to_json_bytes()) for e in events])
+        assert not dead, dead
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+
+
 @pytest.fixture
-def service_urls(settings_for):
-    """The three services serving HTTP on free ports, on this test's databases: {name: url}."""
+def services(settings_for):
+    """The three services serving HTTP on free ports, on this test's databases."""
     from services.events import create_app as events_app
     from services.members import create_app as members_app
     from services.reporting import create_app as reporting_app
 
-    running = {name: ThreadedServer(factory(settings_for(name)))
-               for name, factory in (("members", members_app), ("events", events_app),
-                                     ("reporting", reporting_app))}
-    yield {name: server.url for name, server in running.items()}
-    for server in running.values():
-        server.stop()
+    running = Services({name: factory(settings_for(name)) for name, factory in (
+        ("members", members_app), ("events", events_app), ("reporting", reporting_app))})
+    yield running
+    running.stop()
 
 
 @pytest.fixture
-def live_browser(console_settings, service_urls):
+def live_browser(console_settings, services):
     """A console calling the three real services."""
-    app = create_app(console_settings(api_urls=service_urls))
+    app = create_app(console_settings(api_urls=services.urls))
     app.config["TESTING"] = True
     return Browser(app)

@@ -1,0 +1,48 @@
+"""The names of the platform's codes in the page's language (organisation kinds, meeting kinds, themes...).
+
+Pages show these instead of the API's codes; a code without a name here is shown as it is.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ORGANISATION_KINDS = {
+    "chamber": _l("Chamber"),
+    "commodity_exchange": _l("Commodity exchange"),
+    "public_body": _l("Public body"),
+    "development_agency": _l("Development agency"),
+    "university": _l("University"),
+    "industrial_zone": _l("Industrial zone"),
+    "company": _l("Company"),
+    "ngo": _l("NGO"),
+}
+
+MEETING_KINDS = {
+    "board_meeting": _l("Board meeting"),
+    "advisory_board_meeting": _l("Advisory Board meeting"),
+    "working_group_meeting": _l("Working group meeting"),
+    "workshop": _l("Workshop"),
+    "training": _l("Training"),
+    "site_visit": _l("Site visit"),
+    "matchmaking": _l("Matchmaking"),
+    "conference": _l("Conference"),
+}
+
+SERVICES = {
+    "members": _l("Members"),
+    "events": _l("Events"),
+    "reporting": _l("Reporting"),
+}
+
+TABLES = {
+    "organisation_kind": ORGANISATION_KINDS,
+    "meeting_kind": MEETING_KINDS,
+    "service": SERVICES,
+}
+
+
+def label(table: str, code) -> str:
+    """`{{ code|label("organisation_kind") }}` in a template."""
+    name = TABLES.get(table, {}).get(code)
+    return str(name) if name is not None else ("" if code is None else str(code))
