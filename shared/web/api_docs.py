@@ -36,8 +36,9 @@ CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; frame-ances
 # flask-smorest would serve its own /api/v1/docs page (inline script); this module serves it.
 SWAGGER_UI_CONFIG: dict[str, object] = {"OPENAPI_SWAGGER_UI_PATH": None}
 
-# No validator badge: swagger-ui would load it from validator.swagger.io.
-SWAGGER_UI_SETTINGS = {"url": SPEC_URL, "validatorUrl": None, "deepLinking": True}
+# No validator badge: swagger-ui would load it from validator.swagger.io. No deep links: they put a
+# link inside each operation's toggle button, a control within a control (axe-core: nested-interactive).
+SWAGGER_UI_SETTINGS = {"url": SPEC_URL, "validatorUrl": None, "deepLinking": False}
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -46,9 +47,10 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <link rel="stylesheet" href="{assets}swagger-ui.css">
+<link rel="stylesheet" href="{assets}api-docs.css">
 </head>
 <body>
-<main id="swagger-ui"></main>
+<div id="swagger-ui"></div>
 <script type="application/json" id="swagger-ui-config">{settings}</script>
 <script src="{assets}swagger-ui-standalone-preset.js"></script>
 <script src="{assets}swagger-ui-bundle.js"></script>
@@ -76,7 +78,7 @@ def init_app(app: Flask, asyncapi_document: Callable[[], dict] | None) -> None:
 
     @app.get(ASSETS_URL + "<path:filename>")
     def swagger_ui_asset(filename: str):
-        # The initializer is ours; every other file is Swagger UI's own.
+        # The initializer and the contrast fixes are ours; every other file is Swagger UI's own.
         folder = OWN_ASSETS if (OWN_ASSETS / filename).is_file() else SWAGGER_UI_DIST
         return send_from_directory(folder, filename, max_age=86400)
 

@@ -6,4 +6,16 @@
   var config = JSON.parse(document.getElementById("swagger-ui-config").textContent);
   config.dom_id = "#swagger-ui";
   window.ui = SwaggerUIBundle(config);
+
+  // Swagger UI draws a parameter's list of allowed values as a <select> with no label, which a screen
+  // reader announces as nothing: name it after its parameter whenever one appears.
+  function labelSelects(root) {
+    root.querySelectorAll("tr[data-param-name] select:not([aria-label])").forEach(function (select) {
+      var row = select.closest("tr[data-param-name]");
+      select.setAttribute("aria-label", row.getAttribute("data-param-name") + " (" +
+        (row.getAttribute("data-param-in") || "parameter") + ")");
+    });
+  }
+  new MutationObserver(function () { labelSelects(document); })
+    .observe(document.getElementById("swagger-ui"), {childList: true, subtree: true});
 })();
