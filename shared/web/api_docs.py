@@ -20,7 +20,6 @@ from pathlib import Path
 import flask_swagger_ui
 from flask import Flask, send_from_directory
 
-
 from .asyncapi_page import render_asyncapi_page
 
 SWAGGER_UI_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
