@@ -148,6 +148,11 @@ def describe(violations: list[dict]) -> str:
                      for v in violations)
 
 
+def assert_none_blocking(violations: list[dict], where: str) -> None:
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, f"axe-core: serious or critical violations on {where}:\n{describe(blocking)}"
+
+
 @pytest.fixture(scope="session")
 def axe_check(axe_source) -> Callable[..., list[dict]]:
     """axe_check(page, name=None) -> the page's violations; fails the test on a serious or critical one,
@@ -159,8 +164,7 @@ def axe_check(axe_source) -> Callable[..., list[dict]]:
             counts[v["impact"]] = counts.get(v["impact"], 0) + 1
         lang = page.evaluate("() => document.documentElement.lang || navigator.language")
         REPORT.axe.append(AxeRecord(name or urlsplit(page.url).path, lang, page.viewport_size["width"], counts))
-        blocking = [v for v in violations if v["impact"] in BLOCKING]
-        assert not blocking, f"axe-core: serious or critical violations on {page.url}:\n{describe(blocking)}"
+        assert_none_blocking(violations, page.url)
         return violations
     return check
 
