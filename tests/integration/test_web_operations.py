@@ -89,6 +89,9 @@ def test_swagger_ui_is_served_from_local_assets(service_client, request):
         assert asset.status_code == 200, url
         assert len(asset.data) > 1000, url
     assert '"validatorUrl": null' in html   # no badge from validator.swagger.io
+    # Scripts and styles from the service only: no inline script could run on the page.
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert "<script>" not in html
     assert client.get("/api/v1/openapi.json").status_code == 200
 
 
