@@ -17,7 +17,7 @@ from shared.db import connect
 from shared.logs import configure_logging
 from shared.web import access_log, metrics, outages
 
-from . import i18n, web
+from . import i18n, oidc, web
 from .adapters.api import ApiClient
 from .adapters.store import SessionStore, UsedLoginCodes, ensure_indexes
 from .config import SERVICE, ConsoleSettings, load_console_settings, with_secret
@@ -69,6 +69,7 @@ def create_console_app(settings: ConsoleSettings | Settings | None = None) -> Fl
         api=ApiClient(settings.api_urls, settings.api_timeout_s),
     )
     app.extensions[web.EXTENSION] = context
+    context.oidc = oidc.init_app(app, settings.oidc)
     app.session_interface = ServerSessionInterface(context.sessions, settings.cookie_secure)
 
     access_log.init_app(app)
