@@ -135,7 +135,7 @@ def test_approving_through_the_confirmation_by_clicks(pages, console, seeded, ax
     page.fill("#reason", "Başvuru belgeleri tam")
     page.get_by_role("button", name="Evet: onayla").click()
     assert re.search(rf"/organisations/{seeded['ergene']}$", page.url)
-    assert "Ergene Tekstil: Onayla işlemi yapıldı." in page.locator(".notice").inner_text()
+    assert "Ergene Tekstil: Onaylandı." in page.locator(".notice").inner_text()
     timeline = page.locator(".timeline").inner_text()
     assert "Başvuru belgeleri tam" in timeline and "Aday → Aktif" in timeline
     check(page, "organisation-approved", "tr", axe_check, screenshot)
