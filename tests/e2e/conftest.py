@@ -48,15 +48,30 @@ def admin(issuer) -> dict:
     return {"Authorization": f"Bearer {issuer.issue('platform_admin', subject='e2e-admin')}"}
 
 
+def start_stack(servers, key_dir, var_dir, run_id: str, services, web_workers: int | None = None) -> ServiceStack:
+    """A running ServiceStack of `services` on the databases t<run_id>_<service> (tests/support/workers.py
+    stack_databases names them)."""
+    env = worker_env(servers, key_dir, var_dir, {s: f"t{run_id}_{s}" for s in services})
+    return ServiceStack(env, var_dir / "log", {s: free_port() for s in services}, web_workers).__enter__()
+
+
 @pytest.fixture
 def stack_factory(servers, key_dir, tmp_path, run_id):
     """stack_factory("members", "events", ...) -> a running ServiceStack on fresh databases."""
     stacks = []
 
     def make(*services: str, web_workers: int | None = None) -> ServiceStack:
-        env = worker_env(servers, key_dir, tmp_path, {s: f"t{run_id}_{s}" for s in services})
-        stack = ServiceStack(env, tmp_path / "log", {s: free_port() for s in services}, web_workers)
-        stacks.append(stack.__enter__())
-        return stack
+        stacks.append(start_stack(servers, key_dir, tmp_path, run_id, services, web_workers))
+        return stacks[-1]
     yield make
     stop_stacks(stacks)
+
+
+@pytest.fixture(scope="module")
+def module_stack(servers, key_dir, tmp_path_factory):
+    """The three services on databases of the module, running for the whole module: one start instead of one per
+    test, for tests that find what they create by its own ids (or create nothing) and restart nothing."""
+    stack = start_stack(servers, key_dir, tmp_path_factory.mktemp("module-stack"), uuid.uuid4().hex[:8],
+                        ("members", "events", "reporting"))
+    yield stack
+    stop_stacks([stack])

@@ -13,7 +13,8 @@ from infra.embedded import free_port, service_processes, wait_ready
 from ..support.forged import FORGED_CLAIMS, forged_token
 from ..support.workers import worker_env
 
-pytestmark = pytest.mark.e2e
+# The web processes alone: no worker publishes or consumes, and the assertions read nothing from the broker.
+pytestmark = [pytest.mark.e2e, pytest.mark.session_broker]
 PATHS = {"members": "/api/v1/people", "events": "/api/v1/meetings", "reporting": "/api/v1/indicators?period=2026"}
 
 

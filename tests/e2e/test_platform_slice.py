@@ -6,12 +6,13 @@ import requests
 from pymongo import MongoClient
 
 from ..support.kafka_read import read_topic, wait_for
+from ..support.workers import stack_databases
 
 pytestmark = pytest.mark.e2e
 
 
-def test_organisation_reaches_events_and_reporting_read_models(stack_factory, servers, token, run_id):
-    stack = stack_factory("members", "events", "reporting")
+def test_organisation_reaches_events_and_reporting_read_models(module_stack, servers, token, run_id):
+    stack = module_stack
     response = requests.post(f"{stack.url('members')}/api/v1/organisations",
                              headers={**token(), "X-Correlation-Id": f"slice-{run_id}"},
                              json={"name": "Çerkezköy TSO", "kind": "chamber", "province": "TEKIRDAG"}, timeout=10)
@@ -21,7 +22,7 @@ def test_organisation_reaches_events_and_reporting_read_models(stack_factory, se
     client = MongoClient(servers.mongo_uri)
     try:
         for service in ("events", "reporting"):
-            view = client[f"t{run_id}_{service}"].member_organisations
+            view = client[stack_databases(stack)[service]].member_organisations
             found = wait_for(lambda view=view: view.find_one({"_id": org["id"]}), timeout_s=30)
             assert found["province"] == "Tekirdağ" and found["status"] == "applicant" and found["version"] == 1
     finally:
@@ -37,8 +38,8 @@ def test_organisation_reaches_events_and_reporting_read_models(stack_factory, se
     assert event["data"]["name"] == "Çerkezköy TSO"
 
 
-def test_operations_endpoints(stack_factory):
-    stack = stack_factory("members")
+def test_operations_endpoints(module_stack):
+    stack = module_stack
     base = stack.url("members")
     assert requests.get(f"{base}/healthz", timeout=5).json()["status"] == "alive"
     ready = requests.get(f"{base}/readyz", timeout=5)

@@ -30,6 +30,7 @@ from shared.contracts import REGISTRY, topics
 from shared.messaging.envelope import CONTENT_TYPE
 
 from ..support.kafka_read import events_of, read_topic, wait_for
+from ..support.workers import stack_databases
 
 pytestmark = pytest.mark.e2e
 
@@ -107,8 +108,9 @@ def public_records(servers, expected: dict[str, set[str]]) -> dict[str, list]:
 
 # ----------------------------------------------------------------------------- privacy
 
-def test_public_topics_carry_no_personal_data(stack_factory, servers, token, run_id):
-    stack = stack_factory("members", "events", "reporting")
+def test_public_topics_carry_no_personal_data(module_stack, servers, token, run_id):
+    stack = module_stack
+    databases = stack_databases(stack)
     members, events = Api(stack.url("members"), token()), Api(stack.url("events"), token())
     reporting = Api(stack.url("reporting"), token("programme_officer"))
     chamber = member(members, name=f"Tekirdağ Ticaret Odası {run_id}", short_name="Tekirdağ TO", kind="chamber",
@@ -135,9 +137,9 @@ def test_public_topics_carry_no_personal_data(stack_factory, servers, token, run
                          for o in (chamber, company)), 30)
     client = MongoClient(servers.mongo_uri)
     try:
-        wait_for(lambda: client[f"t{run_id}_events"].member_seats.count_documents(
+        wait_for(lambda: client[databases["events"]].member_seats.count_documents(
             {"body": "board", "status": "active", "organisation_id": chamber["id"]}) == 2, 30)
-        wait_for(lambda: client[f"t{run_id}_events"].member_people.count_documents(
+        wait_for(lambda: client[databases["events"]].member_people.count_documents(
             {"_id": {"$in": [p["id"] for p in people]}}) == 3, 30)
     finally:
         client.close()
@@ -197,7 +199,7 @@ def test_public_topics_carry_no_personal_data(stack_factory, servers, token, run
 
     # Every public topic from the beginning.
     until = {chamber["id"], company["id"], workshop["id"], board["id"], cancelled["id"], report["id"]}
-    expected = settled_public_events(servers, [f"t{run_id}_members", f"t{run_id}_events", f"t{run_id}_reporting"],
+    expected = settled_public_events(servers, list(databases.values()),
                                      until)
     assert sum(len(ids) for ids in expected.values()) >= 10
     by_topic = public_records(servers, expected)
@@ -364,8 +366,8 @@ def read_all(servers, topic: str, path: Path, env: dict, quiet: bool = False) ->
 
 # ----------------------------------------------------------------------------- AsyncAPI
 
-def test_every_service_serves_the_asyncapi_document(stack_factory):
-    stack = stack_factory("members", "events", "reporting")
+def test_every_service_serves_the_asyncapi_document(module_stack):
+    stack = module_stack
     documents = []
     for service in ("members", "events", "reporting"):
         response = requests.get(f"{stack.url(service)}/api/v1/asyncapi.json", timeout=15)

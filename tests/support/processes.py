@@ -1,29 +1,11 @@
 """Stopping the test stacks' processes quickly."""
 from __future__ import annotations
 
-import signal
-import subprocess
-import time
-
-from infra.embedded import ManagedProcess, ServiceStack
-
-
-def stop_together(processes: list[ManagedProcess], timeout_s: float = 15.0) -> None:
-    """SIGTERM to every process at once, then wait for each (SIGKILL past `timeout_s`). A stack stops in the time
-    of its slowest process instead of the sum of all: each gunicorn takes seconds to drain its workers, and
-    ServiceStack stops its processes one after another."""
-    running = [p for p in processes if p.alive]
-    for process in running:
-        process.signal(signal.SIGTERM)
-    deadline = time.monotonic() + timeout_s
-    for process in running:
-        try:
-            process.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
+from infra.embedded import ServiceStack, stop_together
 
 
 def stop_stacks(stacks: list[ServiceStack]) -> None:
+    """Every process of every stack at once, not stack after stack."""
     stop_together([process for stack in stacks for process in stack.processes])
 
 

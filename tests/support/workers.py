@@ -18,6 +18,11 @@ def worker_env(servers, key_dir: Path, var_dir: Path, databases: dict[str, str])
     return env
 
 
+def stack_databases(stack) -> dict[str, str]:
+    """service -> the database a ServiceStack's service runs on."""
+    return {service: stack.env[f"TVP_{service.upper()}_DB"] for service in stack.ports}
+
+
 def start_worker(service: str, env: dict, log_dir: Path) -> ManagedProcess:
     return ManagedProcess(f"{service} worker", [sys.executable, "-m", f"services.{service}.worker"],
                           log_dir / f"{service}-worker.log", env=env).start()
