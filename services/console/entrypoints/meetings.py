@@ -24,8 +24,8 @@ from .. import meeting_forms
 from ..access import may
 from ..adapters.api import ApiError
 from ..formats import parse_when
-from ..month import month_grid, parse_month
 from ..labels import label
+from ..month import month_grid, parse_month
 from ..web import NavEntry, api, current_user, gather, page_language, render_form_errors
 
 blp = Blueprint("meetings", __name__)
