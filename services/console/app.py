@@ -30,9 +30,9 @@ log = logging.getLogger(__name__)
 def page_areas() -> list:
     """Every page area of the console, in the order of the navigation: each module has a blueprint `blp`
     and `NAV`, its navigation entries (services/console/README.md: how to add one)."""
-    from .entrypoints import auth, dashboard, health, operations
+    from .entrypoints import auth, dashboard, expenditures, health, indicators, operations, reports, streams
 
-    return [operations, auth, dashboard, health]
+    return [operations, auth, dashboard, indicators, expenditures, reports, streams, health]
 
 
 def create_console_app(settings: ConsoleSettings | Settings | None = None) -> Flask:
