@@ -19,9 +19,16 @@ from infra.cli.target import live_run
 from services.console.login_codes import mint
 
 # (path, roles that may open it). Pages of other areas are added here as they come.
-PAGES = [("/", ("platform_admin", "chamber_admin", "programme_officer", "auditor")),
+EVERYONE = ("platform_admin", "chamber_admin", "programme_officer", "auditor")
+READERS = ("platform_admin", "programme_officer", "auditor")  # reporting's expenditures and reports
+PAGES = [("/", EVERYONE),
          ("/health", ("platform_admin",)),
-         ("/login", ("platform_admin",))]
+         ("/login", ("platform_admin",)),
+         ("/indicators", EVERYONE),
+         ("/expenditures", READERS),
+         ("/reports", READERS),
+         ("/reports/{report}", READERS),
+         ("/streams", EVERYONE)]
 TIMING = re.compile(r"app;dur=([0-9.]+)")
 
 
@@ -33,20 +40,31 @@ def organisation_of_a_chamber(run) -> str | None:
     return found[0]["id"] if found else None
 
 
+def a_report(run) -> str | None:
+    """The id of a report (`tvp demo` makes a draft), for /reports/{report}."""
+    reporting = f"http://127.0.0.1:{run.content['ports']['reporting']}"
+    token = issuer(run).issue("auditor", subject="bench")
+    found = requests.get(f"{reporting}/api/v1/reports", params={"page_size": 1},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=10).json()["items"]
+    return found[0]["id"] if found else None
+
+
 def measure(rounds: int) -> list[tuple[str, str, list[float]]]:
     run = live_run()
     if run is None:
         sys.exit("no running stack: `tvp up` (and `tvp demo`) first")
     base = console_url(run)
     chamber = organisation_of_a_chamber(run)
+    report = a_report(run)
     rows = []
     for role in ("platform_admin", "chamber_admin", "programme_officer", "auditor"):
         browser = requests.Session()
         code = mint(issuer(run), role, chamber if role == "chamber_admin" else None, f"bench-{role}")
         assert browser.get(f"{base}/login/{code}", timeout=10).ok
         for path, roles in PAGES:
-            if role not in roles:
+            if role not in roles or ("{report}" in path and report is None):
                 continue
+            path = path.format(report=report)
             times = []
             for _ in range(rounds):
                 response = browser.get(f"{base}{path}", timeout=10, allow_redirects=False)
@@ -60,11 +78,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
-    print(f"{'role':<18} {'page':<10} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    print(f"{'role':<18} {'page':<44} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for role, path, times in measure(args.rounds):
         ordered = sorted(times)
         p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-        print(f"{role:<18} {path:<10} {statistics.median(ordered):8.1f} {p95:8.1f} {ordered[-1]:8.1f}")
+        print(f"{role:<18} {path:<44} {statistics.median(ordered):8.1f} {p95:8.1f} {ordered[-1]:8.1f}")
 
 
 if __name__ == "__main__":
