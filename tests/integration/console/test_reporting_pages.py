@@ -220,6 +220,7 @@ def test_the_streams_page_shows_the_public_topics_fields_and_an_example(live_bro
     assert "tvp.members.organisation" not in page.replace("tr.tvp.members.organisation.published", "")  # internal
     assert "<code>tr.tvp.events.meeting.published.v1</code>" in page
     assert "<code>host_organisation_id</code>" in page and "<code>aggregateversion</code>" in page
+    assert "PublicQuorumPayload alanları" in page and "<code>seated</code>" in page  # an object inside a payload
     assert '"type": "tr.tvp.reporting.report.published.v1"' in page  # the example record
     assert "tvp subscribe tvp.public.meetings.v1" in page and "Nasıl abone olunur" in page
     document = live_browser.get("/streams/asyncapi.json")

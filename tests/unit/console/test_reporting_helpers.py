@@ -104,3 +104,11 @@ def test_the_description_has_each_public_topics_messages_fields_and_example():
     assert {"sha256", "period", "indicators"} <= {field["name"] for field in message["fields"]}
     assert message["example"]["type"] == message["name"] and message["example"]["subject"].startswith("report/")
     assert message["example"]["data"]["kind"] in ("interim", "final")
+
+
+def test_the_objects_inside_a_payload_are_described_too():
+    view = describe(document())
+    meetings = next(channel for channel in view["channels"] if channel["address"] == "tvp.public.meetings.v1")
+    nested = {schema["name"]: schema["fields"] for schema in meetings["messages"][0]["nested"]}
+    assert {"seated", "present", "required"} <= {field["name"] for field in nested["PublicQuorumPayload"]}
+    assert "PublicAttendancePayload" in nested
