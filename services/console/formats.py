@@ -53,7 +53,8 @@ def percent(value, keep_decimals: bool = False) -> str:
     if value is None:
         return ""
     if keep_decimals:
-        return babel_percent(value, locale=get_locale(), decimal_quantization=False)
+        # Rounded first: 11.7 / 100 is 0.11699999999999999 in binary, which would print every digit.
+        return babel_percent(round(value, 6), locale=get_locale(), decimal_quantization=False)
     return format_percent(value)
 
 

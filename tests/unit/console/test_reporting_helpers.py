@@ -112,3 +112,12 @@ def test_the_objects_inside_a_payload_are_described_too():
     nested = {schema["name"]: schema["fields"] for schema in meetings["messages"][0]["nested"]}
     assert {"seated", "present", "required"} <= {field["name"] for field in nested["PublicQuorumPayload"]}
     assert "PublicAttendancePayload" in nested
+
+
+def test_a_percentage_keeps_the_apis_decimal_without_binary_noise(app):
+    from services.console.formats import percent
+
+    with app.test_request_context():
+        assert percent(11.7 / 100, keep_decimals=True) == "11.7%"
+        assert percent(0.5 / 100, keep_decimals=True) == "0.5%"
+        assert percent(0.016) == "2%"  # the dashboard's whole percentages, as before
