@@ -105,7 +105,7 @@ def test_recording_an_expenditure_shows_field_errors_then_lists_it(live_browser,
     assert done.status_code == 302 and done.headers["Location"].endswith("/expenditures")
     page = text(live_browser.get("/expenditures"))
     assert "Harcama kaydedildi." in page
-    assert "Keşan ziyareti ulaşım" in page and ">100<" in page  # 3,400 TRY at 34 = 100 EUR
+    assert "Keşan ziyareti ulaşım" in page and ">100,00<" in page and ">3.400,00 TRY<" in page  # at 34: 100 EUR
     assert "1 sonuç" in page
     # Filters are the API's query parameters.
     assert "1 sonuç" in text(live_browser.get("/expenditures?budget_line=travel"))

@@ -121,3 +121,10 @@ def test_a_percentage_keeps_the_apis_decimal_without_binary_noise(app):
         assert percent(11.7 / 100, keep_decimals=True) == "11.7%"
         assert percent(0.5 / 100, keep_decimals=True) == "0.5%"
         assert percent(0.016) == "2%"  # the dashboard's whole percentages, as before
+
+
+def test_amounts_keep_two_decimals_in_the_pages_language(app):
+    from services.console.formats import money
+
+    with app.test_request_context():
+        assert money("1355.9") == "1,355.90" and money(203.4) == "203.40" and money(None) == ""
