@@ -7,8 +7,10 @@ pages read `1.234,5` and `29 Kas 2026`, English ones `1,234.5` and `29 Nov 2026`
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from flask_babel import format_date, format_datetime, format_decimal, format_number, format_percent
+from babel.numbers import format_percent as babel_percent
+from flask_babel import format_date, format_datetime, format_decimal, format_number, format_percent, get_locale
 
 
 def parse_when(value):
@@ -46,10 +48,24 @@ def number(value) -> str:
     return format_number(value) if isinstance(value, int) else format_decimal(value)
 
 
-def percent(value) -> str:
-    """A fraction (0.65) as a percentage in the page's language (`%65` in Turkish)."""
-    return "" if value is None else format_percent(value)
+def percent(value, keep_decimals: bool = False) -> str:
+    """A fraction (0.65) as a percentage in the page's language (`%65` in Turkish). `keep_decimals`: as many
+    decimals as the value has (0.005 is `%0,5`, not `%1`), for figures the API already rounded."""
+    if value is None:
+        return ""
+    if keep_decimals:
+        # Rounded first: 11.7 / 100 is 0.11699999999999999 in binary, which would print every digit.
+        return babel_percent(round(value, 6), locale=get_locale(), decimal_quantization=False)
+    return format_percent(value)
 
 
-TEMPLATE_FILTERS = {"when": when, "day": day, "number": number, "percent": percent}
+def money(value) -> str:
+    """An amount with its two decimals, always (`1.355,90` in Turkish, `1,355.90` in English); the API sends
+    amounts as decimal strings or numbers."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(Decimal(str(value)), format="#,##0.00")
+
+
+TEMPLATE_FILTERS = {"when": when, "day": day, "number": number, "percent": percent, "money": money}
 TEMPLATE_GLOBALS: dict = {}

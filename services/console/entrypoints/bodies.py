@@ -16,13 +16,11 @@ from shared.contracts.members import SEAT_ROLES
 from .. import members_rules as rules
 from ..adapters.api import ApiError
 from ..listing import listing
-from ..refusals import api_error_page
 from .people import organisation_names
 from ..web import NavEntry, api, api_error_status, current_user, gather, render_form_errors
 
 blp = Blueprint("bodies", __name__)
 NAV = [NavEntry("bodies.index", _l("Bodies"))]
-blp.register_error_handler(ApiError, api_error_page)
 
 HISTORY_SHOWN = 100
 PEOPLE_OFFERED = 100

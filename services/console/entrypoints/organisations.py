@@ -16,12 +16,10 @@ from .. import members_rules as rules
 from ..adapters.api import ApiError
 from ..labels import label
 from ..listing import listing
-from ..refusals import api_error_page
 from ..web import NavEntry, api, api_error_status, current_user, gather, render_form_errors
 
 blp = Blueprint("organisations", __name__)
 NAV = [NavEntry("organisations.index", _l("Organisations"))]
-blp.register_error_handler(ApiError, api_error_page)
 
 FILTERS = ("q", "kind", "province", "status")
 SORTS = ("name", "-name", "province", "-province", "status", "-status", "created_at", "-created_at")

@@ -13,12 +13,10 @@ from shared.contracts.members import GENDERS
 from .. import members_rules as rules
 from ..adapters.api import ApiError
 from ..listing import listing
-from ..refusals import api_error_page
 from ..web import NavEntry, api, current_user, gather, render_form_errors
 
 blp = Blueprint("people", __name__)
 NAV = [NavEntry("people.index", _l("People"))]
-blp.register_error_handler(ApiError, api_error_page)
 
 FILTERS = ("q", "organisation_id")
 # The organisations a select offers (the API's largest page); the console's own lists are far smaller.
