@@ -18,10 +18,22 @@ from infra.cli.keys import issuer
 from infra.cli.target import live_run
 from services.console.login_codes import mint
 
-# (path, roles that may open it). Pages of other areas are added here as they come.
-PAGES = [("/", ("platform_admin", "chamber_admin", "programme_officer", "auditor")),
+EVERY_ROLE = ("platform_admin", "chamber_admin", "programme_officer", "auditor")
+# (path, roles that may open it). Pages of other areas are added here as they come. {org} and {person}: the
+# chamber the chamber admin signs in for, and one of its people.
+PAGES = [("/", EVERY_ROLE),
          ("/health", ("platform_admin",)),
-         ("/login", ("platform_admin",))]
+         ("/login", ("platform_admin",)),
+         ("/organisations", EVERY_ROLE),
+         ("/organisations?q=tso&kind=chamber&sort=-created_at", EVERY_ROLE),
+         ("/organisations/{org}", EVERY_ROLE),
+         ("/organisations/{org}/edit", ("platform_admin", "chamber_admin")),
+         ("/organisations/new", ("platform_admin", "chamber_admin")),
+         ("/people", EVERY_ROLE),
+         ("/people/{person}", EVERY_ROLE),
+         ("/people/new", ("platform_admin", "chamber_admin")),
+         ("/bodies", EVERY_ROLE),
+         ("/bodies/advisory_board", EVERY_ROLE)]
 TIMING = re.compile(r"app;dur=([0-9.]+)")
 
 
@@ -33,20 +45,30 @@ def organisation_of_a_chamber(run) -> str | None:
     return found[0]["id"] if found else None
 
 
+def person_of(run, organisation_id: str | None) -> str | None:
+    members = f"http://127.0.0.1:{run.content['ports']['members']}"
+    token = issuer(run).issue("platform_admin", subject="bench")
+    found = requests.get(f"{members}/api/v1/people", params={"organisation_id": organisation_id},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=10).json()["items"]
+    return found[0]["id"] if found else None
+
+
 def measure(rounds: int) -> list[tuple[str, str, list[float]]]:
     run = live_run()
     if run is None:
         sys.exit("no running stack: `tvp up` (and `tvp demo`) first")
     base = console_url(run)
     chamber = organisation_of_a_chamber(run)
+    ids = {"org": chamber, "person": person_of(run, chamber)}
     rows = []
     for role in ("platform_admin", "chamber_admin", "programme_officer", "auditor"):
         browser = requests.Session()
         code = mint(issuer(run), role, chamber if role == "chamber_admin" else None, f"bench-{role}")
         assert browser.get(f"{base}/login/{code}", timeout=10).ok
-        for path, roles in PAGES:
-            if role not in roles:
+        for page, roles in PAGES:
+            if role not in roles or ("{person}" in page and not ids["person"]):
                 continue
+            path = page.format(**ids)
             times = []
             for _ in range(rounds):
                 response = browser.get(f"{base}{path}", timeout=10, allow_redirects=False)
@@ -60,11 +82,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
-    print(f"{'role':<18} {'page':<10} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    print(f"{'role':<18} {'page':<52} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for role, path, times in measure(args.rounds):
         ordered = sorted(times)
         p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-        print(f"{role:<18} {path:<10} {statistics.median(ordered):8.1f} {p95:8.1f} {ordered[-1]:8.1f}")
+        print(f"{role:<18} {path:<52} {statistics.median(ordered):8.1f} {p95:8.1f} {ordered[-1]:8.1f}")
 
 
 if __name__ == "__main__":
