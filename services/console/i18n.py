@@ -64,6 +64,13 @@ API_MESSAGES = {
     "Not a valid boolean.": lazy_gettext("Choose yes or no."),
     "Unknown field.": lazy_gettext("This field is not accepted."),
     "Field may not be null.": lazy_gettext("This field may not be empty."),
+    # The members service's own rules (services/members/entrypoints/schemas.py)
+    "the VKN check digit is wrong": lazy_gettext("The tax number's check digit is wrong."),
+    "a VKN has 10 digits": lazy_gettext("A tax number has 10 digits."),
+    "required for companies": lazy_gettext("Required for companies."),
+    "a NACE Rev.2 code such as C25.62": lazy_gettext("Enter a NACE Rev.2 code such as C25.62."),
+    "a phone number such as +90 288 214 12 34": lazy_gettext("Enter a phone number such as +90 288 214 12 34."),
+    "must not be before term_start": lazy_gettext("The term may not end before it starts."),
 }
 
 

@@ -58,7 +58,7 @@ def test_seating_a_person_and_the_apis_refusals(live_browser, presidents, member
     backwards = live_browser.post_form("/bodies/advisory_board", {
         "person_id": presidents["Mehmet Demir"], "role": "member", "term_start": "2026-02-01",
         "term_end": "2026-01-01", "idempotency_key": "backwards"}, page="/bodies/advisory_board")
-    assert "must not be before term_start" in field_error(page_text(backwards, 422), "term_end")
+    assert "Görev süresi başlamadan bitemez." in field_error(page_text(backwards, 422), "term_end")
     seated = live_browser.post_form("/bodies/advisory_board", {
         "person_id": presidents["Mehmet Demir"], "role": "vice_chair", "term_start": "2026-02-01",
         "idempotency_key": "mehmet-1"}, page="/bodies/advisory_board")

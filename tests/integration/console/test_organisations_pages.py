@@ -69,7 +69,7 @@ def test_registering_shows_the_apis_field_errors_then_the_new_applicant(live_bro
         "name": "Vize Gıda", "kind": "company", "province": "Kırklareli", "tax_number": "1234567891",
         "employees": "çok", "idempotency_key": hidden(form, "idempotency_key")}, page="/organisations/new")
     page = page_text(refused, 422)
-    assert "the VKN check digit is wrong" in field_error(page, "tax_number")
+    assert "Vergi kimlik numarasının kontrol hanesi hatalı." in field_error(page, "tax_number")  # translated
     assert "Bir tam sayı girin." in field_error(page, "employees")
     assert 'value="Vize Gıda"' in page  # what was typed stays
     created = live_browser.post_form("/organisations/new", {
