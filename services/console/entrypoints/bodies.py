@@ -17,8 +17,8 @@ from .. import members_rules as rules
 from ..adapters.api import ApiError
 from ..listing import listing
 from ..refusals import api_error_page
-from .people import organisation_names
 from ..web import NavEntry, api, api_error_status, current_user, gather, render_form_errors
+from .people import organisation_names
 
 blp = Blueprint("bodies", __name__)
 NAV = [NavEntry("bodies.index", _l("Bodies"))]
