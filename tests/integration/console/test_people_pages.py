@@ -90,7 +90,7 @@ def test_registering_shows_field_errors_then_the_person(live_browser, people, me
     other = live_browser.post_form("/people/new", {
         "organisation_id": people["Tekirdağ TSO"], "full_name": "Ece Tan", "email": "ece@tekirdagtso.org.tr",
         "idempotency_key": "ece-1"}, page="/people/new")
-    assert "Rolünüz bu işlemi yapamaz." in page_text(other, 403)
+    assert "Rolünüz bunu göremez ya da yapamaz." in page_text(other, 403)
 
 
 def test_an_auditor_reads_and_registers_no_one(live_browser, people):
