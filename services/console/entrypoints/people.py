@@ -61,10 +61,11 @@ def new():
     if not rules.may_register_people(user):
         abort(403)
     # A chamber admin registers people of its own organisation only: the select offers only that one.
-    organisations = organisation_names(api(), **({"status": "active"} if user.is_admin else {}))
     if user.role == "chamber_admin":
-        organisations = {id_: name for id_, name in organisations.items() if id_ == user.organisation_id} or {
-            user.organisation_id: user.organisation_id}
+        own = api().get("members", f"/api/v1/organisations/{user.organisation_id}").data
+        organisations = {own["id"]: own["name"]}
+    else:
+        organisations = organisation_names(api())
     if request.method == "GET":
         chosen = request.args.get("organisation_id", "")
         return render_template("people/form.html", values={"organisation_id": chosen}, organisations=organisations,
@@ -74,6 +75,8 @@ def new():
         created = api().post("members", "/api/v1/people", json=body,
                              idempotency_key=request.form.get("idempotency_key"))
     except ApiError as error:
+        if error.status >= 500:
+            raise  # the console's error page: the service failed, the form was not refused
         return render_form_errors("people/form.html", error, values=request.form, organisations=organisations,
                                   genders=GENDERS)
     flash(_("%(name)s is registered.", name=created.data["full_name"]))
