@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+
 def _resolve(document: dict, node: dict) -> dict:
     while isinstance(node, dict) and "$ref" in node:
         node = _lookup(document, node["$ref"])

@@ -33,7 +33,8 @@ def choices(on: date | None = None) -> list[tuple[int, list[PeriodChoice]]]:
     on = on or today()
     years = []
     for year in range(on.year + 1, on.year - YEARS_BACK - 1, -1):
-        options = [PeriodChoice(f"{year}-Q{q}", gettext("Quarter %(n)s of %(year)s", n=q, year=year)) for q in (1, 2, 3, 4)]
+        options = [PeriodChoice(f"{year}-Q{q}", gettext("Quarter %(n)s of %(year)s", n=q, year=year))
+                   for q in (1, 2, 3, 4)]
         options += [PeriodChoice(f"{year}-H{h}", gettext("Half %(n)s of %(year)s", n=h, year=year)) for h in (1, 2)]
         options.append(PeriodChoice(str(year), gettext("The year %(year)s", year=year)))
         years.append((year, options))

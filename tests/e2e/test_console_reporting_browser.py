@@ -66,7 +66,8 @@ def stack(settings_for, issuer):
                            json={"period": f"{YEAR}-H1", "kind": "interim"})
     assert report.status_code == 201, report.text
     yield {"console": served_console.url, "report_id": report.json()["id"],
-           "sign_in": lambda role: f"{served_console.url}/login/{mint(console.extensions['tvp_console'].issuer, role, None, None)}"}
+           "sign_in": lambda role: (f"{served_console.url}/login/"
+                                    f"{mint(console.extensions['tvp_console'].issuer, role, None, None)}")}
     served_console.stop()
     for server in services.values():
         server.stop()

@@ -7,7 +7,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-
 from ..access import may, roles_that_may
 from ..adapters.api import ApiError
 from ..labels import BUDGET_LINES

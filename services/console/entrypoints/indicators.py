@@ -63,7 +63,7 @@ def _indicator_view(indicator: dict) -> dict:
             "dimension": dimension,
             "title": label("breakdown", dimension),
             "chart": charts.bar_chart(rows, limit=10),
-            "rows": [(name, value, cumulative.get(item)) for (name, value), item in zip(rows, items)],
+            "rows": [(name, value, cumulative.get(item)) for (name, value), item in zip(rows, items, strict=True)],
         })
     return {**indicator, "title": _name(indicator, "name"), "unit_name": _name(indicator, "unit"),
             "fraction": None if indicator["percent_of_target"] is None else indicator["percent_of_target"] / 100,

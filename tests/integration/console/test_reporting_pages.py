@@ -98,7 +98,8 @@ def test_recording_an_expenditure_shows_field_errors_then_lists_it(live_browser,
     # TRY without its EUR rate: the API's error, in Turkish, next to the rate's field; the values stay.
     refused = live_browser.client.post("/expenditures", data={**base, "eur_rate": "", "idempotency_key": "k1"})
     page = text(refused, 422)
-    assert 'id="eur_rate" name="eur_rate" inputmode="decimal" value="" aria-invalid="true" aria-describedby="eur_rate-errors"' in page
+    assert ('id="eur_rate" name="eur_rate" inputmode="decimal" value="" aria-invalid="true" '
+            'aria-describedby="eur_rate-errors"') in page
     assert '<ul class="field-errors" id="eur_rate-errors">' in page
     assert "Keşan ziyareti ulaşım" in page
     done = live_browser.client.post("/expenditures", data={**base, "eur_rate": "34", "idempotency_key": "k2"})
