@@ -10,7 +10,7 @@ from .. import charts, periods
 from ..access import roles_that_may
 from ..adapters.api import ApiError
 from ..labels import label
-from ..web import NavEntry, api, api_error_status, page_language
+from ..web import NavEntry, api, page_language
 
 blp = Blueprint("indicators", __name__)
 NAV = [NavEntry("indicators.index", _l("Indicators"), roles_that_may("reporting", "GET", "/api/v1/indicators"))]
@@ -32,7 +32,7 @@ def index():
             raise
         # An unknown period label: the picker again, with the API's reason next to it.
         return render_template("indicators/index.html", period=period, choices=periods.choices(), body=None,
-                               period_error=error), api_error_status(error)
+                               period_error=error), error.status
     return render_template("indicators/index.html", period=period, choices=periods.choices(), body=body,
                            indicators=[_indicator_view(i) for i in body["indicators"]],
                            progress=_progress(body["indicators"]), period_error=None)
