@@ -36,7 +36,13 @@ MEETINGS = "/api/v1/meetings"
 MEETING = MEETINGS + "/{meeting_id}"
 ORGANISATIONS = "/api/v1/member-organisations"
 PEOPLE = "/api/v1/people"
-LIST_FILTERS = ("q", "kind", "host", "theme", "status", "from", "to")
+LIST_FILTERS = ("q", "kind", "host", "theme", "status", "from", "to", "sort")
+SORTS = {  # the events API's `sort`
+    "starts_at": _l("Earliest first"),
+    "-starts_at": _l("Latest first"),
+    "title": _l("Title, A to Z"),
+    "-title": _l("Title, Z to A"),
+}
 CALENDAR_FILTERS = ("kind", "host", "theme", "status")
 PAGE_SIZES = (20, 50, 100)
 API_PAGE = 100  # the API's largest page
@@ -113,7 +119,7 @@ def index():
     })
     context = {"filters": filters, "page": page, "page_size": page_size, "page_sizes": PAGE_SIZES,
                "organisations": _organisations(results["organisations"]), "may_schedule": _may_schedule(),
-               **_filter_choices()}
+               "sorts": SORTS, **_filter_choices()}
     meetings = results["meetings"]
     if isinstance(meetings, ApiError):
         if meetings.status == 422:  # a filter the API refused (a malformed date): next to that filter

@@ -49,9 +49,13 @@ def test_the_list_shows_meetings_with_filters_a_count_and_links(live_browser, pl
     assert "2 toplantı" in page
     workshop = platform["workshop"]
     assert f'href="/meetings/{workshop["id"]}"' in page and "Enerji verimliliği atölyesi" in page
-    for name in ("q", "kind", "host", "theme", "status", "from", "to", "page_size"):
+    for name in ("q", "kind", "host", "theme", "status", "from", "to", "sort", "page_size"):
         assert re.search(rf'<label for="filter-{name.replace("_", "-")}">', page), name
         assert f'name="{name}"' in page
+    latest_first = page_text(live_browser.get("/meetings?sort=-title"))
+    rows = latest_first[latest_first.index("<tbody>"):]
+    assert rows.index("Enerji verimliliği atölyesi") < rows.index("Danışma Kurulu toplantısı")
+    assert '<option value="-title" selected>' in latest_first
     filtered = page_text(live_browser.get("/meetings?kind=advisory_board_meeting&lang=en"))
     assert "1 meeting" in filtered and "Danışma Kurulu toplantısı" in filtered
     assert "Enerji verimliliği atölyesi" not in filtered
