@@ -68,7 +68,8 @@ def test_the_platform_admin_sees_members_meetings_progress_and_health(live_brows
     assert page.count('role="img"') == 3
     assert "<title id=\"by-kind-title\">" in page
     # The upcoming workshop with its host.
-    assert "Enerji verimliliği atölyesi" in page and "Keşan TSO" in page
+    assert "Enerji verimliliği atölyesi</a>" in page and "Keşan TSO" in page
+    assert re.search(r'<a href="/meetings/[0-9a-f]{32}">Enerji verimliliği atölyesi</a>', page)
     # Progress: 4 active members of a target of 8 is 50 % (Turkish percent format).
     assert "%50" in page
     # Health of the three services, all fine.
@@ -106,3 +107,19 @@ def test_a_service_that_does_not_answer_leaves_the_rest_of_the_page_standing(con
     page = text(browser.get("/"))
     assert "yanıt veremedi" in page
     assert page.count('class="status-stuck"') == 3
+
+
+def test_the_health_panel_refreshes_itself_as_a_fragment(live_browser, platform):
+    live_browser.sign_in("platform_admin")
+    page = text(live_browser.get("/"))
+    assert 'hx-get="/dashboard/health" hx-trigger="every 30s" hx-swap="outerHTML"' in page
+    fragment = text(live_browser.get("/dashboard/health", headers={"HX-Request": "true"}))
+    assert fragment.lstrip().startswith("<section") and "<html" not in fragment
+    assert fragment.count('class="status-ok"') == 3
+
+
+def test_the_fragment_is_for_the_platform_admin_and_a_lapsed_session_reloads_the_page(browser):
+    assert browser.get("/dashboard/health", headers={"HX-Request": "true"}).status_code == 401
+    assert browser.get("/dashboard/health", headers={"HX-Request": "true"}).headers["HX-Redirect"] == "/login"
+    browser.sign_in("auditor")
+    assert browser.get("/dashboard/health").status_code == 403

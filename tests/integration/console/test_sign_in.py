@@ -15,12 +15,15 @@ def session_cookie(browser):
     return browser.client.get_cookie(COOKIE)
 
 
-def test_a_page_without_a_session_sends_the_visitor_to_the_login_page(browser):
+def test_a_page_without_a_session_sends_the_visitor_to_the_login_page(browser, console_app):
     response = browser.get("/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
     page = browser.get("/login").get_data(as_text=True)
     assert "tvp login-link --role platform_admin" in page
+    # Visiting the login page leaves no session behind (no cookie, nothing stored).
+    assert session_cookie(browser) is None
+    assert console_app.extensions["tvp_console"].db[SESSIONS].count_documents({}) == 0
 
 
 def test_a_link_signs_in_once_and_the_cookie_holds_only_a_session_id(browser, console_app):
@@ -94,3 +97,46 @@ def test_a_chamber_admin_link_carries_its_organisation(browser, console_app):
 def test_every_answer_carries_the_content_security_policy(browser):
     for path in ("/login", "/healthz", "/static/console.css"):
         assert "default-src 'self'" in browser.get(path).headers["Content-Security-Policy"]
+
+
+def test_a_link_opened_at_once_in_several_tabs_signs_in_once(browser, console_app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    code = browser.link_code("platform_admin")
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(lambda _: console_app.test_client().get(f"/login/{code}").status_code, range(6)))
+    assert sorted(statuses) == [302] + [400] * 5
+
+
+def test_sessions_and_used_codes_expire_by_ttl_indexes(console_app):
+    db = console_app.extensions["tvp_console"].db
+    for collection in (SESSIONS, "used_login_codes"):
+        ttl = [index for index in db[collection].list_indexes() if "expireAfterSeconds" in index]
+        assert [(dict(index["key"]), index["expireAfterSeconds"]) for index in ttl] == [({"expires_at": 1}, 0)]
+
+
+def test_an_expired_session_opens_nothing_even_before_the_ttl_monitor_removes_it(browser, console_app):
+    from datetime import datetime, timedelta, timezone
+
+    browser.sign_in("auditor")
+    session_id = session_cookie(browser).value
+    db = console_app.extensions["tvp_console"].db
+    db[SESSIONS].update_one({"_id": session_id},
+                            {"$set": {"expires_at": datetime.now(timezone.utc) - timedelta(seconds=1)}})
+    assert browser.get("/").status_code == 302
+
+
+def test_after_sign_in_the_visitor_is_back_on_the_page_asked_for(browser):
+    first = browser.get("/health")
+    assert first.status_code == 302 and first.headers["Location"] == "/login?next=/health"
+    browser.get(first.headers["Location"])
+    response = browser.get(f"/login/{browser.link_code('platform_admin')}")
+    assert response.headers["Location"] == "/health"
+
+
+def test_next_never_leads_off_the_site(browser):
+    for target in ("https://evil.example.org/", "//evil.example.org/", "/\\\\evil.example.org"):
+        browser.get("/login", query_string={"next": target})
+        response = browser.get(f"/login/{browser.link_code('auditor')}")
+        assert response.headers["Location"] == "/", target
+        browser.post_form("/logout", page="/")
