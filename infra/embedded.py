@@ -304,6 +304,20 @@ def service_processes(name: str, port: int, env: dict, log_dir: Path, cwd: str |
     return web, worker
 
 
+def console_process(port: int, service_ports: dict[str, int], env: dict, log_dir: Path,
+                    cwd: str | None = None) -> ManagedProcess:
+    """The console (services/console) under gunicorn, calling the services on this machine's `service_ports`."""
+    gunicorn = _venv_script("gunicorn")
+    if gunicorn is None:
+        raise StartupError("gunicorn is not installed; run `make install`")
+    conf = Path(__file__).with_name("gunicorn.conf.py")
+    urls = {f"TVP_{name.upper()}_URL": f"http://127.0.0.1:{service_port}"
+            for name, service_port in service_ports.items()}
+    return ManagedProcess("console web", [gunicorn, "-c", str(conf), "services.console:create_app()"],
+                          log_dir / "console-web.log", env={**env, **urls, "TVP_BIND": f"127.0.0.1:{port}"},
+                          port=port, cwd=cwd)
+
+
 def wait_ready(process: ManagedProcess, port: int, timeout_s: float = 60) -> None:
     process.wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200,
                        timeout_s, "ready")

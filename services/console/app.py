@@ -17,8 +17,9 @@ from shared.db import connect
 from shared.logs import configure_logging
 from shared.web import access_log, metrics, outages
 
-from . import i18n, web
+from . import i18n, oidc, web
 from .adapters.api import ApiClient
+from .adapters.health import RecentFigures, service_figures
 from .adapters.store import SessionStore, UsedLoginCodes, ensure_indexes
 from .config import SERVICE, ConsoleSettings, load_console_settings, with_secret
 from .sessions import ServerSessionInterface
@@ -64,11 +65,15 @@ def create_console_app(settings: ConsoleSettings | Settings | None = None) -> Fl
         db=db,
         sessions=SessionStore(db, settings.session_idle_s),
         used_codes=UsedLoginCodes(db),
-        issuer=TokenIssuer(private_pem, base.jwt_issuer),
+        # The parsed key, not its PEM: PyJWT would parse (and check) the PEM again for every token, which
+        # took 20-140 ms per page; the console signs one token per request.
+        issuer=TokenIssuer(serialization.load_pem_private_key(private_pem, password=None), base.jwt_issuer),
         public_key=serialization.load_pem_public_key(base.jwt_public_key_file.read_bytes()),
         api=ApiClient(settings.api_urls, settings.api_timeout_s),
     )
+    context.figures = RecentFigures(lambda service: service_figures(context.api, service))
     app.extensions[web.EXTENSION] = context
+    context.oidc = oidc.init_app(app, settings.oidc)
     app.session_interface = ServerSessionInterface(context.sessions, settings.cookie_secure)
 
     access_log.init_app(app)
@@ -109,5 +114,7 @@ def _init_template_helpers(app: Flask) -> None:
     from . import formats, labels
 
     app.jinja_env.globals.update(formats.TEMPLATE_GLOBALS)
+    # A global, not a context variable: the macros of _forms.html, imported without context, use it.
+    app.jinja_env.globals["new_idempotency_key"] = web.new_idempotency_key
     app.jinja_env.filters.update(formats.TEMPLATE_FILTERS)
     app.jinja_env.filters["label"] = lambda code, table: labels.label(table, code)

@@ -41,6 +41,7 @@ class ConsoleSettings:
     service_token_ttl_s: int = 120
     api_timeout_s: float = 5.0
     oidc: OidcSettings | None = None
+    oidc_redirect_url: str = ""  # behind a proxy: the callback URL the provider knows (else from the request)
 
     @property
     def port(self) -> int:
@@ -92,6 +93,7 @@ def load_console_settings(base: Settings | None = None, **overrides) -> ConsoleS
         service_token_ttl_s=int(_env("TVP_CONSOLE_SERVICE_TOKEN_TTL_S", "120")),
         api_timeout_s=float(_env("TVP_CONSOLE_API_TIMEOUT_S", "5")),
         oidc=oidc_from_env(),
+        oidc_redirect_url=_env("TVP_OIDC_REDIRECT_URL"),
     )
     values.update(overrides)
     return ConsoleSettings(**values)

@@ -8,6 +8,7 @@ A page is private unless its view is marked `@public`: a new page cannot be left
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +49,7 @@ class ConsoleContext:
     api: ApiClient
     oidc: Any = None  # authlib's registered client when OpenID Connect is configured
     nav: list = field(default_factory=list)
+    figures: Any = None  # adapters.health.RecentFigures: each service's /metrics figures, kept seconds
 
 
 def console() -> ConsoleContext:
@@ -158,12 +160,16 @@ def init_app(app) -> None:
         if request.endpoint != "static":
             # Pages show personal data and carry CSRF tokens: no cache keeps them.
             response.headers["Cache-Control"] = "no-store"
+        started = g.get("access_started")
+        if started is not None:
+            # The page's server time, for the browser's developer tools and benchmarks/console_pages.py.
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
 
     @app.context_processor
     def _page_context():
         return {"current_user": current_user(), "nav_entries": visible_nav(), "role_in": role_in,
-                "role_names": ROLE_NAMES, "page_language": page_language(), "new_idempotency_key": new_idempotency_key}
+                "role_names": ROLE_NAMES, "page_language": page_language()}
 
 
 ROLE_NAMES = {
@@ -203,10 +209,11 @@ def visible_nav() -> list[NavEntry]:
 
 def render_form_errors(template: str, error: ApiError, status: int | None = None, **context):
     """A form page again, after the API refused it: each field's messages next to that field (the template
-    shows `field_errors[name]` with the `field_errors` macro of _forms.html), the rest at the top."""
-    field_errors = {name: [api_message(message) for message in messages]
-                    for name, messages in error.field_errors.items()}
-    body = render_template(template, field_errors=field_errors, form_error=error, **context)
+    shows `g.form_field_errors[name]` with the `field_errors` macro of _forms.html), the rest at the top."""
+    g.form_field_errors = {name: [api_message(message) for message in messages]
+                           for name, messages in error.field_errors.items()}
+    g.form_error = error
+    body = render_template(template, **context)
     return body, status or (error.status if 400 <= error.status < 500 else 422)
 
 

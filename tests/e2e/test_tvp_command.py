@@ -26,7 +26,8 @@ def _env(tmp_path, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("TVP_")}
     env.update(TVP_VAR_DIR=str(tmp_path / "var"), TVP_EMBEDDED_MONGO_PORT=str(free_port()),
                TVP_EMBEDDED_KAFKA_PORT=str(free_port()), TVP_MEMBERS_PORT=str(free_port()),
-               TVP_EVENTS_PORT=str(free_port()), TVP_REPORTING_PORT=str(free_port()))
+               TVP_EVENTS_PORT=str(free_port()), TVP_REPORTING_PORT=str(free_port()),
+               TVP_CONSOLE_PORT=str(free_port()))
     env.update(extra)
     return env
 
@@ -84,7 +85,8 @@ def test_up_runs_keeps_data_and_stops_cleanly(tmp_path):
     try:
         up.wait_for("ready in")
         token = up.wait_for("admin token").split(": ", 1)[1].strip()
-        for port in (env["TVP_MEMBERS_PORT"], env["TVP_EVENTS_PORT"], env["TVP_REPORTING_PORT"]):
+        for port in (env["TVP_MEMBERS_PORT"], env["TVP_EVENTS_PORT"], env["TVP_REPORTING_PORT"],
+                     env["TVP_CONSOLE_PORT"]):
             assert requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200
         created = requests.post(f"{members}/api/v1/organisations", headers={"Authorization": f"Bearer {token}"},
                                 json={"name": "Tekirdağ TSO", "kind": "chamber", "province": "tekirdag"}, timeout=10)
@@ -93,8 +95,8 @@ def test_up_runs_keeps_data_and_stops_cleanly(tmp_path):
     finally:
         assert up.stop() == 0
     # Nothing was left behind: every port is free again.
-    for name in ("TVP_MEMBERS_PORT", "TVP_EVENTS_PORT", "TVP_REPORTING_PORT", "TVP_EMBEDDED_MONGO_PORT",
-                 "TVP_EMBEDDED_KAFKA_PORT"):
+    for name in ("TVP_MEMBERS_PORT", "TVP_EVENTS_PORT", "TVP_REPORTING_PORT", "TVP_CONSOLE_PORT",
+                 "TVP_EMBEDDED_MONGO_PORT", "TVP_EMBEDDED_KAFKA_PORT"):
         assert port_is_free(int(env[name])), name
 
     again = Up(env)
@@ -161,13 +163,14 @@ def test_run_json_status_logs_and_stop_of_a_running_stack(tmp_path):
         up.wait_for("ready in")
         run = json.loads((var / "run.json").read_text())
         assert run["pid"] == up.proc.pid and run["var_dir"] == str(var)
-        assert run["ports"] == {s: int(env[f"TVP_{s.upper()}_PORT"]) for s in ("members", "events", "reporting")}
+        assert run["ports"] == {s: int(env[f"TVP_{s.upper()}_PORT"])
+                                for s in ("members", "events", "reporting", "console")}
         assert run["mongo_uri"] == f"mongodb://127.0.0.1:{env['TVP_EMBEDDED_MONGO_PORT']}/?directConnection=true"
         assert run["kafka_bootstrap"] == f"127.0.0.1:{env['TVP_EMBEDDED_KAFKA_PORT']}"
         assert run["kafka_broker"] == preferred_broker()  # Apache Kafka wherever Java can run it
         assert run["started_at"].endswith("+00:00")
         names = ["mongodb", "kafka", "members-web", "members-worker", "events-web", "events-worker",
-                 "reporting-web", "reporting-worker"]
+                 "reporting-web", "reporting-worker", "console-web"]
         assert [p["name"] for p in run["processes"]] == names
         assert all(p["restarts"] == 0 and p["pid"] > 0 for p in run["processes"])
 

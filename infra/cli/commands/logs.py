@@ -11,8 +11,9 @@ from ..console import say
 from ..errors import CliError
 from ..target import live_run
 
-# How `tvp up` names its log files (embedded.py): <service>-web.log, <service>-worker.log, mongodb.log, kafka.log.
-SOURCES = ("members", "events", "reporting", "mongodb", "kafka")
+# How `tvp up` names its log files (embedded.py): <service>-web.log, <service>-worker.log, console-web.log,
+# mongodb.log, kafka.log.
+SOURCES = ("members", "events", "reporting", "console", "mongodb", "kafka")
 
 
 def log_files(log_dir: Path, source: str | None) -> list[Path]:

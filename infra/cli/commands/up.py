@@ -128,14 +128,14 @@ def database_restarted(port: int):
     ),
 )
 def up() -> int:
-    """Start MongoDB, Kafka and the three services; Ctrl-C (or `tvp stop`) stops them all.
+    """Start MongoDB, Kafka, the three services and the console; Ctrl-C (or `tvp stop`) stops them all.
 
     Starts SecantusDB and a broker (Apache Kafka where Java is present, else or with TVP_BROKER=tansu Tansu)
     unless TVP_MONGO_URI / TVP_KAFKA_BOOTSTRAP name servers to use, creates the
     topics, publishes the event logs again into an embedded broker that starts
-    empty, starts each service (web under gunicorn + worker) and, once all are
-    ready, writes var/run.json for the other commands. Logs are in var/log/
-    (`tvp logs`).
+    empty, starts each service (web under gunicorn + worker) and the console
+    (port 8000, TVP_CONSOLE_PORT) and, once all are ready, writes var/run.json
+    for the other commands. Logs are in var/log/ (`tvp logs`).
     """
     var_dir = runfile.default_var_dir()
     existing = runfile.read(var_dir)
@@ -227,6 +227,12 @@ def up() -> int:
             ports[name] = port
         for _name, web, port in webs:
             embedded.wait_ready(web, port, timeout_s=60)
+        # The console last: its /readyz asks the three services.
+        console_port = load_settings("console").port
+        console = stack.add(embedded.console_process(console_port, dict(ports), env, log_dir), "web")
+        embedded.wait_ready(console, console_port, timeout_s=60)
+        ports["console"] = console_port
+        databases["console"] = load_settings("console").mongo_db
         run = {
                 "pid": os.getpid(),
                 "started_at": started_at,
@@ -245,6 +251,7 @@ def up() -> int:
         say(f"ready in {time.monotonic() - started:.1f}s")
         for name, _, port in webs:
             say(f"  {name:<10} http://127.0.0.1:{port}/api/v1/docs")
+        say(f"  {'console':<10} http://127.0.0.1:{console_port}/ (sign in: `tvp login-link --role platform_admin`)")
         say(f"admin token (12 h): {issuer.issue('platform_admin', subject='admin')}")
         say(
             f"logs in {log_dir} (`tvp logs`); state in {runfile.run_file(var_dir)}; Ctrl-C or `tvp stop` stops "

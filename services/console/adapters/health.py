@@ -3,6 +3,8 @@ dead letters (shared/web/metrics.py writes them; the console never reads a servi
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -39,3 +41,31 @@ def parse_metrics(service: str, text: str) -> ServiceHealth:
 
 def unreachable(service: str) -> ServiceHealth:
     return ServiceHealth(service, False)
+
+
+def service_figures(client, service: str) -> ServiceHealth:
+    """The figures of `service`'s /metrics through the console's ApiClient; unreachable when it fails."""
+    from .api import ApiError
+
+    try:
+        return parse_metrics(service, client.operations_text(service, "/metrics"))
+    except ApiError:
+        return unreachable(service)
+
+
+class RecentFigures:
+    """Each service's figures, kept a few seconds: a service's /metrics scans its outbox, and a dashboard
+    open in several tabs, reloaded, would ask for it again and again. Seconds-old figures are as good."""
+
+    def __init__(self, fetch: Callable[[str], ServiceHealth], max_age_s: float = 5.0,
+                 clock: Callable[[], float] = time.monotonic):
+        self.fetch, self.max_age_s, self.clock = fetch, max_age_s, clock
+        self._kept: dict[str, tuple[float, ServiceHealth]] = {}
+
+    def __call__(self, service: str) -> ServiceHealth:
+        kept = self._kept.get(service)
+        if kept is not None and self.clock() - kept[0] < self.max_age_s:
+            return kept[1]
+        figures = self.fetch(service)
+        self._kept[service] = (self.clock(), figures)
+        return figures

@@ -6,11 +6,14 @@ import logging
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+import requests
+from authlib.integrations.base_client.errors import OAuthError
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from joserfc.errors import JoseError
 
 from shared.auth import InvalidToken
 
-from .. import login_codes
+from .. import login_codes, oidc
 from ..web import console, current_user, public, sign_in
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,42 @@ def login_with_code(code: str):
     target = session.get("next") or url_for("dashboard.index")
     sign_in(found.principal, "link")
     log.info("signed in", extra={"sub": found.principal.subject, "role": found.principal.role, "via": "link"})
+    return redirect(_safe_next(target))
+
+
+@blp.post("/oidc/login")
+@public
+def oidc_start():
+    """The sign-in button: off to the identity provider (a POST with the CSRF token, so no other site can
+    start a sign-in in the visitor's name)."""
+    client = console().oidc
+    if client is None:
+        abort(404)
+    redirect_uri = console().settings.oidc_redirect_url or url_for("auth.oidc_callback", _external=True)
+    return client.authorize_redirect(redirect_uri)
+
+
+@blp.get("/oidc/callback")
+@public
+def oidc_callback():
+    context = console()
+    if context.oidc is None:
+        abort(404)
+    try:
+        token = context.oidc.authorize_access_token()
+        principal = oidc.principal_from(token.get("userinfo") or {}, context.settings.oidc)
+    except InvalidToken as exc:
+        log.info("OpenID Connect sign-in refused: %s", exc)
+        return render_template("auth/login.html", oidc=True, no_role=True), 403
+    except (OAuthError, JoseError, ValueError, KeyError) as exc:
+        log.info("OpenID Connect sign-in failed: %s: %s", exc.__class__.__name__, exc)
+        return render_template("auth/login.html", oidc=True, oidc_failed=True), 400
+    except requests.RequestException as exc:
+        log.warning("identity provider unreachable: %s", exc.__class__.__name__)
+        return render_template("auth/login.html", oidc=True, oidc_failed=True), 502
+    target = session.get("next") or url_for("dashboard.index")
+    sign_in(principal, "oidc")
+    log.info("signed in", extra={"sub": principal.subject, "role": principal.role, "via": "oidc"})
     return redirect(_safe_next(target))
 
 

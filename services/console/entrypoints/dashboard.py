@@ -16,7 +16,6 @@ from shared.config import PLATFORM_ZONE
 
 from .. import charts
 from ..adapters.api import ApiError
-from ..adapters.health import parse_metrics, unreachable
 from ..config import API_SERVICES
 from ..labels import label
 from ..web import NavEntry, api, console, gather, page_language, role_in
@@ -26,13 +25,6 @@ NAV = [NavEntry("dashboard.index", _l("Dashboard"))]
 UPCOMING = 5
 PROVINCES_IN_CHART = 10
 HEALTH_ROLES = ("platform_admin",)
-
-
-def service_health(client, service: str):
-    try:
-        return parse_metrics(service, client.operations_text(service, "/metrics"))
-    except ApiError:
-        return unreachable(service)
 
 
 @blp.get("/")
@@ -46,9 +38,8 @@ def index():
     }
     show_health = role_in(*HEALTH_ROLES)
     if show_health:
-        client = console().api
-        jobs.update({f"health:{service}": (lambda service=service: service_health(client, service))
-                     for service in API_SERVICES})
+        figures = console().figures
+        jobs.update({f"health:{service}": (lambda service=service: figures(service)) for service in API_SERVICES})
     results = gather(jobs)
     indicators = results["indicators"]
     context = {

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from shared.messaging.topics import dead_letter_topic
 
 from ..adapters.api import ApiError
-from ..adapters.health import parse_metrics, unreachable
+from ..adapters.health import service_figures
 from ..config import API_SERVICES
 from ..web import NavEntry, console, gather, requires_role
 
@@ -30,20 +30,13 @@ def _readiness(client, service: str) -> dict:
         return {"ready": False, "message": "not JSON"}
 
 
-def _figures(client, service: str):
-    try:
-        return parse_metrics(service, client.operations_text(service, "/metrics"))
-    except ApiError:
-        return unreachable(service)
-
-
 @blp.get("/health")
 @requires_role(*ROLES)
 def index():
     client, jobs = console().api, {}
     for service in API_SERVICES:
         jobs[f"ready:{service}"] = lambda service=service: _readiness(client, service)
-        jobs[f"figures:{service}"] = lambda service=service: _figures(client, service)
+        jobs[f"figures:{service}"] = lambda service=service: service_figures(client, service)
     results = gather(jobs)
     services = [
         {"name": service, "ready": results[f"ready:{service}"], "figures": results[f"figures:{service}"],

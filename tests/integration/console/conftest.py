@@ -15,7 +15,8 @@ from services.console.login_codes import mint
 from shared.contracts import REGISTRY
 from shared.messaging.consumer import EventConsumer, Record
 
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+# A form's hidden field, or (pages without a form) the token htmx sends, from <body hx-headers>.
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
 class Browser:
@@ -29,7 +30,8 @@ class Browser:
         return self.client.get(path, **kwargs)
 
     def csrf_token(self, page="/login") -> str:
-        return CSRF_FIELD.search(self.client.get(page).get_data(as_text=True)).group(1)
+        match = CSRF_FIELD.search(self.client.get(page).get_data(as_text=True))
+        return match.group(1) or match.group(2)
 
     def post_form(self, path, data=None, page="/login", **kwargs):
         return self.client.post(path, data={"csrf_token": self.csrf_token(page), **(data or {})}, **kwargs)
