@@ -17,7 +17,7 @@ from shared.db import connect
 from shared.logs import configure_logging
 from shared.web import access_log, metrics, outages
 
-from . import i18n, oidc, web
+from . import errors, i18n, oidc, web
 from .adapters.api import ApiClient
 from .adapters.health import RecentFigures, service_figures
 from .adapters.store import SessionStore, UsedLoginCodes, ensure_indexes
@@ -83,6 +83,7 @@ def create_console_app(settings: ConsoleSettings | Settings | None = None) -> Fl
     CSRFProtect(app)
     i18n.init_app(app)
     web.init_app(app)
+    errors.init_app(app)
     for area in page_areas():
         app.register_blueprint(area.blp)
         context.nav.extend(getattr(area, "NAV", []))

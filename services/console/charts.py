@@ -12,8 +12,8 @@ from dataclasses import dataclass
 WIDTH = 600
 LABEL_WIDTH = 190
 VALUE_WIDTH = 80
-ROW_HEIGHT = 26
-BAR_HEIGHT = 16
+ROW_HEIGHT = 30
+BAR_HEIGHT = 18
 
 
 @dataclass(frozen=True)

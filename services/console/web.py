@@ -169,7 +169,7 @@ def init_app(app) -> None:
     @app.context_processor
     def _page_context():
         return {"current_user": current_user(), "nav_entries": visible_nav(), "role_in": role_in,
-                "role_names": ROLE_NAMES, "page_language": page_language()}
+                "role_names": ROLE_NAMES, "page_language": page_language(), "language_url": language_url}
 
 
 ROLE_NAMES = {
@@ -183,6 +183,15 @@ ROLE_NAMES = {
 def page_language() -> str:
     locale = get_locale()
     return locale.language if locale else DEFAULT_LANGUAGE
+
+
+def language_url(language: str) -> str:
+    """This page in another language, its filters and page number kept."""
+    if request.endpoint is None:
+        return f"?lang={language}"
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [language]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 def new_idempotency_key() -> str:

@@ -28,6 +28,9 @@ def echo():
     @app.route("/api/v1/echo", methods=["GET", "POST", "PUT"])
     def answer():
         seen.append(dict(request.headers))
+        if request.args.get("status"):
+            status = int(request.args["status"])
+            return jsonify(code=status, status="Some Status", message=f"the API said {status}"), status
         if request.args.get("fail"):
             return jsonify(code=422, status="Unprocessable Entity", message="the request is invalid: name",
                            errors={"name": ["Missing data for required field."], "province": ["unknown"]}), 422
@@ -56,6 +59,11 @@ def echo_console(console_settings, echo):
     def write():
         api().post("events", "/api/v1/echo", json={"a": 1}, idempotency_key=request.form.get("idempotency_key"))
         return "done"
+
+    @app.get("/try/status/<int:status>")
+    def status(status):
+        api().get("reporting", f"/api/v1/echo?status={status}")
+        return "not reached"
 
     @app.post("/try/form")
     def form():
@@ -116,3 +124,44 @@ def test_a_form_post_without_the_csrf_token_is_refused(echo_console, echo):
     before = len(seen)
     assert echo_console.client.post("/try/write").status_code == 400
     assert len(seen) == before  # nothing reached the service
+
+
+@pytest.mark.parametrize("api_status, page_status, shown", [
+    (404, 404, "Böyle bir sayfa ya da kayıt yok."),
+    (403, 403, "Rolünüz bunu göremez ya da yapamaz."),
+    (409, 409, "the API said 409"),
+    (500, 502, "the API said 500"),
+    (503, 503, "the API said 503"),
+])
+def test_an_api_error_a_view_lets_go_is_the_consoles_error_page(echo_console, api_status, page_status, shown):
+    echo_console.sign_in("auditor")
+    response = echo_console.get(f"/try/status/{api_status}", headers={"X-Correlation-Id": "corr-err-1"})
+    assert response.status_code == page_status
+    body = response.get_data(as_text=True)
+    assert shown in body and "corr-err-1" in body and "<main" in body
+
+
+def test_a_service_that_does_not_answer_is_a_503_page(console_settings):
+    app = create_app(console_settings(api_urls={"members": "http://127.0.0.1:9", "events": "http://127.0.0.1:9",
+                                                "reporting": "http://127.0.0.1:9"}))
+
+    @app.get("/try/down")
+    def down():
+        api().get("members", "/api/v1/organisations")
+        return "not reached"
+
+    browser = Browser(app)
+    browser.sign_in("auditor")
+    response = browser.get("/try/down?lang=en")
+    assert response.status_code == 503
+    assert "the members service did not answer" in response.get_data(as_text=True)
+
+
+def test_unknown_pages_and_forbidden_ones_are_pages_of_the_console(browser):
+    browser.sign_in("auditor")
+    missing = browser.get("/no-such-page")
+    assert missing.status_code == 404 and "Bulunamadı" in missing.get_data(as_text=True)
+    forbidden = browser.get("/health")
+    assert forbidden.status_code == 403 and "İzin verilmiyor" in forbidden.get_data(as_text=True)
+    expired = browser.client.post("/logout", data={"csrf_token": "made-up"})
+    assert expired.status_code == 400 and "Sayfayı yeniden yükleyin" in expired.get_data(as_text=True)

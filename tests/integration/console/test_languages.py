@@ -29,3 +29,8 @@ def test_the_language_survives_sign_in(browser):
 
 def test_an_unknown_language_falls_back_to_turkish(browser):
     assert '<html lang="tr">' in browser.get("/login?lang=de").get_data(as_text=True)
+
+
+def test_the_language_switch_keeps_the_page_and_its_query(browser):
+    page = browser.get("/login?next=/organisations%3Fpage%3D2").get_data(as_text=True)
+    assert 'href="/login?next=/organisations?page%3D2&amp;lang=en"' in page

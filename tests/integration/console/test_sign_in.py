@@ -94,3 +94,30 @@ def test_a_chamber_admin_link_carries_its_organisation(browser, console_app):
 def test_every_answer_carries_the_content_security_policy(browser):
     for path in ("/login", "/healthz", "/static/console.css"):
         assert "default-src 'self'" in browser.get(path).headers["Content-Security-Policy"]
+
+
+def test_a_link_opened_at_once_in_several_tabs_signs_in_once(browser, console_app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    code = browser.link_code("platform_admin")
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(lambda _: console_app.test_client().get(f"/login/{code}").status_code, range(6)))
+    assert sorted(statuses) == [302] + [400] * 5
+
+
+def test_sessions_and_used_codes_expire_by_ttl_indexes(console_app):
+    db = console_app.extensions["tvp_console"].db
+    for collection in (SESSIONS, "used_login_codes"):
+        ttl = [index for index in db[collection].list_indexes() if "expireAfterSeconds" in index]
+        assert [(dict(index["key"]), index["expireAfterSeconds"]) for index in ttl] == [({"expires_at": 1}, 0)]
+
+
+def test_an_expired_session_opens_nothing_even_before_the_ttl_monitor_removes_it(browser, console_app):
+    from datetime import datetime, timedelta, timezone
+
+    browser.sign_in("auditor")
+    session_id = session_cookie(browser).value
+    db = console_app.extensions["tvp_console"].db
+    db[SESSIONS].update_one({"_id": session_id},
+                            {"$set": {"expires_at": datetime.now(timezone.utc) - timedelta(seconds=1)}})
+    assert browser.get("/").status_code == 302
