@@ -36,8 +36,8 @@ class Organisations(MethodView):
     @blp.arguments(OrganisationQuerySchema, location="query")
     @blp.response(200, page_schema(OrganisationSchema))
     def get(self, query):
-        """List organisations (filters: kind, province, region, status, is_sme, q)"""
-        page = ListOrganisations(query.pop("page"), query.pop("page_size"), filters=query)
+        """List organisations (filters: kind, province, region, status, is_sme, q; order: sort)"""
+        page = ListOrganisations(query.pop("page"), query.pop("page_size"), filters=query, sort=query.pop("sort"))
         return organisations.list_organisations(reading(), page, current_principal())
 
     @guarded(blp)

@@ -23,6 +23,7 @@ from shared.web.schemas import PageQuerySchema
 
 from ..domain.governance import BODY_CODE_PATTERN, BODY_KINDS
 from ..domain.tax_number import is_valid_vkn
+from ..service_layer.organisations import ORGANISATION_SORTS
 
 NACE_PATTERN = r"^(?:[A-U]|[A-U]?[0-9]{2}(?:\.[0-9]{1,2}(?:\.[0-9]{2})?)?)$"
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()-]{5,24}$"
@@ -127,6 +128,8 @@ class OrganisationQuerySchema(PageQuerySchema):
     is_sme = fields.Boolean()
     q = Text(validate=validate.Length(min=1, max=100),
              metadata={"description": "Name search, ignoring case and Turkish diacritics"})
+    sort = fields.String(load_default="name", validate=validate.OneOf(ORGANISATION_SORTS), metadata={
+        "description": "Order of the list: a field, descending with a leading '-'; ties by name"})
 
 
 class MembershipActionSchema(Schema):

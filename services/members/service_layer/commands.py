@@ -88,6 +88,7 @@ class Page:
 @dataclass(frozen=True)
 class ListOrganisations(Page):
     filters: Mapping[str, Any] = field(default_factory=dict)  # kind, province, status, region, is_sme, q
+    sort: str = "name"  # one of ORGANISATION_SORTS; "-" first for descending
 
 
 @dataclass(frozen=True)

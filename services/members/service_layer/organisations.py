@@ -42,6 +42,10 @@ PAYLOAD_FIELDS = ["id", "name", "short_name", "kind", "province", "region", "dis
 # Internal bookkeeping never shown by the API.
 HIDDEN = {"outbox": 0, "outbox_pending": 0, "name_folded": 0, "status_history": 0, "seats_checked_at": 0}
 EVERYTHING_BUT_OUTBOX = {"outbox": 0}
+# The orders a list may ask for (`sort`, "-" first for descending), by the stored field each one reads; the
+# name sorts by its folded form so that "Çorlu" comes with the C's, as the name search matches it.
+SORT_FIELDS = {"name": "name_folded", "province": "province", "status": "status", "created_at": "created_at"}
+ORGANISATION_SORTS = [prefix + name for name in SORT_FIELDS for prefix in ("", "-")]
 
 
 def payload_of(document: dict) -> dict:
@@ -138,7 +142,14 @@ def list_organisations(uow: UnitOfWork, query: ListOrganisations, principal: Pri
     if "q" in wanted:
         # A $regex string, not a compiled pattern: SecantusDB ignores BSON regex values.
         filters["name_folded"] = {"$regex": re.escape(fold(wanted["q"]))}
-    return uow.organisations.page(filters, [("name_folded", 1), ("_id", 1)], query.page, query.page_size)
+    return uow.organisations.page(filters, _order(query.sort), query.page, query.page_size)
+
+
+def _order(sort: str) -> list[tuple[str, int]]:
+    """The sort the list asked for, then the name and the id: equal values keep one order from page to page."""
+    name = sort.lstrip("-")
+    ties = [(field, 1) for field in ("name_folded", "_id") if field != SORT_FIELDS[name]]
+    return [(SORT_FIELDS[name], -1 if sort.startswith("-") else 1), *ties]
 
 
 def membership_history(uow: UnitOfWork, query: GetMembershipHistory, principal: Principal) -> dict:

@@ -180,6 +180,10 @@ def test_reads_list_filter_get_and_history():
     assert [o["name"] for o in by_q["items"]] == ["Çorlu TSO"]
     by_status = organisations.list_organisations(uow, ListOrganisations(1, 20, {"status": "active"}), OFFICER)
     assert [o["_id"] for o in by_status["items"]] == [kesan["_id"]]
+    by_province = organisations.list_organisations(uow, ListOrganisations(1, 20, sort="-province"), OFFICER)
+    assert [o["province"] for o in by_province["items"]] == ["Tekirdağ", "Edirne"]
+    by_name_down = organisations.list_organisations(uow, ListOrganisations(1, 20, sort="-name"), OFFICER)
+    assert [o["name"] for o in by_name_down["items"]] == ["Keşan TSO", "Çorlu TSO"]
     assert organisations.get_organisation(uow, GetOrganisation(kesan["_id"]), OFFICER)["version"] == 2
     history = organisations.membership_history(uow, GetMembershipHistory(kesan["_id"]), OFFICER)
     assert [h["action"] for h in history["history"]] == ["apply", "approve"] and history["status"] == "active"
