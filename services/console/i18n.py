@@ -1,12 +1,14 @@
 """Turkish first, English too: the locale of a request, and the catalogs.
 
 Only the .po catalogs are kept in git (services/console/translations/<lang>/LC_MESSAGES/messages.po).
-Each process compiles them when the app starts, into a directory of its own, so a fresh clone, the
+They are compiled when the app starts (once per content, shared by the workers), so a fresh clone, the
 Docker image and a test all run with no extra step and no compiled file can fall behind its source.
 """
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -22,14 +24,27 @@ SESSION_KEY = "lang"
 
 
 def compile_catalogs(source: Path = SOURCE) -> Path:
-    target = Path(tempfile.mkdtemp(prefix="tvp-console-i18n-"))
-    for po_file in sorted(source.glob("*/LC_MESSAGES/*.po")):
+    """The compiled catalogs of `source`, in a directory named after the catalogs' content: every worker and
+    every restart with the same .po files shares one, and a changed .po gets a new one."""
+    po_files = sorted(source.glob("*/LC_MESSAGES/*.po"))
+    digest = hashlib.sha256()
+    for po_file in po_files:
+        digest.update(po_file.relative_to(source).as_posix().encode() + b"\0" + po_file.read_bytes())
+    target = Path(tempfile.gettempdir()) / f"tvp-console-i18n-{digest.hexdigest()[:16]}"
+    if target.is_dir():
+        return target
+    building = Path(tempfile.mkdtemp(prefix="tvp-console-i18n-building-"))
+    for po_file in po_files:
         with po_file.open("rb") as handle:
             catalog = read_po(handle, locale=po_file.parent.parent.name)
-        mo_file = target / po_file.relative_to(source).with_suffix(".mo")
+        mo_file = building / po_file.relative_to(source).with_suffix(".mo")
         mo_file.parent.mkdir(parents=True, exist_ok=True)
         with mo_file.open("wb") as handle:
             write_mo(handle, catalog)
+    try:
+        building.rename(target)  # whole or not at all: a reader never sees half a directory
+    except OSError:  # another process made it first
+        shutil.rmtree(building, ignore_errors=True)
     return target
 
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e  # a process per test: kept out of the unit suite's time budget
 COMMANDS = ["up", "token", "topics", "topics create", "replay", "demo", "rebuild", "subscribe", "asyncapi",
             "status", "stop", "logs", "chamber", "chamber add", "chamber remove", "chamber show",
-            "retention", "retention run"]
+            "retention", "retention run", "login-link"]
 
 
 def tvp(*args: str, var_dir: Path, timeout_s: float = 30, **extra) -> subprocess.CompletedProcess:

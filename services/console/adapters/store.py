@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta, timezone
 
-import pymongo
 from pymongo.errors import DuplicateKeyError
 
 SESSIONS = "sessions"
@@ -70,13 +69,3 @@ class SessionStore:
 
     def delete(self, session_id: str) -> None:
         self.collection.delete_one({"_id": session_id})
-
-    def count_for(self, subject: str) -> int:
-        return self.collection.count_documents({"data.user.sub": subject, "expires_at": {"$gt": now()}})
-
-
-def index_names(db) -> set[str]:
-    return {index["name"] for name in (SESSIONS, USED_LOGIN_CODES) for index in db[name].list_indexes()}
-
-
-__all__ = ["SessionStore", "UsedLoginCodes", "ensure_indexes", "pymongo"]

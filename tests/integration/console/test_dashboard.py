@@ -68,7 +68,8 @@ def test_the_platform_admin_sees_members_meetings_progress_and_health(live_brows
     assert page.count('role="img"') == 3
     assert "<title id=\"by-kind-title\">" in page
     # The upcoming workshop with its host.
-    assert "Enerji verimliliği atölyesi" in page and "Keşan TSO" in page
+    assert "Enerji verimliliği atölyesi</a>" in page and "Keşan TSO" in page
+    assert re.search(r'<a href="/meetings/[0-9a-f]{32}">Enerji verimliliği atölyesi</a>', page)
     # Progress: 4 active members of a target of 8 is 50 % (Turkish percent format).
     assert "%50" in page
     # Health of the three services, all fine.
