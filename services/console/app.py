@@ -30,9 +30,9 @@ log = logging.getLogger(__name__)
 def page_areas() -> list:
     """Every page area of the console, in the order of the navigation: each module has a blueprint `blp`
     and `NAV`, its navigation entries (services/console/README.md: how to add one)."""
-    from .entrypoints import auth, dashboard, health, operations
+    from .entrypoints import auth, bodies, dashboard, health, operations, organisations, people
 
-    return [operations, auth, dashboard, health]
+    return [operations, auth, dashboard, organisations, people, bodies, health]
 
 
 def create_console_app(settings: ConsoleSettings | Settings | None = None) -> Flask:
@@ -115,6 +115,7 @@ def _init_template_helpers(app: Flask) -> None:
     from . import formats, labels
 
     app.jinja_env.globals.update(formats.TEMPLATE_GLOBALS)
+    app.jinja_env.globals["api_status_message"] = i18n.api_status_message
     # A global, not a context variable: the macros of _forms.html, imported without context, use it.
     app.jinja_env.globals["new_idempotency_key"] = web.new_idempotency_key
     app.jinja_env.filters.update(formats.TEMPLATE_FILTERS)

@@ -85,3 +85,20 @@ API_MESSAGES = {
 def api_message(message: str) -> str:
     translated = API_MESSAGES.get(message)
     return str(translated) if translated is not None else message
+
+
+# An API refusal that is not about one field, by its status: the top of the form says it in the page's language
+# (the API's own English detail follows it).
+API_STATUSES = {
+    403: lazy_gettext("Your role may not do this."),
+    404: lazy_gettext("It no longer exists."),
+    409: lazy_gettext("This is not possible in its current state."),
+    412: lazy_gettext("Someone else changed this meanwhile: reload the page and try again."),
+    422: lazy_gettext("Some of the values are not valid."),
+    503: lazy_gettext("A service did not answer; try again shortly."),
+}
+
+
+def api_status_message(status: int) -> str | None:
+    translated = API_STATUSES.get(status)
+    return str(translated) if translated is not None else None

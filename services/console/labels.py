@@ -29,6 +29,46 @@ MEETING_KINDS = {
     "conference": _l("Conference"),
 }
 
+MEMBERSHIP_STATUSES = {
+    "applicant": _l("Applicant"),
+    "active": _l("Active"),
+    "suspended": _l("Suspended"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+MEMBERSHIP_ACTIONS = {
+    "apply": _l("Applied"),
+    "approve": _l("Approve"),
+    "suspend": _l("Suspend"),
+    "reinstate": _l("Reinstate"),
+    "withdraw": _l("Withdraw"),
+}
+
+SIZE_CLASSES = {
+    "micro": _l("Micro"),
+    "small": _l("Small"),
+    "medium": _l("Medium"),
+    "large": _l("Large"),
+}
+
+SEAT_ROLES = {
+    "chair": _l("Chair"),
+    "vice_chair": _l("Vice chair"),
+    "member": _l("Member"),
+}
+
+SEAT_STATUSES = {
+    "active": _l("Seated"),
+    "ended": _l("Ended"),
+}
+
+GENDERS = {
+    "female": _l("Female"),
+    "male": _l("Male"),
+    "other": _l("Other"),
+    "undisclosed": _l("Undisclosed"),
+}
+
 SERVICES = {
     "members": _l("Members"),
     "events": _l("Events"),
@@ -39,6 +79,12 @@ TABLES = {
     "organisation_kind": ORGANISATION_KINDS,
     "meeting_kind": MEETING_KINDS,
     "service": SERVICES,
+    "membership_status": MEMBERSHIP_STATUSES,
+    "membership_action": MEMBERSHIP_ACTIONS,
+    "size_class": SIZE_CLASSES,
+    "seat_role": SEAT_ROLES,
+    "seat_status": SEAT_STATUSES,
+    "gender": GENDERS,
 }
 
 
