@@ -30,9 +30,9 @@ log = logging.getLogger(__name__)
 def page_areas() -> list:
     """Every page area of the console, in the order of the navigation: each module has a blueprint `blp`
     and `NAV`, its navigation entries (services/console/README.md: how to add one)."""
-    from .entrypoints import auth, bodies, dashboard, health, operations, organisations, people
+    from .entrypoints import auth, bodies, dashboard, health, meetings, operations, organisations, people
 
-    return [operations, auth, dashboard, organisations, people, bodies, health]
+    return [operations, auth, dashboard, organisations, people, bodies, meetings, health]
 
 
 def create_console_app(settings: ConsoleSettings | Settings | None = None) -> Flask:

@@ -62,12 +62,42 @@ SEAT_STATUSES = {
     "ended": _l("Ended"),
 }
 
+# --- meetings ---
+MEETING_STATUSES = {
+    "scheduled": _l("Scheduled"),
+    "held": _l("Held"),
+    "cancelled": _l("Cancelled"),
+}
+
+THEMES = {
+    "resource_efficiency": _l("Resource efficiency"),
+    "energy_efficiency": _l("Energy efficiency"),
+    "industrial_symbiosis": _l("Industrial symbiosis"),
+    "eco_efficiency": _l("Eco-efficiency"),
+    "green_transition": _l("Green transition"),
+    "waste_management": _l("Waste management"),
+    "renewable_energy": _l("Renewable energy"),
+    "digitalisation": _l("Digitalisation"),
+}
+
+REGISTRATION_STATUSES = {
+    "confirmed": _l("Confirmed"),
+    "waitlisted": _l("Waitlisted"),
+    "cancelled": _l("Cancelled"),
+}
+
+REGISTRATION_SOURCES = {
+    "registration": _l("Registration"),
+    "invitation": _l("Invitation"),
+}
+
 GENDERS = {
     "female": _l("Female"),
     "male": _l("Male"),
     "other": _l("Other"),
     "undisclosed": _l("Undisclosed"),
 }
+# --- end meetings ---
 
 SERVICES = {
     "members": _l("Members"),
@@ -84,6 +114,10 @@ TABLES = {
     "size_class": SIZE_CLASSES,
     "seat_role": SEAT_ROLES,
     "seat_status": SEAT_STATUSES,
+    "meeting_status": MEETING_STATUSES,
+    "theme": THEMES,
+    "registration_status": REGISTRATION_STATUSES,
+    "registration_source": REGISTRATION_SOURCES,
     "gender": GENDERS,
 }
 
