@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from services.events.domain.permissions import ACCESS as EVENTS_ACCESS
 from services.members.domain.permissions import ACCESS as MEMBERS_ACCESS
+from services.reporting.domain.permissions import ACCESS as REPORTING_ACCESS
 
 from .web import current_user
 
-TABLES = {"events": EVENTS_ACCESS, "members": MEMBERS_ACCESS}
+TABLES = {"events": EVENTS_ACCESS, "members": MEMBERS_ACCESS, "reporting": REPORTING_ACCESS}
 DOOR_ONLY = object()  # `owner` when the rule beyond the door is the service's (e.g. whose people a form lists)
 
 
@@ -27,3 +28,9 @@ def may(service: str, method: str, route: str, owner: str | None | object = DOOR
     if row.own and user.role == "chamber_admin" and owner is not DOOR_ONLY:
         return owner is not None and owner == user.organisation_id
     return True
+
+
+def roles_that_may(service: str, method: str, route: str) -> tuple[str, ...]:
+    """The roles a nav entry is shown to: those that may call the route the page is built on."""
+    row = TABLES[service][(method, route)]
+    return tuple(sorted(row.roles))

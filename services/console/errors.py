@@ -88,3 +88,14 @@ def init_app(app) -> None:
     def _unexpected(error: Exception):
         log.exception("unhandled error")
         return page(500)
+
+
+# --- reporting pages: their blueprints render a failed API call as api_error.html (wip/pages-reporting) ---
+def api_error_page(error: ApiError):
+    from .web import api_error_status
+
+    return render_template("api_error.html", error=error), api_error_status(error)
+
+
+def install(blueprint) -> None:
+    blueprint.register_error_handler(ApiError, api_error_page)

@@ -126,3 +126,46 @@ def label(table: str, code) -> str:
     """`{{ code|label("organisation_kind") }}` in a template."""
     name = TABLES.get(table, {}).get(code)
     return str(name) if name is not None else ("" if code is None else str(code))
+
+
+# --- reporting ---
+BUDGET_LINES = {
+    "human_resources": _l("Human resources"),
+    "travel": _l("Travel"),
+    "equipment": _l("Equipment"),
+    "services": _l("Services"),
+    "visibility": _l("Visibility"),
+    "other": _l("Other"),
+}
+
+REPORT_KINDS = {"interim": _l("Interim report"), "final": _l("Final report")}
+
+REPORT_STATUSES = {"draft": _l("Draft"), "submitted": _l("Submitted")}
+
+# The indicators' breakdowns (services/reporting/domain/indicators.py), by dimension.
+BREAKDOWNS = {
+    "kind": _l("By kind"),
+    "province": _l("By province"),
+    "body": _l("By body"),
+    "body_with_quorum": _l("By body, with quorum"),
+    "theme": _l("By theme"),
+    "gender": _l("By gender"),
+    "organisation_kind": _l("By kind of organisation"),
+    "size_class": _l("By size class"),
+    "budget_line": _l("By budget line"),
+}
+
+GENDERS = {"female": _l("Female"), "male": _l("Male"), "other": _l("Other"), "undisclosed": _l("Undisclosed")}
+
+SIZE_CLASSES = {"micro": _l("Micro"), "small": _l("Small"), "medium": _l("Medium"), "large": _l("Large"),
+                "none": _l("Not an SME")}
+
+TABLES.update({
+    "budget_line": BUDGET_LINES,
+    "report_kind": REPORT_KINDS,
+    "report_status": REPORT_STATUSES,
+    "breakdown": BREAKDOWNS,
+    "gender": GENDERS,
+    "size_class": SIZE_CLASSES,
+})
+# --- end reporting ---

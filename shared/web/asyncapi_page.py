@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from jinja2 import Environment
 
+from ..asyncapi_view import describe
+
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 _PAGE = _ENV.from_string("""\
@@ -80,94 +82,5 @@ th, td { text-align: left; vertical-align: top; padding: .25em .5em; border-bott
 """)
 
 
-def _resolve(document: dict, node: dict) -> dict:
-    while isinstance(node, dict) and "$ref" in node:
-        node = _lookup(document, node["$ref"])
-    return node
-
-
-def _lookup(document: dict, ref: str) -> dict:
-    node = document
-    for part in ref.lstrip("#/").split("/"):
-        node = node[part]
-    return node
-
-
-def type_of(document: dict, schema: dict) -> str:
-    """A short human name of a JSON Schema's type: `string (date-time)`, `array of Seat`, `A or null`."""
-    if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
-    for combinator in ("anyOf", "oneOf", "allOf"):
-        if combinator in schema:
-            return " or ".join(type_of(document, part) for part in schema[combinator])
-    kinds = schema.get("type", "any")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    names = []
-    for kind in kinds:
-        if kind == "array":
-            names.append("array of " + type_of(document, schema.get("items", {})))
-        elif kind != "null" and "format" in schema:
-            names.append(f"{kind} ({schema['format']})")
-        else:
-            names.append(kind)
-    text = " or ".join(names)
-    if "enum" in schema:
-        text += ": " + ", ".join(str(v) for v in schema["enum"] if v is not None)
-    elif "const" in schema:
-        text += f" = {schema['const']}"
-    return text
-
-
-def _fields(document: dict, schema: dict) -> list[dict]:
-    schema = _resolve(document, schema)
-    required = set(schema.get("required", []))
-    return [
-        {
-            "name": name,
-            "type": type_of(document, prop),
-            "required": name in required,
-            "description": _resolve(document, prop).get("description", ""),
-        }
-        for name, prop in schema.get("properties", {}).items()
-    ]
-
-
-def _data_schema(document: dict, message: dict) -> dict:
-    for part in message["payload"].get("allOf", []):
-        data = part.get("properties", {}).get("data")
-        if data is not None:
-            return data
-    return {}
-
-
 def render_asyncapi_page(document: dict) -> str:
-    channels = []
-    for address, channel in document.get("channels", {}).items():
-        channel_messages = []
-        for ref in channel.get("messages", {}).values():
-            message = _resolve(document, ref)
-            channel_messages.append(
-                {
-                    "name": message["name"],
-                    "summary": message.get("summary", ""),
-                    "fields": _fields(document, _data_schema(document, message)),
-                }
-            )
-        channels.append(
-            {
-                "address": channel.get("address", address),
-                "title": channel.get("title", ""),
-                "description": channel.get("description", ""),
-                "tags": [t["name"] for t in channel.get("tags", [])],
-                "deprecated": channel.get("x-deprecated", False),
-                "messages": channel_messages,
-            }
-        )
-    envelope = document.get("components", {}).get("schemas", {}).get("CloudEvent", {})
-    return _PAGE.render(
-        asyncapi=document.get("asyncapi"),
-        info=document.get("info", {}),
-        servers=document.get("servers", {}),
-        channels=channels,
-        envelope={"description": envelope.get("description", ""), "fields": _fields(document, envelope)},
-    )
+    return _PAGE.render(**describe(document))
