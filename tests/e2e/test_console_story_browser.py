@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import pypdfium2
 import pytest
 import requests
+expect = pytest.importorskip("playwright.sync_api").expect
 
 from infra.demo import ORGANISATIONS, PEOPLE
 from shared.config import PLATFORM_ZONE
@@ -139,7 +140,7 @@ def seated_in_events(api: Api, person_id: str) -> bool:
     """The events service has the person's Advisory Board seat (its invitations come from that view)."""
     response = api("GET", "events", f"/data-subjects/{person_id}", expect=None)
     return response.status_code == 200 and any(
-        s["body"] == "advisory_board" and s["status"] == "active" for s in response.json()["seats"])
+        s["body"] == "advisory_board" and s["status"] == "active" for s in response.json()["holds"]["seats"])
 
 
 # -- driving pages ------------------------------------------------------------------------------------------------
@@ -180,7 +181,7 @@ class Visitor:
         return self.page.locator("main")
 
     def form_with(self, field: str):
-        return self.main.locator("form", has=self.page.locator(f'[name="{field}"]')).first
+        return self.main.locator('form[method="post" i]', has=self.page.locator(f'[name="{field}"]')).first
 
     def fill_and_submit(self, values: dict[str, str]) -> None:
         """Fills the form holding these fields (by the API's field names) and sends it."""
@@ -240,13 +241,14 @@ def visitor(new_context, stack, axe_check, screenshot):
     return make
 
 
-def indicator_value(visitor: Visitor, code: str) -> float:
-    """The period's value of an indicator, read from its row of the indicators table."""
-    row = visitor.main.locator("tr", has=visitor.page.locator("th, td", has_text=re.compile(rf"^\s*{code}\s*$")))
-    cells = [c.strip() for c in row.first.locator("td").all_inner_texts()]
-    numbers = [c for c in cells if re.fullmatch(r"[\d.,\s%]+", c) and not c.endswith("%")]
-    assert numbers, f"{code}: no value in {cells}"
-    return float(numbers[0].replace(".", "").replace(",", ".").replace(" ", ""))
+def indicator_value(visitor: Visitor, code: str) -> int:
+    """The period's value of a counting indicator, from its row of the indicators table (the row's first cell)."""
+    row = visitor.main.locator("table.indicators tbody tr").filter(
+        has=visitor.page.get_by_role("link", name=code, exact=True))
+    value = row.locator("td").first.inner_text()
+    digits = re.match(r"[\d.,\s\u00a0\u202f]+", value)
+    assert digits, f"{code}: no number in {value!r}"
+    return int(re.sub(r"\D", "", digits.group()))
 
 
 def quorum_numbers(visitor: Visitor) -> list[int]:
@@ -336,23 +338,24 @@ def test_platform_admin_story(world, visitor, stack):
     assert re.fullmatch(r"/reports/[^/]+", report_path), admin.page.url
     admin.open(report_path, "report")
     admin.act("submit", "report-submit")
-    shown = HEX64.findall(admin.main.inner_text())
     report = api("GET", "reporting", report_path).json()
-    assert report["status"] == "submitted" and report["sha256"] in shown
+    assert report["status"] == "submitted"
+    assert report["sha256"] in HEX64.findall(admin.main.get_by_role("status").inner_text())   # the confirmation
     download_pdf(admin, report)
 
 
 def check_in(visitor: Visitor, path: str, names: list[str], name: str) -> None:
-    """The door's page: a name typed in the search box, one tap on the person; each is then shown as present."""
+    """The door's page: a name typed in the search box narrows the list (htmx, as one types), one tap on the
+    person records the attendance; the person then shows as present, with no button left to tap."""
     visitor.open(path, name)
-    search = visitor.main.locator('input[type="search"], input[name="q"]').first
+    search = visitor.main.get_by_role("searchbox")
     for person in names:
-        search.fill(person.split()[-1])
-        row = visitor.main.locator("li, tr, article", has_text=person).last
-        row.locator("button").first.click()
-        visitor.page.wait_for_function(
-            "name => [...document.querySelectorAll('main li, main tr, main article')]"
-            ".some(e => e.textContent.includes(name) && !e.querySelector('button:not([disabled])'))", arg=person)
+        search.fill(person)
+        visitor.main.get_by_text(re.compile(f"“{re.escape(person)}”")).wait_for()   # the narrowed list is in
+        row = visitor.main.get_by_role("listitem").filter(has_text=person)
+        expect(row).to_have_count(1)
+        row.get_by_role("button").click()
+        expect(row.get_by_role("button")).to_have_count(0)
     visitor.check(f"{name}-done", "tr")
 
 
