@@ -198,13 +198,13 @@ class Visitor:
         self.no_form_errors()
 
     def no_form_errors(self) -> None:
-        errors = self.main.locator('[id$="-error"], .form-errors, .errors, [role="alert"]').all_inner_texts()
+        errors = self.main.locator('.field-errors, .form-error, [role="alert"]').all_inner_texts()
         assert not [e for e in errors if e.strip()], f"the form was refused: {errors}"
 
     def act(self, action: str, name: str, fields: dict[str, str] | None = None) -> None:
         """A lifecycle action behind its confirmation: the action's button, the confirmation page (checked in
         both languages), then "yes"."""
-        here = self.page.url.split("?")[0]
+        here = self.url(urlsplit(self.page.url).path)
         for lang in ("en", "tr"):
             self.page.goto(f"{here}?lang={lang}")
             with self.page.expect_navigation():
