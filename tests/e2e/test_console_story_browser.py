@@ -372,3 +372,71 @@ def download_pdf(visitor: Visitor, report: dict) -> None:
     assert report["period"] in text
     assert "Danışma Kurulu" in text or "Advisory Board" in text
     assert "European Union" in text or "Avrupa Birliği" in text
+
+
+# -- 2. a chamber admin: its own organisation only ----------------------------------------------------------------
+
+def test_a_chamber_admin_sees_only_its_own(world, visitor):
+    orgs, people = world["orgs"], world["people"]
+    kesan, tekirdag = orgs["kesan"], orgs["tekirdag"]
+    chamber = visitor("chamber_admin", org=kesan["id"], subject="kesan-tso")
+    chamber.open("/", "dashboard")
+    chamber.open("/organisations", "organisations")
+    chamber.open(f"/organisations/{kesan['id']}", "organisation")
+    assert set(chamber.actions()) <= {"withdraw"}   # approving, suspending, reinstating are the platform's
+    chamber.open(f"/organisations/{tekirdag['id']}", "other-organisation")
+    assert chamber.actions() == [] and chamber.main.locator('form[method="post" i]').count() == 0
+
+    chamber.open("/people", "people")
+    names = chamber.main.inner_text()
+    assert KESAN_STAFF[0] in names and PRESIDENTS["kesan"][2] in names
+    assert OUTSIDE_GUEST[0] not in names and PRESIDENTS["tekirdag"][2] not in names
+
+    chamber.open("/bodies/advisory_board", "advisory-board")
+    assert chamber.form_with("person_id").count() == 0   # seating is the platform's
+
+    workshop = f"/meetings/{world['workshop']['id']}"
+    chamber.open(workshop, "workshop")
+    text = chamber.main.inner_text()
+    assert "kesan_staff@example.org" in text or KESAN_STAFF[0] in text
+    assert "guest@example.org" not in text and "+90 284" not in text   # another organisation's contact data
+    # It may register its own people, and only them: the choice offers no one else.
+    form = chamber.form_with("person_id")
+    if form.count():
+        offered = form.locator('[name="person_id"] option').all_inner_texts()
+        assert not [o for o in offered if OUTSIDE_GUEST[0] in o or PRESIDENTS["tekirdag"][2] in o], offered
+
+    chamber.open("/meetings", "meetings")
+    chamber.open("/indicators", "indicators")
+    chamber.open("/reports", "reports")
+
+
+# -- 3. an auditor: sees everything, changes nothing ----------------------------------------------------------------
+
+def test_an_auditor_changes_nothing(world, visitor):
+    orgs, api = world["orgs"], world["api"]
+    auditor = visitor("auditor", subject="story-auditor")
+    meeting = world["earlier"][0]
+    pages = [("/", "dashboard"), ("/organisations", "organisations"),
+             (f"/organisations/{orgs['tekirdag']['id']}", "organisation"), ("/people", "people"),
+             ("/bodies", "bodies"), ("/bodies/advisory_board", "advisory-board"), ("/meetings", "meetings"),
+             (f"/meetings/{meeting['id']}", "meeting"), (f"/meetings/{world['workshop']['id']}", "workshop"),
+             ("/indicators", "indicators"), ("/reports", "reports")]
+    for path, name in pages:
+        auditor.open(path, name)
+        assert auditor.main.locator('form[method="post" i]').count() == 0, f"{path}: a form for an auditor"
+        assert auditor.actions() == [], f"{path}: actions for an auditor"
+    # Everything is there to read: the organisations, the people, the Advisory Board meetings.
+    auditor.page.goto(auditor.url("/people"))
+    assert OUTSIDE_GUEST[0] in auditor.main.inner_text()
+
+    # A form replayed with the auditor's own session and CSRF token: refused, nothing changes.
+    csrf = re.search(r'"X-CSRFToken":\s*"([^"]+)"', auditor.page.content()).group(1)
+    tekirdag = orgs["tekirdag"]["id"]
+    refused = auditor.page.request.post(auditor.url(f"/organisations/{tekirdag}"), form={
+        "csrf_token": csrf, "action": "suspend", "confirm": "yes", "reason": "replayed"}, max_redirects=0)
+    assert refused.status == 403, refused.status
+    refused = auditor.page.request.post(auditor.url(f"/meetings/{world['workshop']['id']}"), form={
+        "csrf_token": csrf, "person_id": world["people"]["guest"]["id"]}, max_redirects=0)
+    assert refused.status == 403, refused.status
+    assert api("GET", "members", f"/organisations/{tekirdag}").json()["status"] == "active"
