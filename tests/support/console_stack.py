@@ -59,7 +59,10 @@ def start_console_stack(servers, key_dir: Path, var_dir: Path, run_id: str) -> C
     services.__enter__()
     port = free_port()
     try:
-        console = console_process(port, services.ports, {**env, "TVP_WEB_WORKERS": "1"}, var_dir / "log").start()
+        # The API timeout is raised from 5 s: on a machine shared by several test runs a report's PDF took longer
+        # than that, and the console answered 503; what the story checks is the file, not the machine's speed.
+        console_env = {**env, "TVP_WEB_WORKERS": "1", "TVP_CONSOLE_API_TIMEOUT_S": "30"}
+        console = console_process(port, services.ports, console_env, var_dir / "log").start()
         wait_ready(console, port)
     except BaseException:
         services.__exit__(None, None, None)
