@@ -20,7 +20,7 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
-from shared.auth import Principal, TokenIssuer
+from shared.auth import ROLES, Principal, TokenIssuer
 
 from .adapters.api import ApiClient, ApiError, UserApi
 from .adapters.store import SessionStore, UsedLoginCodes
@@ -30,10 +30,10 @@ from .i18n import api_message
 
 EXTENSION = "tvp_console"
 USER_KEY = "user"
-# Whatever a response may load comes from the console itself (contract: no CDN, no external URL);
-# no inline script or style runs. frame-ancestors: no other site frames the console (clickjacking).
 # Routes that are not the console's own views: its static files and the metrics of shared/web/metrics.py.
 PUBLIC_ENDPOINTS = frozenset({"static", "metrics"})
+# Whatever a response may load comes from the console itself (contract: no CDN, no external URL);
+# no inline script or style runs. frame-ancestors: no other site frames the console (clickjacking).
 CONTENT_SECURITY_POLICY = "default-src 'self'; base-uri 'self'; frame-ancestors 'none'"
 
 
@@ -204,7 +204,7 @@ def new_idempotency_key() -> str:
 class NavEntry:
     endpoint: str
     label: LazyString | str
-    roles: tuple[str, ...] = ("platform_admin", "chamber_admin", "programme_officer", "auditor")
+    roles: tuple[str, ...] = ROLES  # who sees the entry; default every role
 
 
 def visible_nav() -> list[NavEntry]:
@@ -224,7 +224,3 @@ def render_form_errors(template: str, error: ApiError, status: int | None = None
     g.form_error = error
     body = render_template(template, **context)
     return body, status or (error.status if 400 <= error.status < 500 else 422)
-
-
-def api_error_status(error: ApiError) -> int:
-    return error.status if 400 <= error.status < 600 else 502

@@ -34,7 +34,9 @@ def _safe_next(target: str | None) -> str:
 def login_page():
     if current_user() is not None:
         return redirect(_safe_next(request.args.get("next")))
-    session["next"] = _safe_next(request.args.get("next"))
+    target = _safe_next(request.args.get("next"))
+    if target != url_for("dashboard.index"):
+        session["next"] = target  # only then: a plain visit to /login leaves no session behind
     return render_template("auth/login.html", oidc=console().oidc is not None)
 
 

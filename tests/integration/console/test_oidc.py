@@ -94,4 +94,5 @@ def test_the_button_needs_the_csrf_token(oidc_browser):
 
 def test_without_a_provider_configured_there_is_no_oidc_sign_in(browser):
     assert 'action="/oidc/login"' not in browser.get("/login").get_data(as_text=True)
-    assert browser.post_form("/oidc/login").status_code == 404
+    browser.sign_in()
+    assert browser.post_form("/oidc/login", page="/").status_code == 404

@@ -15,12 +15,15 @@ def session_cookie(browser):
     return browser.client.get_cookie(COOKIE)
 
 
-def test_a_page_without_a_session_sends_the_visitor_to_the_login_page(browser):
+def test_a_page_without_a_session_sends_the_visitor_to_the_login_page(browser, console_app):
     response = browser.get("/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
     page = browser.get("/login").get_data(as_text=True)
     assert "tvp login-link --role platform_admin" in page
+    # Visiting the login page leaves no session behind (no cookie, nothing stored).
+    assert session_cookie(browser) is None
+    assert console_app.extensions["tvp_console"].db[SESSIONS].count_documents({}) == 0
 
 
 def test_a_link_signs_in_once_and_the_cookie_holds_only_a_session_id(browser, console_app):
@@ -121,3 +124,19 @@ def test_an_expired_session_opens_nothing_even_before_the_ttl_monitor_removes_it
     db[SESSIONS].update_one({"_id": session_id},
                             {"$set": {"expires_at": datetime.now(timezone.utc) - timedelta(seconds=1)}})
     assert browser.get("/").status_code == 302
+
+
+def test_after_sign_in_the_visitor_is_back_on_the_page_asked_for(browser):
+    first = browser.get("/health")
+    assert first.status_code == 302 and first.headers["Location"] == "/login?next=/health"
+    browser.get(first.headers["Location"])
+    response = browser.get(f"/login/{browser.link_code('platform_admin')}")
+    assert response.headers["Location"] == "/health"
+
+
+def test_next_never_leads_off_the_site(browser):
+    for target in ("https://evil.example.org/", "//evil.example.org/", "/\\\\evil.example.org"):
+        browser.get("/login", query_string={"next": target})
+        response = browser.get(f"/login/{browser.link_code('auditor')}")
+        assert response.headers["Location"] == "/", target
+        browser.post_form("/logout", page="/")
