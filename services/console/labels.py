@@ -37,11 +37,19 @@ MEMBERSHIP_STATUSES = {
 }
 
 MEMBERSHIP_ACTIONS = {
-    "apply": _l("Applied"),
     "approve": _l("Approve"),
     "suspend": _l("Suspend"),
     "reinstate": _l("Reinstate"),
     "withdraw": _l("Withdraw"),
+}
+
+# The same actions once done, as the membership timeline and the confirmation message tell them.
+MEMBERSHIP_EVENTS = {
+    "apply": _l("Applied"),
+    "approve": _l("Approved"),
+    "suspend": _l("Suspended"),
+    "reinstate": _l("Reinstated"),
+    "withdraw": _l("Withdrew"),
 }
 
 SIZE_CLASSES = {
@@ -111,6 +119,7 @@ TABLES = {
     "service": SERVICES,
     "membership_status": MEMBERSHIP_STATUSES,
     "membership_action": MEMBERSHIP_ACTIONS,
+    "membership_event": MEMBERSHIP_EVENTS,
     "size_class": SIZE_CLASSES,
     "seat_role": SEAT_ROLES,
     "seat_status": SEAT_STATUSES,

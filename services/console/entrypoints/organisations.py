@@ -167,5 +167,5 @@ def change_membership(organisation_id: str):
         return render_form_errors("organisations/confirm.html", error, status=api_error_status(error),
                                   organisation=organisation, action=action, version=str(organisation["version"]),
                                   reason=request.form.get("reason", ""))
-    flash(_("%(name)s: %(action)s done.", name=organisation["name"], action=label("membership_action", action)))
+    flash(_("%(name)s: %(done)s.", name=organisation["name"], done=label("membership_event", action)))
     return redirect(url_for("organisations.show", organisation_id=organisation_id))

@@ -99,7 +99,7 @@ def test_an_approval_asks_for_confirmation_and_lands_on_the_timeline(live_browse
     assert members.call("GET", f"/organisations/{ergene}")["status"] == "active"
     page = page_text(live_browser.get(f"/organisations/{ergene}?lang=en"))
     timeline = re.search(r'<ol class="timeline".*?</ol>', page, re.S).group(0)
-    assert timeline.index("Approve") < timeline.index("Applied")  # newest first
+    assert timeline.index("Approved") < timeline.index("Applied")  # newest first
     assert "Yönetim kurulu kararı 2026/14" in timeline and "Applicant → Active" in timeline
     assert 'value="suspend"' in page and 'value="withdraw"' in page and 'value="approve"' not in page
 
