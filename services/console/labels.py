@@ -105,6 +105,11 @@ GENDERS = {
     "other": _l("Other"),
     "undisclosed": _l("Undisclosed"),
 }
+SEAT_ROLES = {
+    "chair": _l("Chair"),
+    "vice_chair": _l("Vice chair"),
+    "member": _l("Member"),
+}
 # --- end meetings ---
 
 SERVICES = {
@@ -128,6 +133,7 @@ TABLES = {
     "registration_status": REGISTRATION_STATUSES,
     "registration_source": REGISTRATION_SOURCES,
     "gender": GENDERS,
+    "seat_role": SEAT_ROLES,
 }
 
 

@@ -24,8 +24,9 @@ from .. import meeting_forms
 from ..access import may
 from ..adapters.api import ApiError
 from ..formats import parse_when
+from ..labels import label
 from ..month import month_grid, parse_month
-from ..web import NavEntry, api, current_user, gather, render_form_errors
+from ..web import NavEntry, api, current_user, gather, page_language, render_form_errors
 
 blp = Blueprint("meetings", __name__)
 NAV = [NavEntry("meetings.index", _l("Meetings"))]
@@ -46,6 +47,17 @@ LIFECYCLE = {  # the page's action: the API route it calls after the confirmatio
     "close": ("POST", MEETING + "/close"),
     "cancel_registration": ("DELETE", MEETING + "/registrations/{registration_id}"),
 }
+
+
+@blp.app_template_global()
+def meeting_name(meeting: dict) -> str:
+    """A governance meeting by its number ("4. Danışma Kurulu toplantısı", "4th Advisory Board Meeting"), any other
+    by its title. The API numbers titles in English only; a Turkish page says the number the Turkish way."""
+    if not meeting.get("sequence") or meeting["kind"] not in GOVERNANCE_KINDS:
+        return meeting["title"]
+    if page_language() == "tr":
+        return f"{meeting['sequence']}. {label('meeting_kind', meeting['kind'])}"
+    return meeting.get("numbered_title") or meeting["title"]
 
 
 # --- reading ----------------------------------------------------------------------------------------------
@@ -170,7 +182,7 @@ def create():
     except ApiError as error:
         return _new_page(request.form, error=error)
     meeting = created.data
-    flash(_("The meeting “%(title)s” is scheduled.", title=meeting.get("numbered_title") or meeting["title"]))
+    flash(_("The meeting “%(title)s” is scheduled.", title=meeting_name(meeting)))
     return redirect(url_for("meetings.detail", meeting_id=meeting["id"]))
 
 
