@@ -19,15 +19,22 @@ from infra.cli.target import live_run
 from services.console.login_codes import mint
 
 # (path, roles that may open it). Pages of other areas are added here as they come.
-PAGES = [("/", ("platform_admin", "chamber_admin", "programme_officer", "auditor")),
+EVERYONE = ("platform_admin", "chamber_admin", "programme_officer", "auditor")
+READERS = ("platform_admin", "programme_officer", "auditor")  # reporting's expenditures and reports
+PAGES = [("/", EVERYONE),
          ("/health", ("platform_admin",)),
          ("/login", ("platform_admin",)),
          # meetings: {meeting} is the demo's meeting with the most registrations, {month} the month it starts in
-         ("/meetings", ("platform_admin", "chamber_admin", "programme_officer", "auditor")),
-         ("/meetings?view=calendar&month={month}", ("platform_admin", "chamber_admin", "programme_officer", "auditor")),
+         ("/meetings", EVERYONE),
+         ("/meetings?view=calendar&month={month}", EVERYONE),
          ("/meetings/new", ("platform_admin", "chamber_admin")),
-         ("/meetings/{meeting}", ("platform_admin", "chamber_admin", "programme_officer", "auditor")),
-         ("/meetings/{meeting}/check-in", ("platform_admin", "chamber_admin", "auditor"))]
+         ("/meetings/{meeting}", EVERYONE),
+         ("/meetings/{meeting}/check-in", ("platform_admin", "chamber_admin", "auditor")),
+         ("/indicators", EVERYONE),
+         ("/expenditures", READERS),
+         ("/reports", READERS),
+         ("/reports/{report}", READERS),
+         ("/streams", EVERYONE)]
 TIMING = re.compile(r"app;dur=([0-9.]+)")
 
 
@@ -50,6 +57,15 @@ def busiest_meeting(run) -> dict[str, str]:
     return {"meeting": busiest["id"], "month": busiest["starts_at"][:7]}
 
 
+def a_report(run) -> str | None:
+    """The id of a report (`tvp demo` makes a draft), for /reports/{report}."""
+    reporting = f"http://127.0.0.1:{run.content['ports']['reporting']}"
+    token = issuer(run).issue("auditor", subject="bench")
+    found = requests.get(f"{reporting}/api/v1/reports", params={"page_size": 1},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=10).json()["items"]
+    return found[0]["id"] if found else None
+
+
 def measure(rounds: int) -> list[tuple[str, str, list[float]]]:
     run = live_run()
     if run is None:
@@ -57,15 +73,16 @@ def measure(rounds: int) -> list[tuple[str, str, list[float]]]:
     base = console_url(run)
     chamber = organisation_of_a_chamber(run)
     names = busiest_meeting(run)
+    report = a_report(run)
     rows = []
     for role in ("platform_admin", "chamber_admin", "programme_officer", "auditor"):
         browser = requests.Session()
         code = mint(issuer(run), role, chamber if role == "chamber_admin" else None, f"bench-{role}")
         assert browser.get(f"{base}/login/{code}", timeout=10).ok
         for path, roles in PAGES:
-            if role not in roles:
+            if role not in roles or ("{report}" in path and report is None):
                 continue
-            path = path.format(**names)
+            path = path.format(**names, report=report)
             times = []
             for _ in range(rounds):
                 response = browser.get(f"{base}{path}", timeout=10, allow_redirects=False)

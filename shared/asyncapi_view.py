@@ -8,6 +8,8 @@ both say the same as /api/v1/asyncapi.json.
 
 from __future__ import annotations
 
+import re
+
 def _resolve(document: dict, node: dict) -> dict:
     while isinstance(node, dict) and "$ref" in node:
         node = _lookup(document, node["$ref"])
@@ -119,6 +121,9 @@ def _string_example(schema: dict, name: str) -> str:
     if schema.get("format") in _SAMPLES:
         return _SAMPLES[schema["format"]]
     pattern = schema.get("pattern", "")
+    hex_digits = re.fullmatch(r"\^\[0-9a-f\]\{(\d+)\}\$", pattern)
+    if hex_digits:  # a digest (sha256)
+        return ("0123456789abcdef" * 8)[: int(hex_digits.group(1))]
     if pattern.endswith("/.+$") and pattern.startswith("^"):  # "<aggregate>/<id>", the subject
         return pattern[1:-4].replace("[a-z_]+", "meeting") + "/" + _SAMPLE_ID
     if name == "id" or name.endswith("_id"):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime, format_decimal, format_number, format_percent
+from babel.numbers import format_percent as babel_percent
+from flask_babel import format_date, format_datetime, format_decimal, format_number, format_percent, get_locale
 
 
 def parse_when(value):
@@ -46,9 +47,14 @@ def number(value) -> str:
     return format_number(value) if isinstance(value, int) else format_decimal(value)
 
 
-def percent(value) -> str:
-    """A fraction (0.65) as a percentage in the page's language (`%65` in Turkish)."""
-    return "" if value is None else format_percent(value)
+def percent(value, keep_decimals: bool = False) -> str:
+    """A fraction (0.65) as a percentage in the page's language (`%65` in Turkish). `keep_decimals`: as many
+    decimals as the value has (0.005 is `%0,5`, not `%1`), for figures the API already rounded."""
+    if value is None:
+        return ""
+    if keep_decimals:
+        return babel_percent(value, locale=get_locale(), decimal_quantization=False)
+    return format_percent(value)
 
 
 TEMPLATE_FILTERS = {"when": when, "day": day, "number": number, "percent": percent}

@@ -20,7 +20,9 @@ install_api_errors(blp)
 LIST_ROUTE = "/api/v1/expenditures"
 NAV = [NavEntry("expenditures.index", _l("Expenditures"), roles_that_may("reporting", "GET", LIST_ROUTE))]
 
-FILTERS = ("from", "to", "budget_line")
+FILTERS = ("from", "to", "budget_line", "sort")
+# The API's `sort` values, the first its default.
+SORTS = {"date": _l("Oldest first"), "-date": _l("Newest first")}
 FIELDS = ("date", "budget_line", "amount", "currency", "eur_rate", "description", "meeting_id")
 CURRENCIES = ("EUR", "TRY")
 MEETINGS_OFFERED = 100
@@ -60,7 +62,7 @@ def _page(error: ApiError | None = None, values=None):
     listing = results["list"].data
     meetings = results.get("meetings")
     context = dict(
-        listing=listing, pages=pagination(listing), filters=filters, budget_lines=BUDGET_LINES,
+        listing=listing, pages=pagination(listing), filters=filters, budget_lines=BUDGET_LINES, sorts=SORTS,
         currencies=CURRENCIES, can_create=can_create, values=values or {},
         meetings=[] if meetings is None or isinstance(meetings, ApiError) else meetings.data["items"],
     )

@@ -23,7 +23,10 @@ LIST_ROUTE = "/api/v1/reports"
 REPORT_ROUTE = "/api/v1/reports/{report_id}"
 NAV = [NavEntry("reports.index", _l("Reports"), roles_that_may("reporting", "GET", LIST_ROUTE))]
 
-FILTERS = ("status", "kind", "period")
+FILTERS = ("status", "kind", "period", "sort")
+# The API's `sort` values, the first its default.
+SORTS = {"-created_at": _l("Newest first"), "created_at": _l("Oldest first"),
+         "-period": _l("Latest period first"), "period": _l("Earliest period first")}
 # The lifecycle actions of a draft: the API's method and route (its access table's spelling) for each.
 ACTIONS = {
     "submit": ("POST", REPORT_ROUTE + "/submit"),
@@ -116,7 +119,7 @@ def _path(route: str, report_id: str) -> str:
 def _list_page(error: ApiError | None = None, values=None):
     filters = {name: request.args.get(name) for name in FILTERS if request.args.get(name)}
     listing = api().get("reporting", LIST_ROUTE, params={**filters, **page_params()}).data
-    context = dict(listing=listing, pages=pagination(listing), filters=filters, kinds=REPORT_KINDS,
+    context = dict(listing=listing, pages=pagination(listing), filters=filters, kinds=REPORT_KINDS, sorts=SORTS,
                    statuses=REPORT_STATUSES, choices=periods.choices(), values=values or {},
                    default_period=(values or {}).get("period") or periods.current_quarter(),
                    can_create=may("reporting", "POST", LIST_ROUTE))

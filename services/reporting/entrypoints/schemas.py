@@ -10,10 +10,13 @@ from shared.web.schemas import PageQuerySchema
 from ..domain.indicators import CODES
 from ..domain.money import BUDGET_LINES, CURRENCIES
 from ..domain.periods import EARLIEST, LATEST, PeriodError, parse_period
+from ..service_layer import expenditures, reports
 
 FORMATS = ["xlsx", "csv", "pdf"]
 LANGS = ["bi", "en", "tr"]
 STATUSES = ["draft", "submitted"]
+EXPENDITURE_SORTS = list(expenditures.SORTS)
+REPORT_SORTS = list(reports.SORTS)
 
 
 class Day(fields.Date):
@@ -190,6 +193,8 @@ class ExpenditureQuerySchema(PageQuerySchema):
     to = Day()
     budget_line = fields.String(validate=validate.OneOf(BUDGET_LINES))
     meeting_id = fields.String(validate=validate.Length(min=1, max=100))
+    sort = fields.String(load_default="date", validate=validate.OneOf(EXPENDITURE_SORTS),
+                         metadata={"description": "date (oldest first, the default) or -date (newest first)"})
 
 
 # -- reports --------------------------------------------------------------------------
@@ -230,6 +235,9 @@ class ReportQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     kind = fields.String(validate=validate.OneOf(REPORT_KINDS))
     period = fields.String(validate=validate.Length(min=1, max=30))
+    sort = fields.String(load_default="-created_at", validate=validate.OneOf(REPORT_SORTS),
+                         metadata={"description": "-created_at (newest first, the default), created_at, "
+                                                  "-period or period (by the period's start)"})
 
 
 class ExportQuerySchema(Schema):

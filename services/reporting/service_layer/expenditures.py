@@ -14,6 +14,8 @@ from ..domain import money
 from .commands import RecordExpenditure
 
 ORDER = [("date", 1), ("_id", 1)]
+# The list's `sort` values; the id last keeps pages stable between equal dates.
+SORTS = {"date": ORDER, "-date": [("date", -1), ("_id", 1)]}
 
 
 def record(uow, command: RecordExpenditure, principal: Principal, cause: Causation) -> dict:
@@ -57,7 +59,8 @@ def listing(uow, query: dict) -> dict:
         criteria["budget_line"] = query["budget_line"]
     if query.get("meeting_id"):
         criteria["meeting_id"] = query["meeting_id"]
-    return uow.expenditures.page(criteria, ORDER, query["page"], query["page_size"])
+    order = SORTS[query.get("sort") or "date"]
+    return uow.expenditures.page(criteria, order, query["page"], query["page_size"])
 
 
 def in_range(uow, start: date, end: date) -> list[dict]:

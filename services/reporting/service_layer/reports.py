@@ -162,7 +162,18 @@ def get(uow, report_id: str) -> dict:
     return uow.reports.get(report_id)
 
 
+# The list's `sort` values: by when the report was made, or by the period's start (a year before its halves
+# and quarters that start on the same day).
+SORTS = {
+    "-created_at": [("created_at", -1), ("_id", 1)],
+    "created_at": [("created_at", 1), ("_id", 1)],
+    "-period": [("from", -1), ("to", 1), ("_id", 1)],  # the exact reverse of "period"
+    "period": [("from", 1), ("to", -1), ("_id", 1)],
+}
+
+
 def listing(uow, query: dict) -> dict:
     criteria = {name: query[name] for name in ("status", "kind", "period") if query.get(name)}
-    return uow.reports.page(criteria, [("created_at", -1), ("_id", 1)], query["page"], query["page_size"],
+    order = SORTS[query.get("sort") or "-created_at"]
+    return uow.reports.page(criteria, order, query["page"], query["page_size"],
                             projection={name: 1 for name in SUMMARY_FIELDS})

@@ -110,6 +110,8 @@ def test_recording_an_expenditure_shows_field_errors_then_lists_it(live_browser,
     # Filters are the API's query parameters.
     assert "1 sonuç" in text(live_browser.get("/expenditures?budget_line=travel"))
     assert "0 sonuç" in text(live_browser.get("/expenditures?budget_line=equipment"))
+    newest_first = text(live_browser.get("/expenditures?sort=-date"))
+    assert '<option value="-date" selected>' in newest_first and "Keşan ziyareti ulaşım" in newest_first
     # FI.1 moved: 100 of 10,000 EUR.
     assert "%1" in row(text(live_browser.get(f"/indicators?period={YEAR}")), "row-FI.1")
 
@@ -166,7 +168,7 @@ def test_a_draft_is_previewed_submitted_behind_a_confirmation_and_shows_its_sha2
     # And from then on, without the message.
     again = text(live_browser.get(f"/reports/{report_id}"))
     assert submitted["sha256"] in again and "Raporun SHA-256 değeri" not in again
-    listing = text(live_browser.get("/reports?status=submitted"))
+    listing = text(live_browser.get("/reports?status=submitted&sort=-period"))
     assert f'href="/reports/{report_id}"' in listing and "1 sonuç" in listing
 
 
@@ -192,7 +194,7 @@ def test_the_auditor_reads_a_report_and_changes_nothing(live_browser, platform):
     live_browser.sign_in("auditor")
     page = text(live_browser.get(f"/reports/{report_id}"))
     assert 'name="action"' not in page and "download.pdf" in page
-    assert 'action="/reports"' not in text(live_browser.get("/reports"))
+    assert '<form method="post" action="/reports"' not in text(live_browser.get("/reports"))
     csrf = live_browser.csrf_token(f"/reports/{report_id}")
     refused = live_browser.client.post(f"/reports/{report_id}", data={"csrf_token": csrf, "action": "submit",
                                                                       "confirm": "yes"})
@@ -221,4 +223,4 @@ def test_the_streams_page_shows_the_public_topics_fields_and_an_example(live_bro
     assert '"type": "tr.tvp.reporting.report.published.v1"' in page  # the example record
     assert "tvp subscribe tvp.public.meetings.v1" in page and "Nasıl abone olunur" in page
     document = live_browser.get("/streams/asyncapi.json")
-    assert document.status_code == 200 and document.json()["channels"]["tvp.public.reports.v1"]
+    assert document.status_code == 200 and document.get_json()["channels"]["tvp.public.reports.v1"]

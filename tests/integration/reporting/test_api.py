@@ -213,3 +213,20 @@ def test_report_list_delete_and_errors(api, programme):
     assert api("GET", "/reports/nope/export?format=pdf").status_code == 404
     assert api("POST", "/reports/nope/submit", role="programme_officer").status_code == 404
     assert api("GET", "/reports", role="chamber_admin").status_code == 403
+
+
+def test_lists_sort_as_asked(api, programme):
+    for day in ("2026-03-01", "2026-01-15", "2026-02-10"):
+        assert api("POST", "/expenditures", json={"date": day, "budget_line": "travel", "amount": 10,
+                                                  "currency": "EUR", "description": day}).status_code == 201
+    dates = lambda query: [e["date"] for e in api("GET", f"/expenditures{query}", role="auditor").json["items"]]
+    assert dates("") == dates("?sort=date") == ["2026-01-15", "2026-02-10", "2026-03-01"]
+    assert dates("?sort=-date") == ["2026-03-01", "2026-02-10", "2026-01-15"]
+    assert api("GET", "/expenditures?sort=amount").status_code == 422
+    made = [_draft(api, period)["id"] for period in ("2026-Q2", "2026", "2026-Q1")]
+    ids = lambda query: [r["id"] for r in api("GET", f"/reports{query}", role="auditor").json["items"]]
+    assert ids("") == ids("?sort=-created_at") == made[::-1]
+    assert ids("?sort=created_at") == made
+    assert ids("?sort=period") == [made[1], made[2], made[0]]  # the year, then its first and second quarters
+    assert ids("?sort=-period") == [made[0], made[2], made[1]]
+    assert api("GET", "/reports?sort=kind").status_code == 422
