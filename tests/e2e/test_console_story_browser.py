@@ -438,7 +438,10 @@ def test_an_auditor_changes_nothing(world, visitor):
     refused = auditor.page.request.post(auditor.url(f"/organisations/{tekirdag}"), form={
         "csrf_token": csrf, "action": "suspend", "confirm": "yes", "reason": "replayed"}, max_redirects=0)
     assert refused.status == 403, refused.status
-    refused = auditor.page.request.post(auditor.url(f"/meetings/{world['workshop']['id']}"), form={
-        "csrf_token": csrf, "person_id": world["people"]["guest"]["id"]}, max_redirects=0)
+    workshop, someone = world["workshop"]["id"], world["people"]["kirklareli"]["id"]
+    refused = auditor.page.request.post(auditor.url(f"/meetings/{workshop}"), form={
+        "csrf_token": csrf, "action": "register", "registrant": "person", "person_id": someone}, max_redirects=0)
     assert refused.status == 403, refused.status
     assert api("GET", "members", f"/organisations/{tekirdag}").json()["status"] == "active"
+    registered = api("GET", "events", f"/meetings/{workshop}/registrations?page_size=100").json()["items"]
+    assert someone not in {r.get("person_id") for r in registered}
