@@ -63,10 +63,11 @@ def new():
     if not rules.may_register_people(user):
         abort(403)
     # A chamber admin registers people of its own organisation only: the select offers only that one.
-    organisations = organisation_names(api(), **({"status": "active"} if user.is_admin else {}))
     if user.role == "chamber_admin":
-        organisations = {id_: name for id_, name in organisations.items() if id_ == user.organisation_id} or {
-            user.organisation_id: user.organisation_id}
+        own = api().get("members", f"/api/v1/organisations/{user.organisation_id}").data
+        organisations = {own["id"]: own["name"]}
+    else:
+        organisations = organisation_names(api())
     if request.method == "GET":
         chosen = request.args.get("organisation_id", "")
         return render_template("people/form.html", values={"organisation_id": chosen}, organisations=organisations,
