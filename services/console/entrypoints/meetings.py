@@ -36,7 +36,13 @@ MEETINGS = "/api/v1/meetings"
 MEETING = MEETINGS + "/{meeting_id}"
 ORGANISATIONS = "/api/v1/member-organisations"
 PEOPLE = "/api/v1/people"
-LIST_FILTERS = ("q", "kind", "host", "theme", "status", "from", "to")
+LIST_FILTERS = ("q", "kind", "host", "theme", "status", "from", "to", "sort")
+SORTS = {  # the events API's `sort`
+    "starts_at": _l("Earliest first"),
+    "-starts_at": _l("Latest first"),
+    "title": _l("Title, A to Z"),
+    "-title": _l("Title, Z to A"),
+}
 CALENDAR_FILTERS = ("kind", "host", "theme", "status")
 PAGE_SIZES = (20, 50, 100)
 API_PAGE = 100  # the API's largest page
@@ -113,7 +119,7 @@ def index():
     })
     context = {"filters": filters, "page": page, "page_size": page_size, "page_sizes": PAGE_SIZES,
                "organisations": _organisations(results["organisations"]), "may_schedule": _may_schedule(),
-               **_filter_choices()}
+               "sorts": SORTS, **_filter_choices()}
     meetings = results["meetings"]
     if isinstance(meetings, ApiError):
         if meetings.status == 422:  # a filter the API refused (a malformed date): next to that filter
@@ -153,16 +159,16 @@ def _hosts(organisations: list[dict]) -> list[dict]:
     return [o for o in organisations if o.get("may_host") and may(EVENTS, "POST", MEETINGS, owner=o["id"])]
 
 
-def _new_page(values, status: int = 200, error: ApiError | None = None):
+def _new_page(values, error: ApiError | None = None):
     try:
         organisations = _organisations(every_page(api(), EVENTS, ORGANISATIONS))
     except ApiError:
         organisations = []  # the host field then says there is none to choose; the API would refuse anyway
     context = {"values": values, "hosts": _hosts(organisations), "kinds": MEETING_KINDS, "themes": THEMES,
-               "governance_kinds": GOVERNANCE_KINDS, "provinces": PROVINCES}
+               "provinces": PROVINCES}
     if error is not None:
         return render_form_errors("meetings/new.html", meeting_forms.translated(error), **context)
-    return render_template("meetings/new.html", **context), status
+    return render_template("meetings/new.html", **context)
 
 
 @blp.get("/meetings/new")
@@ -192,20 +198,21 @@ def _offers(meeting: dict) -> dict:
     """What the page offers on this meeting, by the events service's access table and the meeting's status."""
     host, scheduled = meeting["host_organisation_id"], meeting["status"] == "scheduled"
     started = parse_when(meeting["starts_at"]) <= datetime.now(PLATFORM_ZONE)
-    route = MEETING
 
     def allowed(method: str, path: str, owner=None) -> bool:
-        return may(EVENTS, method, route + path, owner=owner)
+        return may(EVENTS, method, MEETING + path, owner=owner)
 
     return {
         "reschedule": scheduled and allowed("POST", "/reschedule", host),
         "cancel": scheduled and allowed("POST", "/cancel", host),
-        "close": scheduled and allowed("POST", "/close", host),
-        "register_person": scheduled and may(EVENTS, "POST", route + "/registrations"),
+        "close": scheduled and started and allowed("POST", "/close", host),  # the API closes only what began
+        # A chamber admin registers its own organisation's people anywhere (the rule beyond the door is the
+        # API's), outside participants only where it hosts.
+        "register_person": scheduled and may(EVENTS, "POST", MEETING + "/registrations"),
         "register_participant": scheduled and allowed("POST", "/registrations", host),
-        "attendance": meeting["status"] == "scheduled" and allowed("POST", "/attendance", host),
+        "attendance": scheduled and allowed("POST", "/attendance", host),
         "decide": (meeting["status"] == "held" or scheduled and started) and allowed("POST", "/decisions", host),
-        "cancel_registration": scheduled and may(EVENTS, "DELETE", route + "/registrations/{registration_id}"),
+        "cancel_registration": scheduled and may(EVENTS, "DELETE", MEETING + "/registrations/{registration_id}"),
     }
 
 

@@ -70,7 +70,7 @@ class Meetings(MethodView):
     @blp.arguments(MeetingQuerySchema, location="query")
     @blp.response(200, page_schema(MeetingSchema))
     def get(self, query):
-        """List meetings (filters: kind, host, theme, from, to, status, body, q)"""
+        """List meetings (filters: kind, host, theme, from, to, status, body, q; sort: [-]starts_at, [-]title)"""
         return views.list_meetings(reading(), query, current_principal())
 
     @guarded(blp)

@@ -23,6 +23,7 @@ from ..domain.clock import EARLIEST, LATEST
 from ..domain.vocabulary import BODY_PATTERN
 
 ID = validate.Length(min=1, max=100)
+MEETING_SORTS = ("starts_at", "-starts_at", "title", "-title")
 
 
 class Moment(BoundedMoment):
@@ -164,6 +165,8 @@ class MeetingQuerySchema(PageQuerySchema):
                         metadata={"description": "Starting at or after (date or time)"})
     to = DayOrMoment(end_of_day=True, metadata={"description": "Starting at or before (date or time)"})
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Title search"})
+    sort = fields.String(load_default="starts_at", validate=validate.OneOf(MEETING_SORTS),
+                         metadata={"description": "starts_at (default), -starts_at (latest first), title, -title"})
 
 
 class RegistrationQuerySchema(PageQuerySchema):

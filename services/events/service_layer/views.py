@@ -138,9 +138,16 @@ def list_meetings(uow: UnitOfWork, query: dict, principal: Principal) -> dict:
         criteria["starts_at"] = window
     if query.get("q"):
         criteria["title"] = {"$regex": re.escape(query["q"]), "$options": "i"}
-    found = uow.meetings.page(criteria, [("starts_at", 1), ("_id", 1)], query["page"], query["page_size"])
+    found = uow.meetings.page(criteria, _meeting_order(query.get("sort") or "starts_at"), query["page"],
+                              query["page_size"])
     presenter = Presenter(uow)
     return found | {"items": [presenter.meeting(m) for m in found["items"]]}
+
+
+def _meeting_order(sort: str) -> list[tuple[str, int]]:
+    """`title`, `-title`, `starts_at` or `-starts_at`; the id breaks ties, so pages never repeat or skip one."""
+    direction = -1 if sort.startswith("-") else 1
+    return [(sort.lstrip("-"), direction), ("_id", direction)]
 
 
 def get_meeting(uow: UnitOfWork, query: dict, principal: Principal) -> dict:

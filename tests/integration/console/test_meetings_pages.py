@@ -49,9 +49,13 @@ def test_the_list_shows_meetings_with_filters_a_count_and_links(live_browser, pl
     assert "2 toplantı" in page
     workshop = platform["workshop"]
     assert f'href="/meetings/{workshop["id"]}"' in page and "Enerji verimliliği atölyesi" in page
-    for name in ("q", "kind", "host", "theme", "status", "from", "to", "page_size"):
+    for name in ("q", "kind", "host", "theme", "status", "from", "to", "sort", "page_size"):
         assert re.search(rf'<label for="filter-{name.replace("_", "-")}">', page), name
         assert f'name="{name}"' in page
+    latest_first = page_text(live_browser.get("/meetings?sort=-title"))
+    rows = latest_first[latest_first.index("<tbody>"):]
+    assert rows.index("Enerji verimliliği atölyesi") < rows.index("Danışma Kurulu toplantısı")
+    assert '<option value="-title" selected>' in latest_first
     filtered = page_text(live_browser.get("/meetings?kind=advisory_board_meeting&lang=en"))
     assert "1 meeting" in filtered and "Danışma Kurulu toplantısı" in filtered
     assert "Enerji verimliliği atölyesi" not in filtered
@@ -242,3 +246,32 @@ def test_another_chambers_admin_is_not_offered_the_hosts_actions(live_browser, p
         assert f'value="{action}"' not in page, action
     assert 'value="register"' in page  # it may register its own people
     assert 'id="registrant-participant"' not in page  # but outside participants only where it hosts
+
+
+def test_cancelling_a_registration_is_confirmed_and_promotes_the_waiting_list(live_browser, platform):
+    live_browser.sign_in("platform_admin")
+    path = f"/meetings/{platform['workshop']['id']}"
+    for name in ("Ayşe Kaya", "Mehmet Demir", "Zeynep Şahin"):
+        assert form_post(live_browser, path, participant(name)).status_code == 302
+    page = page_text(live_browser.get(path))
+    first = re.search(r'name="registration_id" value="([^"]+)">\s*<button type="submit" name="action" '
+                      r'value="cancel_registration"[^>]*>[^<]*<span class="visually-hidden">: Ayşe Kaya', page)
+    assert first, page[page.index('id="registered"'):][:3000]
+    asked = page_text(form_post(live_browser, path, {"action": "cancel_registration",
+                                                     "registration_id": first.group(1)}))
+    assert "Ayşe Kaya kaydı iptal edilsin mi?" in asked and 'name="confirm" value="yes"' in asked
+    done = form_post(live_browser, path, {"action": "cancel_registration", "registration_id": first.group(1),
+                                          "confirm": "yes"})
+    assert done.status_code == 302, done.get_data(as_text=True)[:3000]
+    page = page_text(live_browser.get(path))
+    registered = page[page.index('id="registered"'):page.index('id="waitlist"')]
+    assert "Zeynep Şahin" in registered and "Ayşe Kaya" not in registered  # promoted from the waiting list
+    assert "Ayşe Kaya" in page[page.index("İptal edilen kayıtlar"):]
+
+
+def test_the_reschedule_confirmation_shows_the_new_times_in_istanbul(live_browser, platform):
+    live_browser.sign_in("platform_admin")
+    path = f"/meetings/{platform['board']['id']}"
+    asked = page_text(form_post(live_browser, path + "?lang=en", {
+        "action": "reschedule", "starts_at": "2030-12-10T10:00", "ends_at": "2030-12-10T12:30"}))
+    assert "10:00" in asked and "12:30" in asked and 'name="starts_at" value="2030-12-10T10:00"' in asked

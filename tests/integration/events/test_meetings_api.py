@@ -200,6 +200,11 @@ def test_list_filters_and_pagination(events_client, token, active_chamber):
     assert events_client.get(API, query_string={"page_size": 101}, headers=token()).status_code == 422
     assert events_client.get(API, query_string={"from": "yesterday"}, headers=token()).status_code == 422
     assert listing(q="TRAINING")["total"] == 2
+    # Sorted by start (the default), latest first, or by title; the id breaks ties across pages.
+    assert [m["id"] for m in listing(sort="-starts_at")["items"]] == ids[::-1]
+    titles = [m["title"] for m in listing(sort="title")["items"]]
+    assert titles == sorted(titles) and [m["title"] for m in listing(sort="-title")["items"]] == titles[::-1]
+    assert events_client.get(API, query_string={"sort": "host"}, headers=token()).status_code == 422
 
 
 def test_if_match_takes_lists_weak_tags_and_a_star_as_members_does(events_client, token, active_chamber):
