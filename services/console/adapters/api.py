@@ -20,6 +20,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+DOWNLOAD_TIMEOUT_S = 60.0
 
 
 class ApiError(Exception):
@@ -154,20 +155,8 @@ class UserApi:
                 files: dict | None = None, data: dict | None = None, if_match: str | None = None,
                 idempotency_key: str | None = None, raw: bool = False) -> ApiResponse:
         """`raw=True` keeps the body as bytes (downloads: PDF, XLSX, ZIP)."""
-        urls = self.client.urls
-        if service not in urls:
-            raise ValueError(f"unknown service {service!r}; one of {', '.join(urls)}")
-        headers = {"Accept": "application/json"}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        if self.correlation_id:
-            headers["X-Correlation-Id"] = self.correlation_id
-        if method in WRITES:
-            # A form's own key (rendered with the form) makes a double submit one write; without one, the key
-            # still makes this call safe for a retry further down.
-            headers["Idempotency-Key"] = idempotency_key or uuid.uuid4().hex
-        if if_match:
-            headers["If-Match"] = if_match
+        headers = self._headers(method, idempotency_key, if_match)
+        urls = self._urls(service)
         try:
             response = self.client.http().request(
                 method, urls[service] + path, params=params, json=json, files=files, data=data, headers=headers,
@@ -182,6 +171,44 @@ class UserApi:
             status=response.status_code,
             headers=dict(response.headers),
         )
+
+
+    def download(self, service: str, path: str, params: dict | None = None,
+                 timeout_s: float = DOWNLOAD_TIMEOUT_S) -> requests.Response:
+        """A file as the API sends it, its body not read yet: the caller passes `iter_content()` on and closes
+        the response. A file is made on demand (a report's PDF draws its charts), so it may take longer than a
+        page's call: `timeout_s` bounds each wait for bytes."""
+        urls = self._urls(service)
+        try:
+            response = self.client.http().get(urls[service] + path, params=params, stream=True,
+                                              headers={**self._headers("GET"), "Accept": "*/*"}, timeout=timeout_s)
+        except requests.RequestException as exc:
+            raise ApiError.unreachable(service, exc) from exc
+        if response.status_code >= 400:
+            try:
+                raise ApiError.from_response(response)
+            finally:
+                response.close()
+        return response
+
+    def _urls(self, service: str) -> dict[str, str]:
+        if service not in self.client.urls:
+            raise ValueError(f"unknown service {service!r}; one of {', '.join(self.client.urls)}")
+        return self.client.urls
+
+    def _headers(self, method: str, idempotency_key: str | None = None, if_match: str | None = None) -> dict:
+        headers = {"Accept": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if self.correlation_id:
+            headers["X-Correlation-Id"] = self.correlation_id
+        if method in WRITES:
+            # A form's own key (rendered with the form) makes a double submit one write; without one, the key
+            # still makes this call safe for a retry further down.
+            headers["Idempotency-Key"] = idempotency_key or uuid.uuid4().hex
+        if if_match:
+            headers["If-Match"] = if_match
+        return headers
 
 
 def _json_or_none(response: requests.Response) -> Any:
