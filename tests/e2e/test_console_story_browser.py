@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -48,8 +49,7 @@ HEX64 = re.compile(r"\b[0-9a-f]{64}\b")
 
 @pytest.fixture(scope="module")
 def stack(servers, key_dir, tmp_path_factory):
-    started = start_console_stack(servers, key_dir, tmp_path_factory.mktemp("console-stack"),
-                                  run_id=f"{int(time.time()) % 100_000:05d}")
+    started = start_console_stack(servers, key_dir, tmp_path_factory.mktemp("console-stack"), uuid.uuid4().hex[:8])
     yield started
     started.stop()
 
