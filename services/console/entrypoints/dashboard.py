@@ -18,7 +18,7 @@ from .. import charts
 from ..adapters.api import ApiError
 from ..config import API_SERVICES
 from ..labels import label
-from ..web import NavEntry, api, console, gather, page_language, role_in
+from ..web import NavEntry, api, console, gather, page_language, requires_role, role_in
 
 blp = Blueprint("dashboard", __name__)
 NAV = [NavEntry("dashboard.index", _l("Dashboard"))]
@@ -38,8 +38,7 @@ def index():
     }
     show_health = role_in(*HEALTH_ROLES)
     if show_health:
-        figures = console().figures
-        jobs.update({f"health:{service}": (lambda service=service: figures(service)) for service in API_SERVICES})
+        jobs.update(_health_jobs())
     results = gather(jobs)
     indicators = results["indicators"]
     context = {
@@ -51,6 +50,19 @@ def index():
         "health": [results[f"health:{service}"] for service in API_SERVICES] if show_health else None,
     }
     return render_template("dashboard/index.html", **context)
+
+
+@blp.get("/dashboard/health")
+@requires_role(*HEALTH_ROLES)
+def health_panel():
+    """The health panel alone: what htmx swaps in every 30 s."""
+    results = gather(_health_jobs())
+    return render_template("dashboard/_health.html", health=[results[f"health:{service}"] for service in API_SERVICES])
+
+
+def _health_jobs() -> dict:
+    figures = console().figures
+    return {f"health:{service}": (lambda service=service: figures(service)) for service in API_SERVICES}
 
 
 def _failure(result) -> ApiError | None:

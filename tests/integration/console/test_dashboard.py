@@ -107,3 +107,19 @@ def test_a_service_that_does_not_answer_leaves_the_rest_of_the_page_standing(con
     page = text(browser.get("/"))
     assert "yanıt veremedi" in page
     assert page.count('class="status-stuck"') == 3
+
+
+def test_the_health_panel_refreshes_itself_as_a_fragment(live_browser, platform):
+    live_browser.sign_in("platform_admin")
+    page = text(live_browser.get("/"))
+    assert 'hx-get="/dashboard/health" hx-trigger="every 30s" hx-swap="outerHTML"' in page
+    fragment = text(live_browser.get("/dashboard/health", headers={"HX-Request": "true"}))
+    assert fragment.lstrip().startswith("<section") and "<html" not in fragment
+    assert fragment.count('class="status-ok"') == 3
+
+
+def test_the_fragment_is_for_the_platform_admin_and_a_lapsed_session_reloads_the_page(browser):
+    assert browser.get("/dashboard/health", headers={"HX-Request": "true"}).status_code == 401
+    assert browser.get("/dashboard/health", headers={"HX-Request": "true"}).headers["HX-Redirect"] == "/login"
+    browser.sign_in("auditor")
+    assert browser.get("/dashboard/health").status_code == 403
