@@ -117,7 +117,7 @@ def _init_template_helpers(app: Flask) -> None:
     from . import formats, labels
 
     app.jinja_env.globals.update(formats.TEMPLATE_GLOBALS)
-    app.jinja_env.globals["api_status_message"] = i18n.api_status_message
+    app.jinja_env.globals["api_status_message"] = errors.status_message
     # A global, not a context variable: the macros of _forms.html, imported without context, use it.
     app.jinja_env.globals["new_idempotency_key"] = web.new_idempotency_key
     app.jinja_env.filters.update(formats.TEMPLATE_FILTERS)

@@ -47,6 +47,11 @@ EXPLANATIONS = {
 CSRF_EXPLANATION = _l("The form had expired or did not come from this console. Reload the page and send it again.")
 
 
+def status_message(status: int) -> str:
+    """A refusal's status in the page's language, for the top of a form (_forms.html's form_errors)."""
+    return str(EXPLANATIONS.get(status) or TITLES.get(status) or TITLES[500 if status >= 500 else 400])
+
+
 def page(status: int, detail: str = ""):
     title = TITLES.get(status) or TITLES[500 if status >= 500 else 400]
     explanation = EXPLANATIONS.get(status, "")

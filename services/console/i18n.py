@@ -79,6 +79,13 @@ API_MESSAGES = {
     "Not a valid boolean.": lazy_gettext("Choose yes or no."),
     "Unknown field.": lazy_gettext("This field is not accepted."),
     "Field may not be null.": lazy_gettext("This field may not be empty."),
+    # The members service's own rules (services/members/entrypoints/schemas.py)
+    "the VKN check digit is wrong": lazy_gettext("The tax number's check digit is wrong."),
+    "a VKN has 10 digits": lazy_gettext("A tax number has 10 digits."),
+    "required for companies": lazy_gettext("Required for companies."),
+    "a NACE Rev.2 code such as C25.62": lazy_gettext("Enter a NACE Rev.2 code such as C25.62."),
+    "a phone number such as +90 288 214 12 34": lazy_gettext("Enter a phone number such as +90 288 214 12 34."),
+    "must not be before term_start": lazy_gettext("The term may not end before it starts."),
 }
 
 
@@ -86,19 +93,3 @@ def api_message(message: str) -> str:
     translated = API_MESSAGES.get(message)
     return str(translated) if translated is not None else message
 
-
-# An API refusal that is not about one field, by its status: the top of the form says it in the page's language
-# (the API's own English detail follows it).
-API_STATUSES = {
-    403: lazy_gettext("Your role may not do this."),
-    404: lazy_gettext("It no longer exists."),
-    409: lazy_gettext("This is not possible in its current state."),
-    412: lazy_gettext("Someone else changed this meanwhile: reload the page and try again."),
-    422: lazy_gettext("Some of the values are not valid."),
-    503: lazy_gettext("A service did not answer; try again shortly."),
-}
-
-
-def api_status_message(status: int) -> str | None:
-    translated = API_STATUSES.get(status)
-    return str(translated) if translated is not None else None

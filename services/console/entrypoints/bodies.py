@@ -16,13 +16,11 @@ from shared.contracts.members import SEAT_ROLES
 from .. import members_rules as rules
 from ..adapters.api import ApiError
 from ..listing import listing
-from ..refusals import api_error_page
+from ..web import NavEntry, api, current_user, gather, render_form_errors
 from .people import organisation_names
-from ..web import NavEntry, api, api_error_status, current_user, gather, render_form_errors
 
 blp = Blueprint("bodies", __name__)
 NAV = [NavEntry("bodies.index", _l("Bodies"))]
-blp.register_error_handler(ApiError, api_error_page)
 
 HISTORY_SHOWN = 100
 PEOPLE_OFFERED = 100
@@ -81,10 +79,10 @@ def act(code: str):
         created = api().post("members", f"/api/v1/bodies/{code}/seats", json=seat,
                              idempotency_key=request.form.get("idempotency_key"))
     except ApiError as error:
-        if error.status == 404 and not error.field_errors:
-            raise
+        if error.status >= 500 or (error.status == 404 and not error.field_errors):
+            raise  # the console's error page: nothing the form could show next to a field
         # The body's page again, the API's messages next to the seat form's fields.
-        return render_form_errors("bodies/show.html", error, status=api_error_status(error), values=request.form,
+        return render_form_errors("bodies/show.html", error, values=request.form,
                                   **body_page(code))
     flash(_("%(name)s is seated.", name=created.data.get("person_name") or created.data["person_id"]))
     return redirect(url_for("bodies.show", code=code))
@@ -106,7 +104,7 @@ def end_seat(code: str, seat_id: str):
     except ApiError as error:
         if error.status not in (403, 409, 412, 422):
             raise
-        return render_form_errors("bodies/confirm.html", error, status=api_error_status(error), code=code,
+        return render_form_errors("bodies/confirm.html", error, code=code,
                                   seat=seat.data, version=str(seat.data["version"]))
     flash(_("The seat of %(name)s has ended.", name=seat.data.get("person_name") or seat.data["person_id"]))
     return redirect(url_for("bodies.show", code=code))

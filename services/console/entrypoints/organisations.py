@@ -16,12 +16,10 @@ from .. import members_rules as rules
 from ..adapters.api import ApiError
 from ..labels import label
 from ..listing import listing
-from ..refusals import api_error_page
-from ..web import NavEntry, api, api_error_status, current_user, gather, render_form_errors
+from ..web import NavEntry, api, current_user, gather, render_form_errors
 
 blp = Blueprint("organisations", __name__)
 NAV = [NavEntry("organisations.index", _l("Organisations"))]
-blp.register_error_handler(ApiError, api_error_page)
 
 FILTERS = ("q", "kind", "province", "status")
 SORTS = ("name", "-name", "province", "-province", "status", "-status", "created_at", "-created_at")
@@ -68,6 +66,8 @@ def new():
         created = api().post("members", "/api/v1/organisations", json=organisation_body(request.form, editing=False),
                              idempotency_key=request.form.get("idempotency_key"))
     except ApiError as error:
+        if error.status >= 500:
+            raise  # the console's error page: the service failed, the form was not refused
         return render_form_errors("organisations/form.html", error, values=request.form, organisation=None,
                                   **choices())
     flash(_("%(name)s is registered as an applicant.", name=created.data["name"]))
@@ -90,6 +90,8 @@ def edit(organisation_id: str):
                               if_match=request.form.get("etag") or None,
                               idempotency_key=request.form.get("idempotency_key"))
     except ApiError as error:
+        if error.status >= 500:
+            raise  # the console's error page: the service failed, the form was not refused
         return render_form_errors("organisations/form.html", error, values=request.form, organisation=shown,
                                   etag=request.form.get("etag"), **choices())
     flash(_("The details of %(name)s are saved.", name=changed.data["name"]))
@@ -164,7 +166,7 @@ def change_membership(organisation_id: str):
     except ApiError as error:
         if error.status not in (403, 409, 412, 422):
             raise
-        return render_form_errors("organisations/confirm.html", error, status=api_error_status(error),
+        return render_form_errors("organisations/confirm.html", error,
                                   organisation=organisation, action=action, version=str(organisation["version"]),
                                   reason=request.form.get("reason", ""))
     flash(_("%(name)s: %(done)s.", name=organisation["name"], done=label("membership_event", action)))

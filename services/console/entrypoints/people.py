@@ -13,12 +13,10 @@ from shared.contracts.members import GENDERS
 from .. import members_rules as rules
 from ..adapters.api import ApiError
 from ..listing import listing
-from ..refusals import api_error_page
 from ..web import NavEntry, api, current_user, gather, render_form_errors
 
 blp = Blueprint("people", __name__)
 NAV = [NavEntry("people.index", _l("People"))]
-blp.register_error_handler(ApiError, api_error_page)
 
 FILTERS = ("q", "organisation_id")
 # The organisations a select offers (the API's largest page); the console's own lists are far smaller.
@@ -77,6 +75,8 @@ def new():
         created = api().post("members", "/api/v1/people", json=body,
                              idempotency_key=request.form.get("idempotency_key"))
     except ApiError as error:
+        if error.status >= 500:
+            raise  # the console's error page: the service failed, the form was not refused
         return render_form_errors("people/form.html", error, values=request.form, organisations=organisations,
                                   genders=GENDERS)
     flash(_("%(name)s is registered.", name=created.data["full_name"]))

@@ -69,7 +69,7 @@ def test_registering_shows_the_apis_field_errors_then_the_new_applicant(live_bro
         "name": "Vize Gıda", "kind": "company", "province": "Kırklareli", "tax_number": "1234567891",
         "employees": "çok", "idempotency_key": hidden(form, "idempotency_key")}, page="/organisations/new")
     page = page_text(refused, 422)
-    assert "the VKN check digit is wrong" in field_error(page, "tax_number")
+    assert "Vergi kimlik numarasının kontrol hanesi hatalı." in field_error(page, "tax_number")  # translated
     assert "Bir tam sayı girin." in field_error(page, "employees")
     assert 'value="Vize Gıda"' in page  # what was typed stays
     created = live_browser.post_form("/organisations/new", {
@@ -114,7 +114,7 @@ def test_a_confirmation_on_a_stale_version_says_someone_else_changed_it(live_bro
         "action": "suspend", "version": "2", "confirm": "yes", "idempotency_key": hidden(asked, "idempotency_key")},
         page=f"/organisations/{kesan}")
     page = page_text(stale, 412)
-    assert "başka biri tarafından değiştirildi" in page and 'role="alert"' in page
+    assert "Siz düzenlerken bu kaydı başka biri değiştirdi." in page and 'role="alert"' in page
     assert members.call("GET", f"/organisations/{kesan}")["status"] == "active"
 
 
@@ -132,7 +132,7 @@ def test_an_edit_sends_if_match_and_a_stale_form_is_refused(live_browser, member
     stale = live_browser.post_form(f"/organisations/{kesan}/edit", {**values, "district": "Merkez",
                                                                     "idempotency_key": "edit-2"},
                                    page=f"/organisations/{kesan}/edit")
-    assert "başka biri tarafından değiştirildi" in page_text(stale, 412)
+    assert "Siz düzenlerken bu kaydı başka biri değiştirdi." in page_text(stale, 412)
     assert members.call("GET", f"/organisations/{kesan}")["district"] == "Keşan"
 
 
@@ -166,4 +166,4 @@ def test_a_chamber_admin_may_edit_and_withdraw_its_own_and_only_read_others(live
 def test_an_unknown_organisation_is_a_page_that_says_so(live_browser, chambers):
     live_browser.sign_in("platform_admin")
     page = page_text(live_browser.get("/organisations/nope"), 404)
-    assert "Artık mevcut değil." in page
+    assert "Böyle bir sayfa ya da kayıt yok." in page
