@@ -62,6 +62,42 @@ def _fields(document: dict, schema: dict) -> list[dict]:
     ]
 
 
+def _references(schema: dict) -> list[str]:
+    """The component names a property's schema points to (itself, its items, its alternatives)."""
+    if "$ref" in schema:
+        return [schema["$ref"]]
+    found = []
+    for part in schema.get("anyOf", []) + schema.get("oneOf", []) + schema.get("allOf", []):
+        found += _references(part)
+    if isinstance(schema.get("items"), dict):
+        found += _references(schema["items"])
+    if isinstance(schema.get("additionalProperties"), dict):
+        found += _references(schema["additionalProperties"])
+    return found
+
+
+def nested_schemas(document: dict, schema: dict) -> list[dict]:
+    """The objects a payload's fields are made of ([{name, fields}], depth first, each once): the type column
+    names them, and a reader wants their fields too."""
+    found: list[dict] = []
+    seen: set[str] = set()
+
+    def walk(node: dict) -> None:
+        for prop in _resolve(document, node).get("properties", {}).values():
+            for ref in _references(prop):
+                name = ref.rsplit("/", 1)[-1]
+                if name in seen:
+                    continue
+                seen.add(name)
+                target = _lookup(document, ref)
+                if target.get("properties"):
+                    found.append({"name": name, "fields": _fields(document, target)})
+                    walk(target)
+
+    walk(schema)
+    return found
+
+
 def _data_schema(document: dict, message: dict) -> dict:
     for part in message["payload"].get("allOf", []):
         data = part.get("properties", {}).get("data")
@@ -143,6 +179,7 @@ def describe(document: dict) -> dict:
                     "name": message["name"],
                     "summary": message.get("summary", ""),
                     "fields": _fields(document, _data_schema(document, message)),
+                    "nested": nested_schemas(document, _data_schema(document, message)),
                     "example": example(document, message["payload"]),
                 }
             )

@@ -7,6 +7,7 @@ pages read `1.234,5` and `29 Kas 2026`, English ones `1,234.5` and `29 Nov 2026`
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from babel.numbers import format_percent as babel_percent
 from flask_babel import format_date, format_datetime, format_decimal, format_number, format_percent, get_locale
@@ -53,9 +54,18 @@ def percent(value, keep_decimals: bool = False) -> str:
     if value is None:
         return ""
     if keep_decimals:
-        return babel_percent(value, locale=get_locale(), decimal_quantization=False)
+        # Rounded first: 11.7 / 100 is 0.11699999999999999 in binary, which would print every digit.
+        return babel_percent(round(value, 6), locale=get_locale(), decimal_quantization=False)
     return format_percent(value)
 
 
-TEMPLATE_FILTERS = {"when": when, "day": day, "number": number, "percent": percent}
+def money(value) -> str:
+    """An amount with its two decimals, always (`1.355,90` in Turkish, `1,355.90` in English); the API sends
+    amounts as decimal strings or numbers."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(Decimal(str(value)), format="#,##0.00")
+
+
+TEMPLATE_FILTERS = {"when": when, "day": day, "number": number, "percent": percent, "money": money}
 TEMPLATE_GLOBALS: dict = {}

@@ -20,7 +20,7 @@ NAV = [NavEntry("indicators.index", _l("Indicators"), roles_that_may("reporting"
 # Which label table names a breakdown's items: a "kind" is an organisation's kind for OI.1 and OI.6 and a
 # meeting's kind for OI.3.
 ITEM_TABLES = {"organisation_kind": "organisation_kind", "gender": "gender", "size_class": "size_class",
-               "budget_line": "budget_line"}
+               "budget_line": "budget_line", "theme": "theme", "body": "body", "body_with_quorum": "body"}
 KIND_TABLES = {"OI.3": "meeting_kind"}
 
 

@@ -105,7 +105,7 @@ def test_recording_an_expenditure_shows_field_errors_then_lists_it(live_browser,
     assert done.status_code == 302 and done.headers["Location"].endswith("/expenditures")
     page = text(live_browser.get("/expenditures"))
     assert "Harcama kaydedildi." in page
-    assert "Keşan ziyareti ulaşım" in page and ">100<" in page  # 3,400 TRY at 34 = 100 EUR
+    assert "Keşan ziyareti ulaşım" in page and ">100,00<" in page and ">3.400,00 TRY<" in page  # at 34: 100 EUR
     assert "1 sonuç" in page
     # Filters are the API's query parameters.
     assert "1 sonuç" in text(live_browser.get("/expenditures?budget_line=travel"))
@@ -220,6 +220,7 @@ def test_the_streams_page_shows_the_public_topics_fields_and_an_example(live_bro
     assert "tvp.members.organisation" not in page.replace("tr.tvp.members.organisation.published", "")  # internal
     assert "<code>tr.tvp.events.meeting.published.v1</code>" in page
     assert "<code>host_organisation_id</code>" in page and "<code>aggregateversion</code>" in page
+    assert "PublicQuorumPayload alanları" in page and "<code>seated</code>" in page  # an object inside a payload
     assert '"type": "tr.tvp.reporting.report.published.v1"' in page  # the example record
     assert "tvp subscribe tvp.public.meetings.v1" in page and "Nasıl abone olunur" in page
     document = live_browser.get("/streams/asyncapi.json")

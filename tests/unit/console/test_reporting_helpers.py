@@ -104,3 +104,27 @@ def test_the_description_has_each_public_topics_messages_fields_and_example():
     assert {"sha256", "period", "indicators"} <= {field["name"] for field in message["fields"]}
     assert message["example"]["type"] == message["name"] and message["example"]["subject"].startswith("report/")
     assert message["example"]["data"]["kind"] in ("interim", "final")
+
+
+def test_the_objects_inside_a_payload_are_described_too():
+    view = describe(document())
+    meetings = next(channel for channel in view["channels"] if channel["address"] == "tvp.public.meetings.v1")
+    nested = {schema["name"]: schema["fields"] for schema in meetings["messages"][0]["nested"]}
+    assert {"seated", "present", "required"} <= {field["name"] for field in nested["PublicQuorumPayload"]}
+    assert "PublicAttendancePayload" in nested
+
+
+def test_a_percentage_keeps_the_apis_decimal_without_binary_noise(app):
+    from services.console.formats import percent
+
+    with app.test_request_context():
+        assert percent(11.7 / 100, keep_decimals=True) == "11.7%"
+        assert percent(0.5 / 100, keep_decimals=True) == "0.5%"
+        assert percent(0.016) == "2%"  # the dashboard's whole percentages, as before
+
+
+def test_amounts_keep_two_decimals_in_the_pages_language(app):
+    from services.console.formats import money
+
+    with app.test_request_context():
+        assert money("1355.9") == "1,355.90" and money(203.4) == "203.40" and money(None) == ""
