@@ -10,6 +10,7 @@
 3. An auditor opens them too: no form, no action; a replayed form is refused.
 
 Every page visited is checked with axe-core and photographed in English and in Turkish (the default).
+The tests run in the module's order: the chamber admin and the auditor look at what the story made.
 The API is called only to prepare what the story does not cover (the other chambers, the presidents, three
 earlier Advisory Board meetings, a workshop) and, read only, to wait for the services' event streams.
 """
@@ -428,6 +429,12 @@ def test_an_auditor_changes_nothing(world, visitor):
         auditor.open(path, name)
         assert auditor.main.locator('form[method="post" i]').count() == 0, f"{path}: a form for an auditor"
         assert auditor.actions() == [], f"{path}: actions for an auditor"
+    # The quarter's report the platform admin submitted: readable, downloadable, nothing to act on.
+    auditor.page.goto(auditor.url("/reports"))
+    report_path = auditor.main.locator('a[href^="/reports/"]').first.get_attribute("href")
+    auditor.open(report_path, "report")
+    assert auditor.actions() == [] and auditor.main.locator('form[method="post" i]').count() == 0
+    assert auditor.main.locator('a[href*="download.pdf"]').count() >= 1
     # Everything is there to read: the organisations, the people, the Advisory Board meetings.
     auditor.page.goto(auditor.url("/people"))
     assert OUTSIDE_GUEST[0] in auditor.main.inner_text()
