@@ -30,8 +30,20 @@ log = logging.getLogger(__name__)
 def page_areas() -> list:
     """Every page area of the console, in the order of the navigation: each module has a blueprint `blp`
     and `NAV`, its navigation entries (services/console/README.md: how to add one)."""
-    from .entrypoints import (auth, bodies, dashboard, expenditures, health, indicators, meetings, operations,
-                              organisations, people, reports, streams)
+    from .entrypoints import (
+        auth,
+        bodies,
+        dashboard,
+        expenditures,
+        health,
+        indicators,
+        meetings,
+        operations,
+        organisations,
+        people,
+        reports,
+        streams,
+    )
 
     return [operations, auth, dashboard, organisations, people, bodies, meetings, indicators, expenditures, reports,
             streams, health]

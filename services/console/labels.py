@@ -133,7 +133,6 @@ TABLES = {
     "registration_status": REGISTRATION_STATUSES,
     "registration_source": REGISTRATION_SOURCES,
     "gender": GENDERS,
-    "seat_role": SEAT_ROLES,
 }
 
 
