@@ -66,7 +66,7 @@ def docs_page(title: str) -> str:
 
 
 def init_app(app: Flask, asyncapi_document: Callable[[], dict] | None) -> None:
-    page = docs_page(f"{app.config.get('API_TITLE', app.name)} — API")
+    page = docs_page(app.config.get("API_TITLE", app.name))
 
     @app.get(DOCS_URL)
     def swagger_ui_page():

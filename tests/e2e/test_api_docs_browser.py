@@ -33,6 +33,7 @@ def test_swagger_ui_renders_the_operations_from_the_service_alone(docs_page, mem
     paths = docs_page.locator(".opblock-summary-path").all_inner_texts()
     assert "/api/v1/organisations" in [p.strip().replace("\u200b", "") for p in paths]
     assert len(paths) >= 10, paths
+    assert docs_page.title() == "TVP Members API"
     assert "Members API" in docs_page.locator(".info .title").inner_text()
     requested = [url for url in docs_page.requests if not url.startswith("data:")]
     assert f"{members_url}/api/v1/openapi.json" in requested
