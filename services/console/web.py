@@ -224,3 +224,7 @@ def render_form_errors(template: str, error: ApiError, status: int | None = None
     g.form_error = error
     body = render_template(template, **context)
     return body, status or (error.status if 400 <= error.status < 500 else 422)
+
+
+def api_error_status(error: ApiError) -> int:
+    return error.status if 400 <= error.status < 600 else 502
