@@ -57,6 +57,7 @@ SIZE_CLASSES = {
     "small": _l("Small"),
     "medium": _l("Medium"),
     "large": _l("Large"),
+    "none": _l("Not an SME"),  # how reporting's breakdowns name the organisations that are not SMEs
 }
 
 SEAT_ROLES = {
@@ -164,33 +165,14 @@ BREAKDOWNS = {
     "budget_line": _l("By budget line"),
 }
 
-GENDERS = {"female": _l("Female"), "male": _l("Male"), "other": _l("Other"), "undisclosed": _l("Undisclosed")}
-
-SIZE_CLASSES = {"micro": _l("Micro"), "small": _l("Small"), "medium": _l("Medium"), "large": _l("Large"),
-                "none": _l("Not an SME")}
-
-THEMES = {
-    "resource_efficiency": _l("Resource efficiency"),
-    "energy_efficiency": _l("Energy efficiency"),
-    "industrial_symbiosis": _l("Industrial symbiosis"),
-    "eco_efficiency": _l("Eco-efficiency"),
-    "green_transition": _l("Green transition"),
-    "waste_management": _l("Waste management"),
-    "renewable_energy": _l("Renewable energy"),
-    "digitalisation": _l("Digitalisation"),
-}
-
 # The governance bodies with a fixed code; a working group's code is shown as it is.
 BODIES = {"board": _l("Board"), "advisory_board": _l("Advisory Board")}
 
 TABLES.update({
-    "theme": THEMES,
     "body": BODIES,
     "budget_line": BUDGET_LINES,
     "report_kind": REPORT_KINDS,
     "report_status": REPORT_STATUSES,
     "breakdown": BREAKDOWNS,
-    "gender": GENDERS,
-    "size_class": SIZE_CLASSES,
 })
 # --- end reporting ---
