@@ -7,15 +7,14 @@ import logging
 
 import pymongo
 from cryptography.hazmat.primitives import serialization
-from flask import Flask, g, request
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from shared import correlation
 from shared.auth import TokenIssuer, ensure_dev_keys
 from shared.config import Settings
 from shared.db import connect
 from shared.logs import configure_logging
-from shared.web import access_log, metrics, outages
+from shared.web import access_log, correlation_ids, metrics, outages
 
 from . import errors, i18n, oidc, web
 from .adapters.api import ApiClient
@@ -91,7 +90,7 @@ def create_console_app(settings: ConsoleSettings | Settings | None = None) -> Fl
     app.session_interface = ServerSessionInterface(context.sessions, settings.cookie_secure)
 
     access_log.init_app(app)
-    _init_correlation(app)
+    correlation_ids.init_app(app)
     # The console has no outbox and consumes nothing: its runtime gauges stay 0, its request metrics count.
     metrics.init_app(app, SERVICE, db, [])
     CSRFProtect(app)
@@ -103,26 +102,6 @@ def create_console_app(settings: ConsoleSettings | Settings | None = None) -> Fl
         context.nav.extend(getattr(area, "NAV", []))
     _init_template_helpers(app)
     return app
-
-
-def _init_correlation(app: Flask) -> None:
-    """The request's correlation id (the caller's, or a new one): in every log line and sent on every API call."""
-    @app.before_request
-    def _take_correlation_id():
-        given = request.headers.get("X-Correlation-Id", "")
-        g.correlation_id = given if 0 < len(given) <= 128 and given.isprintable() else correlation.new_correlation_id()
-        g.correlation_token = correlation.set(g.correlation_id)
-
-    @app.after_request
-    def _give_correlation_id(response):
-        response.headers["X-Correlation-Id"] = g.get("correlation_id") or correlation.new_correlation_id()
-        return response
-
-    @app.teardown_request
-    def _forget_correlation_id(_exc):
-        token = g.pop("correlation_token", None)
-        if token is not None:
-            correlation.reset(token)
 
 
 def _init_template_helpers(app: Flask) -> None:

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pymongo
-from flask import Flask, current_app, g, jsonify, request
+from flask import Flask, current_app, jsonify
 from flask_smorest import Api
 
-from .. import correlation
 from ..access import HTTP_METHODS, Table, check_covers, openapi_path
 from ..auth import TokenVerifier, ensure_dev_keys
 from ..config import Settings, load_settings
@@ -19,7 +18,7 @@ from ..db import connect, ping
 from ..logs import configure_logging
 from ..messaging.kafka import broker_reachable
 from ..messaging.outbox import Outbox, ensure_outbox_indexes
-from . import access_log, api_docs, errors, headers, idempotency, limits, metrics, outages
+from . import access_log, api_docs, correlation_ids, errors, headers, idempotency, limits, metrics, outages
 from .bus import EXTENSION as BUS_EXTENSION
 from .security import ACCESS_EXTENSION, KnownOrganisations
 
@@ -104,7 +103,7 @@ def create_service_app(
         log.warning("could not prepare indexes yet: %s", exc)
 
     access_log.init_app(app)
-    _init_correlation(app)
+    correlation_ids.init_app(app)
     metrics.init_app(app, name, db, aggregates)
     limits.init_app(app)
     api = Api(app, spec_kwargs={"extra_plugins": [idempotency.IdempotencyKeyDocs()]})
@@ -118,24 +117,6 @@ def create_service_app(
     api_docs.init_app(app, asyncapi_document)
     _init_operations(app, settings)
     return app
-
-
-def _init_correlation(app: Flask) -> None:
-    @app.before_request
-    def _take_correlation_id():
-        g.correlation_id = request.headers.get("X-Correlation-Id") or correlation.new_correlation_id()
-        g.correlation_token = correlation.set(g.correlation_id)
-
-    @app.after_request
-    def _give_correlation_id(response):
-        response.headers["X-Correlation-Id"] = g.get("correlation_id") or correlation.new_correlation_id()
-        return response
-
-    @app.teardown_request
-    def _forget_correlation_id(_exc):
-        token = g.pop("correlation_token", None)
-        if token is not None:
-            correlation.reset(token)
 
 
 def _init_operations(app: Flask, settings: Settings) -> None:
