@@ -1,32 +1,9 @@
 """What the three exports share: labelled rows of the report's content."""
 from __future__ import annotations
 
-from shared.clock import local_iso
-
 from ...domain import labels
 from ...domain.indicators import CODES
-
-
-def fmt_time(moment) -> str:
-    """A stored time or an ISO string, to the second in the platform zone, for people to read."""
-    return (local_iso(moment, "seconds") or "").replace("T", " ")
-
-
-def fmt_number(value, lang: str, decimals: int | None = None) -> str:
-    if value is None:
-        return "—"
-    if decimals is None:
-        decimals = 0 if float(value).is_integer() else 2
-    text = f"{float(value):,.{decimals}f}"
-    if lang == "tr":
-        text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
-    return text
-
-
-def fmt_percent(value, lang: str) -> str:
-    if value is None:
-        return "—"
-    return ("%" + fmt_number(value, lang, 1)) if lang == "tr" else (fmt_number(value, lang, 1) + " %")
+from . import formats
 
 
 def indicators(content: dict) -> list[dict]:
@@ -61,7 +38,7 @@ def quorum_text(meeting: dict, lang: str) -> str:
 
 def period_text(report: dict, lang: str) -> str:
     period = report["content"]["period"]
-    return f"{period['label']} ({period['from']} – {period['to']})"
+    return f"{period['label']} ({formats.day(period['from'], lang)} – {formats.day(period['to'], lang)})"
 
 
 def funding_statement(content: dict, lang: str) -> list[str]:

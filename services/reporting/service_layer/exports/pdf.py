@@ -5,18 +5,17 @@ meetings of the period, financial summary with the co-financing split and a pie
 chart, and the EU funding statement; a header with the platform and the EU
 emblem, a footer with the page number, the SHA-256 of submitted reports, and a
 DRAFT mark across draft pages. Turkish letters need a TrueType font: shared/pdf_fonts.py.
+
+Each section is its own function returning flowables, and `render_pdf` only lays them out in order, so a
+section can be added or moved without touching the others. Figures and dates go through `formats` (the
+reader's locale), charts are drawn by `pdf_charts`, the document's properties come from `pdf_metadata`.
 """
 from __future__ import annotations
 
 import io
 import logging
-import math
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.piecharts import Pie
-from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -27,18 +26,13 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDoc
 from shared.pdf_fonts import fonts, printable
 
 from ...domain import labels
-from . import common
+from . import common, formats
+from .pdf_charts import EU_BLUE, INK, MUTED, RULE, bar_chart, chart_language, eu_emblem, pie_chart, progress_chart
+from .pdf_metadata import canvas_dated, document_info, report_moment
 
 log = logging.getLogger(__name__)
 
-EU_BLUE = colors.HexColor("#003399")
-EU_YELLOW = colors.HexColor("#FFCC00")
-INK = colors.HexColor("#1F2937")
-MUTED = colors.HexColor("#6B7280")
-RULE = colors.HexColor("#D1D5DB")
 ZEBRA = colors.HexColor("#F3F6FB")
-PALETTE = [colors.HexColor(c) for c in ("#003399", "#2E86AB", "#F6AE2D", "#86BA90", "#F26419", "#7D5BA6",
-                                        "#33658A", "#C8553D", "#55DDE0", "#999999")]
 
 
 def _t(text) -> str:
@@ -118,160 +112,6 @@ def table(rows, widths, st: Styles, numeric_from: int | None = None, total_row: 
     return t
 
 
-# -- charts ---------------------------------------------------------------------------
-
-def progress_chart(items: list[dict], lang: str, width: float) -> Drawing:
-    """Horizontal bars: cumulative as % of target per indicator, with the 100 % line."""
-    regular, bold = fonts()
-    rows = [i for i in items if i["target"]]
-    height = 26 + 20 * max(len(rows), 1) + 30
-    d = Drawing(width, height)
-    d.add(String(0, height - 12, _t(labels.text("chart_progress", lang)), fontName=bold, fontSize=9, fillColor=INK))
-    if not rows:
-        d.add(String(0, height - 34, _t(labels.text("none", lang)), fontName=regular, fontSize=8, fillColor=MUTED))
-        return d
-    chart = HorizontalBarChart()
-    chart.x, chart.y = 40, 22
-    chart.width, chart.height = width - 90, 20 * len(rows)
-    values = [min(i["percent_of_target"] or 0, 150) for i in reversed(rows)]
-    chart.data = [values]
-    chart.categoryAxis.categoryNames = [i["code"] for i in reversed(rows)]
-    chart.categoryAxis.labels.fontName = bold
-    chart.categoryAxis.labels.fontSize = 8
-    chart.categoryAxis.strokeColor = RULE
-    top = max(110, math.ceil(max(values) / 25) * 25)
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, top, 25
-    chart.valueAxis.labels.fontName = regular
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.labelTextFormat = "%d %%"
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = RULE
-    chart.valueAxis.strokeColor = RULE
-    chart.bars[0].fillColor = EU_BLUE
-    chart.bars[0].strokeColor = None
-    chart.barWidth = 10
-    chart.barLabelFormat = "%.1f %%"
-    chart.barLabels.fontName = regular
-    chart.barLabels.fontSize = 7
-    chart.barLabels.boxAnchor = "w"
-    chart.barLabels.dx = 3
-    for n, i in enumerate(reversed(rows)):
-        if (i["percent_of_target"] or 0) >= 100:
-            chart.bars[(0, n)].fillColor = colors.HexColor("#2E7D32")
-    d.add(chart)
-    x100 = chart.x + chart.width * 100 / top
-    d.add(Line(x100, chart.y - 4, x100, chart.y + chart.height + 4, strokeColor=EU_YELLOW, strokeWidth=1.5,
-               strokeDashArray=[3, 2]))
-    d.add(String(x100 + 2, chart.y + chart.height + 2, _t(labels.text("target", lang if lang != "bi" else "en")),
-                 fontName=regular, fontSize=6.5, fillColor=MUTED))
-    return d
-
-
-def bar_chart(title: str, rows: list[tuple[str, str, float, float]], lang: str, width: float,
-              height: float = 150) -> Drawing:
-    """Vertical bars for one breakdown: period and cumulative side by side."""
-    regular, bold = fonts()
-    rows = rows[:10]
-    d = Drawing(width, height)
-    d.add(String(0, height - 11, _t(title), fontName=bold, fontSize=8.5, fillColor=INK))
-    chart = VerticalBarChart()
-    chart.x, chart.y = 28, 36
-    chart.width, chart.height = width - 40, height - 80
-    chart.data = [[r[2] for r in rows], [r[3] for r in rows]]
-    names = [_t(r[1]) for r in rows]
-    chart.categoryAxis.categoryNames = [n if len(n) <= 16 else n[:15] + "…" for n in names]
-    chart.categoryAxis.labels.fontName = regular
-    chart.categoryAxis.labels.fontSize = 6.5
-    chart.categoryAxis.labels.angle = 30 if len(rows) > 4 else 0
-    chart.categoryAxis.labels.boxAnchor = "ne" if len(rows) > 4 else "n"
-    chart.categoryAxis.strokeColor = RULE
-    peak = max([max(r[2], r[3]) for r in rows] + [1])
-    step = _nice_step(peak)
-    chart.valueAxis.valueMin, chart.valueAxis.valueStep = 0, step
-    chart.valueAxis.valueMax = step * math.ceil(peak / step)
-    chart.valueAxis.labels.fontName = regular
-    chart.valueAxis.labels.fontSize = 6.5
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = RULE
-    chart.valueAxis.strokeColor = RULE
-    chart.bars[0].fillColor, chart.bars[1].fillColor = EU_BLUE, colors.HexColor("#9DB4E0")
-    chart.bars[0].strokeColor = chart.bars[1].strokeColor = None
-    chart.groupSpacing = 6
-    d.add(chart)
-    legend = Legend()
-    legend.x, legend.y = 2, height - 20
-    legend.fontName, legend.fontSize = regular, 6.5
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.deltax = 60
-    legend.colorNamePairs = [(EU_BLUE, _t(labels.text("value", "en" if lang == "en" else "tr"))),
-                             (colors.HexColor("#9DB4E0"),
-                              _t(labels.text("cumulative", "en" if lang == "en" else "tr")))]
-    legend.dxTextSpace, legend.dx, legend.dy = 3, 6, 6
-    legend.variColumn = 1
-    legend.boxAnchor = "nw"
-    d.add(legend)
-    return d
-
-
-def _nice_step(peak: float) -> float:
-    raw = peak / 4
-    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * magnitude:
-            return max(1, factor * magnitude)
-    return max(1, 10 * magnitude)
-
-
-def pie_chart(rows: list[tuple[str, float]], lang: str, width: float, height: float = 150) -> Drawing:
-    regular, _ = fonts()
-    d = Drawing(width, height)
-    if not rows or not sum(v for _, v in rows):
-        return d
-    pie = Pie()
-    pie.x, pie.y, pie.width, pie.height = 10, 10, height - 20, height - 20
-    pie.data = [v for _, v in rows]
-    total = sum(pie.data)
-    pie.labels = [f"{100 * v / total:.0f} %" if v / total >= 0.05 else "" for v in pie.data]
-    pie.simpleLabels = 1
-    pie.slices.fontName, pie.slices.fontSize = regular, 7
-    pie.slices.labelRadius = 0.7
-    pie.slices.fontColor = colors.white
-    pie.slices.strokeColor, pie.slices.strokeWidth = colors.white, 1
-    for n in range(len(rows)):
-        pie.slices[n].fillColor = PALETTE[n % len(PALETTE)]
-    d.add(pie)
-    legend = Legend()
-    legend.x, legend.y = height + 10, height - 15
-    legend.fontName, legend.fontSize = regular, 7.5
-    legend.alignment = "right"
-    legend.columnMaximum = 8
-    legend.colorNamePairs = [(PALETTE[n % len(PALETTE)], _t(f"{name}  {common.fmt_number(v, lang, 2)} EUR"))
-                             for n, (name, v) in enumerate(rows)]
-    legend.dxTextSpace = 5
-    d.add(legend)
-    return d
-
-
-def eu_emblem(width: float = 27, height: float = 18) -> Drawing:
-    d = Drawing(width, height)
-    d.add(Rect(0, 0, width, height, fillColor=EU_BLUE, strokeColor=None))
-    cx, cy, r = width / 2, height / 2, height / 3
-    for n in range(12):
-        a = math.radians(90 - 30 * n)
-        d.add(_star(cx + r * math.cos(a), cy + r * math.sin(a), height / 18))
-    return d
-
-
-def _star(x, y, size) -> Polygon:
-    points = []
-    for n in range(10):
-        radius = size if n % 2 == 0 else size * 0.4
-        a = math.radians(90 + 36 * n)
-        points += [x + radius * math.cos(a), y + radius * math.sin(a)]
-    return Polygon(points, fillColor=EU_YELLOW, strokeColor=None)
-
-
 # -- document -------------------------------------------------------------------------
 
 class _Page:
@@ -330,12 +170,12 @@ def _title_block(report: dict, lang: str, st: Styles) -> list:
          if lang != "en" else name["en"]),
         ("beneficiary", programme.get("beneficiary") or ""),
         ("period", common.period_text(report, lang)),
-        ("cumulative_from", content["cumulative_from"]),
-        ("computed_at", common.fmt_time(content["computed_at"])),
+        ("cumulative_from", formats.day(content["cumulative_from"], lang)),
+        ("computed_at", formats.moment(content["computed_at"], lang)),
         ("status", labels.value(report["status"], lang)),
     ]
     if report.get("submitted_at"):
-        facts.append(("submitted_at", common.fmt_time(report["submitted_at"])))
+        facts.append(("submitted_at", formats.moment(report["submitted_at"], lang)))
         facts.append(("sha256", report["sha256"]))
     rows = [[label(key, lang, st), P(value, st.cell)] for key, value in facts]
     t = Table(rows, colWidths=[45 * mm, 129 * mm], hAlign="LEFT")
@@ -357,10 +197,10 @@ def _indicator_table(items: list[dict], lang: str, st: Styles) -> Table:
             extra = f"\n({i['details'].get('with_quorum', 0)} {word})"
             cumulative_extra = f"\n({i['details'].get('cumulative_with_quorum', 0)} {word})"
         rows.append([P(i["code"], st.cell_bold), name,
-                     P(common.fmt_number(i["value"], lang, decimals) + extra, st.cell),
-                     P(common.fmt_number(i["cumulative"], lang, decimals) + cumulative_extra, st.cell),
-                     P(common.fmt_number(i["target"], lang, decimals), st.cell),
-                     P(common.fmt_percent(i["percent_of_target"], lang), st.cell)])
+                     P(formats.number(i["value"], lang, decimals) + extra, st.cell),
+                     P(formats.number(i["cumulative"], lang, decimals) + cumulative_extra, st.cell),
+                     P(formats.number(i["target"], lang, decimals), st.cell),
+                     P(formats.percent(i["percent_of_target"], lang), st.cell)])
     return table(rows, [14 * mm, 74 * mm, 22 * mm, 22 * mm, 22 * mm, 20 * mm], st, numeric_from=2)
 
 
@@ -378,13 +218,13 @@ def _breakdowns(items: list[dict], lang: str, st: Styles) -> list:
         indicator = by_code.get(code)
         if not indicator:
             continue
-        rows = common.breakdown_rows(indicator, dimension, "en" if lang == "en" else "tr")
+        rows = common.breakdown_rows(indicator, dimension, chart_language(lang))
         if not rows:
             continue
-        title = f"{code} · {labels.dimension(dimension, 'en' if lang == 'en' else 'tr')}"
+        title = f"{code} · {labels.dimension(dimension, chart_language(lang))}"
         if lang == "bi":
             title += f" / {labels.dimension(dimension, 'en')}"
-        charts.append(bar_chart(title, rows, lang, width))
+        charts.append(bar_chart(title, rows, lang, width, 2 if code == "FI.1" else 0))
     if not charts:
         return story + [P(labels.text("none", lang), st.body)]
     grid = [charts[n:n + 2] + [""] * (2 - len(charts[n:n + 2])) for n in range(0, len(charts), 2)]
@@ -402,8 +242,8 @@ def _breakdowns(items: list[dict], lang: str, st: Styles) -> list:
             decimals = 2 if indicator["code"] == "FI.1" else 0
             data = [[P(labels.dimension(dimension, lang), st.head), label("value", lang, st, True),
                      label("cumulative", lang, st, True)]]
-            data += [[P(name, st.cell), P(common.fmt_number(v, lang, decimals), st.cell),
-                      P(common.fmt_number(c, lang, decimals), st.cell)] for _, name, v, c in rows]
+            data += [[P(name, st.cell), P(formats.number(v, lang, decimals), st.cell),
+                      P(formats.number(c, lang, decimals), st.cell)] for _, name, v, c in rows]
             blocks.append(table(data, [42 * mm, 21 * mm, 21 * mm], st, numeric_from=1))
         if not blocks:
             continue
@@ -431,9 +271,9 @@ def _meetings(content: dict, lang: str, st: Styles) -> list:
             sub = m.get("title") or sub
         elif not m.get("numbered_title") and m.get("themes"):
             sub += " · " + ", ".join(labels.value(t, "en" if lang == "en" else "tr") for t in m["themes"][:3])
-        rows.append([P(m["date"], st.cell), two_lines(title, sub, st),
+        rows.append([P(formats.day(m["date"], lang), st.cell), two_lines(title, sub, st),
                      P((m.get("host_name") or "") + (f"\n{m['province']}" if m.get("province") else ""), st.cell),
-                     P(common.fmt_number(m["attendances"], lang, 0), st.cell),
+                     P(formats.number(m["attendances"], lang, 0), st.cell),
                      P(f"{m.get('distinct_organisations', 0)} ({m.get('distinct_smes', 0)} "
                        f"{labels.text('smes', 'en' if lang == 'en' else 'tr')})", st.cell),
                      P(common.quorum_text(m, "en" if lang == "en" else "tr"), st.cell)])
@@ -448,16 +288,15 @@ def _financial(content: dict, lang: str, st: Styles) -> list:
         story.append(P(labels.text("no_expenditure", lang), st.body))
     else:
         rows = [[label("budget_line", lang, st, True), label("amount_eur", lang, st, True),
-                 Paragraph(escape(_t(f"{labels.text('eu_share', lang)} ({financial['eu_share_pct']} %)")), st.head),
-                 Paragraph(escape(_t(f"{labels.text('national_share', lang)} ({financial['national_share_pct']} %)")),
-                           st.head)]]
+                 _share_head("eu_share", financial["eu_share_pct"], lang, st),
+                 _share_head("national_share", financial["national_share_pct"], lang, st)]]
         for line in lines:
             rows.append([value_label(line["budget_line"], lang, st),
-                         common.fmt_number(line["amount_eur"], lang, 2), common.fmt_number(line["eu_eur"], lang, 2),
-                         common.fmt_number(line["national_eur"], lang, 2)])
-        rows.append([_t(labels.text("total", lang)), common.fmt_number(financial["total_eur"], lang, 2),
-                     common.fmt_number(financial["eu_eur"], lang, 2),
-                     common.fmt_number(financial["national_eur"], lang, 2)])
+                         formats.number(line["amount_eur"], lang, 2), formats.number(line["eu_eur"], lang, 2),
+                         formats.number(line["national_eur"], lang, 2)])
+        rows.append([_t(labels.text("total", lang)), formats.number(financial["total_eur"], lang, 2),
+                     formats.number(financial["eu_eur"], lang, 2),
+                     formats.number(financial["national_eur"], lang, 2)])
         story.append(table(rows, [60 * mm, 36 * mm, 40 * mm, 40 * mm], st, numeric_from=1, total_row=True))
         story.append(Spacer(1, 4 * mm))
         pie_rows = [(labels.value(line["budget_line"], "en" if lang == "en" else "tr"), line["amount_eur"])
@@ -469,14 +308,18 @@ def _financial(content: dict, lang: str, st: Styles) -> list:
         data = [[label(k, lang, st, True) for k in ("date", "description", "budget_line", "amount", "rate",
                                                      "amount_eur")]]
         for item in items:
-            data.append([P(item["date"], st.cell), P(item["description"], st.cell),
+            data.append([P(formats.day(item["date"], lang), st.cell), P(item["description"], st.cell),
                          P(labels.value(item["budget_line"], "en" if lang == "en" else "tr"), st.cell),
-                         P(f"{common.fmt_number(float(item['amount']), lang, 2)} {item['currency']}", st.cell),
-                         P(common.fmt_number(float(item["eur_rate"]), lang, 4) if item.get("eur_rate") else "—",
+                         P(formats.money(item["amount"], lang, item["currency"]), st.cell),
+                         P(formats.number(item["eur_rate"], lang, 4) if item.get("eur_rate") else formats.MISSING,
                            st.cell),
-                         P(common.fmt_number(float(item["amount_eur"]), lang, 2), st.cell)])
+                         P(formats.number(item["amount_eur"], lang, 2), st.cell)])
         story.append(table(data, [21 * mm, 58 * mm, 27 * mm, 28 * mm, 18 * mm, 24 * mm], st, numeric_from=3))
     return story
+
+
+def _share_head(key: str, share, lang: str, st: Styles) -> Paragraph:
+    return Paragraph(escape(_t(f"{labels.text(key, lang)} ({formats.percent(share, lang, 0)})")), st.head)
 
 
 def _statement(content: dict, lang: str, st: Styles) -> list:
@@ -497,10 +340,9 @@ def render_pdf(report: dict, lang: str) -> bytes:
     content = report["content"]
     items = common.indicators(content)
     out = io.BytesIO()
+    # Invariant: fixed object ids, so the same report is the same bytes; dated by the report, not 2000-01-01.
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=22 * mm,
-                            bottomMargin=20 * mm, invariant=1, title=f"TVP {report['period']} {report['kind']}",
-                            author="Thrace Productivity Platform", subject=labels.text("report_title", lang),
-                            creator="TVP reporting service")
+                            bottomMargin=20 * mm, invariant=1, **document_info(report, lang))
     story = _title_block(report, lang, st)
     story += [P(labels.text("indicators", lang), st.h1), _indicator_table(items, lang, st), Spacer(1, 5 * mm),
               progress_chart(items, lang, 174 * mm)]
@@ -509,5 +351,5 @@ def render_pdf(report: dict, lang: str) -> bytes:
     story += [CondPageBreak(90 * mm)] + _financial(content, lang, st)
     story += _statement(content, lang, st)
     page = _Page(report, lang)
-    doc.build(story, onFirstPage=page, onLaterPages=page)
+    doc.build(story, onFirstPage=page, onLaterPages=page, canvasmaker=canvas_dated(report_moment(report)))
     return out.getvalue()
