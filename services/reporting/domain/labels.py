@@ -125,10 +125,11 @@ TEXT = {
     "summary": ("Summary", "Özet"),
     "share_of_total": ("Share", "Pay"),
     "none": ("—", "—"),
+    "breakdown": ("Breakdown", "Kırılım"),
+    "category": ("Category", "Kategori"),
     "platform": ("Thrace Productivity Platform", "Trakya Verimlilik Platformu"),
     "no_targets": ("No indicator has a target yet.", "Henüz hedefi olan gösterge yok."),
-    "period_is_cumulative": ("Period = cumulative (the programme began in this period)",
-                             "Dönem = kümülatif (program bu dönemde başladı)"),
+    "period_is_cumulative": ("Period = cumulative (the same figures)", "Dönem = kümülatif (aynı değerler)"),
 }
 
 FUNDING_STATEMENT = {

@@ -17,7 +17,7 @@ import logging
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -54,6 +54,8 @@ class Styles:
         self.small = ParagraphStyle("small", fontSize=7.5, leading=9.5, **base)
         self.muted = ParagraphStyle("muted", fontName=regular, fontSize=7.5, leading=9.5, textColor=MUTED)
         self.cell = ParagraphStyle("cell", fontSize=8, leading=10, **base)
+        # Paragraphs ignore a table's ALIGN: figures get a right-aligned style of their own.
+        self.number = ParagraphStyle("number", fontSize=8, leading=10, **dict(base, alignment=TA_RIGHT))
         self.cell_bold = ParagraphStyle("cellb", fontName=bold, fontSize=8, leading=10, textColor=INK)
         self.head = ParagraphStyle("head", fontName=bold, fontSize=7.5, leading=9.5, textColor=colors.white)
         self.statement = ParagraphStyle("statement", fontSize=8.5, leading=11.5, **base)
@@ -197,10 +199,10 @@ def _indicator_table(items: list[dict], lang: str, st: Styles) -> Table:
             extra = f"\n({i['details'].get('with_quorum', 0)} {word})"
             cumulative_extra = f"\n({i['details'].get('cumulative_with_quorum', 0)} {word})"
         rows.append([P(i["code"], st.cell_bold), name,
-                     P(formats.number(i["value"], lang, decimals) + extra, st.cell),
-                     P(formats.number(i["cumulative"], lang, decimals) + cumulative_extra, st.cell),
-                     P(formats.number(i["target"], lang, decimals), st.cell),
-                     P(formats.percent(i["percent_of_target"], lang), st.cell)])
+                     P(formats.number(i["value"], lang, decimals) + extra, st.number),
+                     P(formats.number(i["cumulative"], lang, decimals) + cumulative_extra, st.number),
+                     P(formats.number(i["target"], lang, decimals), st.number),
+                     P(formats.percent(i["percent_of_target"], lang), st.number)])
     return table(rows, [14 * mm, 74 * mm, 22 * mm, 22 * mm, 22 * mm, 20 * mm], st, numeric_from=2)
 
 
@@ -242,8 +244,8 @@ def _breakdowns(items: list[dict], lang: str, st: Styles) -> list:
             decimals = 2 if indicator["code"] == "FI.1" else 0
             data = [[P(labels.dimension(dimension, lang), st.head), label("value", lang, st, True),
                      label("cumulative", lang, st, True)]]
-            data += [[P(name, st.cell), P(formats.number(v, lang, decimals), st.cell),
-                      P(formats.number(c, lang, decimals), st.cell)] for _, name, v, c in rows]
+            data += [[P(name, st.cell), P(formats.number(v, lang, decimals), st.number),
+                      P(formats.number(c, lang, decimals), st.number)] for _, name, v, c in rows]
             blocks.append(table(data, [42 * mm, 21 * mm, 21 * mm], st, numeric_from=1))
         if not blocks:
             continue
@@ -273,7 +275,7 @@ def _meetings(content: dict, lang: str, st: Styles) -> list:
             sub += " · " + ", ".join(labels.value(t, "en" if lang == "en" else "tr") for t in m["themes"][:3])
         rows.append([P(formats.day(m["date"], lang), st.cell), two_lines(title, sub, st),
                      P((m.get("host_name") or "") + (f"\n{m['province']}" if m.get("province") else ""), st.cell),
-                     P(formats.number(m["attendances"], lang, 0), st.cell),
+                     P(formats.number(m["attendances"], lang, 0), st.number),
                      P(f"{m.get('distinct_organisations', 0)} ({m.get('distinct_smes', 0)} "
                        f"{labels.text('smes', 'en' if lang == 'en' else 'tr')})", st.cell),
                      P(common.quorum_text(m, "en" if lang == "en" else "tr"), st.cell)])
@@ -310,10 +312,10 @@ def _financial(content: dict, lang: str, st: Styles) -> list:
         for item in items:
             data.append([P(formats.day(item["date"], lang), st.cell), P(item["description"], st.cell),
                          P(labels.value(item["budget_line"], "en" if lang == "en" else "tr"), st.cell),
-                         P(formats.money(item["amount"], lang, item["currency"]), st.cell),
+                         P(formats.money(item["amount"], lang, item["currency"]), st.number),
                          P(formats.number(item["eur_rate"], lang, 4) if item.get("eur_rate") else formats.MISSING,
-                           st.cell),
-                         P(formats.number(item["amount_eur"], lang, 2), st.cell)])
+                           st.number),
+                         P(formats.number(item["amount_eur"], lang, 2), st.number)])
         story.append(table(data, [21 * mm, 58 * mm, 27 * mm, 28 * mm, 18 * mm, 24 * mm], st, numeric_from=3))
     return story
 

@@ -139,7 +139,9 @@ def bar_chart(title: str, rows: list[tuple[str, str, float, float]], lang: str, 
     chart.x, chart.y = label_width + 4, 14
     chart.width, chart.height = width - label_width - 30, band * len(rows)
     shown = list(reversed(rows))   # reportlab draws the first category at the bottom
-    chart.data = [[r[2] for r in shown]] if same else [[r[2] for r in shown], [r[3] for r in shown]]
+    # Within a category reportlab stacks the first series at the bottom: cumulative first puts the period on top,
+    # in the legend's order.
+    chart.data = [[r[2] for r in shown]] if same else [[r[3] for r in shown], [r[2] for r in shown]]
     chart.categoryAxis.categoryNames = [fit_label(r[1], label_width - 4, regular, 6.5) for r in shown]
     chart.categoryAxis.labels.fontName = regular
     chart.categoryAxis.labels.fontSize = 6.5
@@ -160,10 +162,10 @@ def bar_chart(title: str, rows: list[tuple[str, str, float, float]], lang: str, 
     chart.barLabelFormat = lambda v: formats.number(v, lang, decimals if not float(v).is_integer() else 0)
     chart.barLabels.fontName, chart.barLabels.fontSize = regular, 6
     chart.barLabels.boxAnchor, chart.barLabels.dx = "w", 2
-    chart.bars[0].fillColor = EU_BLUE
+    chart.bars[0].fillColor = EU_BLUE if same else LIGHT_BLUE
     chart.bars[0].strokeColor = None
     if not same:
-        chart.bars[1].fillColor, chart.bars[1].strokeColor = LIGHT_BLUE, None
+        chart.bars[1].fillColor, chart.bars[1].strokeColor = EU_BLUE, None
     chart.barSpacing, chart.groupSpacing = 1, 4
     d.add(chart)
     legend = Legend()
