@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from infra.demo import MEETINGS, ORGANISATIONS, OUTSIDE, EXPENDITURES, FIRST_NAMES
+from infra.demo import EXPENDITURES, FIRST_NAMES, MEETINGS, ORGANISATIONS, OUTSIDE
 from services.reporting.service_layer import expenditures, exports, projector, reports
 from services.reporting.service_layer.commands import CreateReport, RecordExpenditure, SubmitReport
 from shared.auth import Principal

@@ -9,9 +9,9 @@ import pypdfium2 as pdfium
 from openpyxl import Workbook, load_workbook
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate
-from reportlab.lib.styles import getSampleStyleSheet
 
 from services.reporting.service_layer.exports import pdf_charts, pdf_metadata
 from services.reporting.service_layer.exports.xlsx_finish import Totals, finish
