@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime
 
 import pypdfium2 as pdfium
 import pytest
@@ -39,14 +40,15 @@ def test_xlsx_has_the_numbers_and_native_charts(api, report):
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["Özet - Summary", "Kırılımlar - Breakdowns", "Toplantılar - Meetings",
-                               "Mali özet - Financial"]
+                               "Mali özet - Financial", "Harcamalar - Expenditures"]
     summary = book["Özet - Summary"]
     rows = {row[0]: row for row in summary.iter_rows(values_only=True) if row[0] in
             ("OI.1", "OI.2", "OI.3", "OI.4", "OI.5", "OI.6", "FI.1")}
-    assert rows["OI.1"][2:6] == (5, 5, 10, 50)
-    assert rows["OI.4"][2:6] == (6, 6, 200, 3)
+    # percentages are fractions shown as percentages (0.5 → 50.0%)
+    assert rows["OI.1"][2:6] == (5, 5, 10, 0.5)
+    assert rows["OI.4"][2:6] == (6, 6, 200, 0.03)
     assert rows["OI.5"][2:4] == (3, 3) and rows["OI.6"][2:4] == (5, 6)
-    assert rows["FI.1"][2:6] == (7839.31, 7839.31, 250000, 3.1)
+    assert rows["FI.1"][2:6] == (7839.31, 7839.31, 250000, 0.031)
     assert len(summary._charts) == 1
     assert len(book["Kırılımlar - Breakdowns"]._charts) >= 10
     assert len(book["Mali özet - Financial"]._charts) == 1
@@ -57,11 +59,52 @@ def test_xlsx_has_the_numbers_and_native_charts(api, report):
     assert report["sha256"] in values
     meetings = list(book["Toplantılar - Meetings"].iter_rows(values_only=True))
     assert meetings[2][1] == "4. Danışma Kurulu Toplantısı / 4th Advisory Board Meeting" and meetings[2][5] == 1
-    financial = list(book["Mali özet - Financial"].iter_rows(values_only=True))
+    financial = list(load_workbook(io.BytesIO(response.data), data_only=True)["Mali özet - Financial"]
+                     .iter_rows(values_only=True))
     total = next(row for row in financial if row[0] == "Toplam / Total")
-    assert total[1:4] == (7839.31, 6663.41, 1175.9)
+    assert total[1:4] == (7839.31, 6663.41, 1175.9)   # the cached results of the total's formulas
     english = load_workbook(io.BytesIO(export(api, report, "xlsx", "en").data))
-    assert english.sheetnames == ["Summary", "Breakdowns", "Meetings", "Financial"]
+    assert english.sheetnames == ["Summary", "Breakdowns", "Meetings", "Financial", "Expenditures"]
+
+
+def test_xlsx_cells_are_typed_formatted_and_ready_to_print(api, report):
+    data = export(api, report, "xlsx", "tr").data
+    book, cached = load_workbook(io.BytesIO(data)), load_workbook(io.BytesIO(data), data_only=True)
+    formats = {cell.number_format for ws in book for row in ws.iter_rows() for cell in row}
+    assert "#,##0.##" not in formats   # it showed "6." for 6
+    summary = book["Özet"]
+    by_code = {row[0].value: row for row in summary.iter_rows() if row[0].value in ("OI.4", "FI.1")}
+    assert [c.number_format for c in by_code["OI.4"][2:6]] == ["#,##0", "#,##0", "#,##0", "0.0%"]
+    assert [c.number_format for c in by_code["FI.1"][2:5]] == ["#,##0.00"] * 3
+    meetings = book["Toplantılar"]
+    first = meetings["A2"]
+    assert isinstance(first.value, datetime) and first.value.date() == date(2026, 7, 8)   # a date, not text
+    assert first.number_format == "dd.mm.yyyy"
+    expenditures, expenditures_cached = book["Harcamalar"], cached["Harcamalar"]
+    assert [expenditures.cell(row=2, column=c).value for c in (4, 5, 6, 7)] == [1234.5, "EUR", None, 1234.5]
+    assert expenditures["D3"].value == 250000 and expenditures["F3"].number_format == "#,##0.0000"
+    assert expenditures["G4"].value == "=SUM(G2:G3)" and expenditures_cached["G4"].value == 7839.31
+    assert book["Mali özet"]["B4"].value == "=SUM(B2:B3)"
+    assert meetings["F5"].value == "=SUM(F2:F4)" and cached["Toplantılar"]["F5"].value == 7
+    for ws in (book["Kırılımlar"], meetings, book["Mali özet"], expenditures):
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:"), ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+    assert meetings.auto_filter.ref == "A1:I4"   # the meetings, not their total
+    for ws in book:
+        setup = ws.page_setup
+        assert (setup.orientation, setup.fitToWidth, setup.fitToHeight, setup.paperSize) == ("landscape", 1, 0, 9)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.oddFooter.right.text == "Sayfa &P / &N" and "2026-Q3" in ws.oddHeader.left.text
+    # widths fit the content: the meeting titles' column is wider than the default, the dates' narrower
+    assert meetings.column_dimensions["B"].width >= len("4. Danışma Kurulu Toplantısı")
+    assert 10 <= meetings.column_dimensions["A"].width <= 14
+    breakdowns = list(book["Kırılımlar"].iter_rows(values_only=True))
+    assert breakdowns[0] == ("Kod", "Gösterge", "Kırılım", "Kategori", "Dönem", "Kümülatif")
+    assert ("OI.4", "Kapasite geliştirme etkinliklerine katılım", "Cinsiyet", "Kadın", 3, 3) in breakdowns
+    english = load_workbook(io.BytesIO(export(api, report, "xlsx", "en").data))
+    assert english["Meetings"]["A2"].number_format == "d mmm yyyy"
+    assert english["Summary"].oddFooter.right.text == "Page &P of &N"
+    assert export(api, report, "xlsx", "tr").data == data   # a submitted report exports to the same bytes
 
 
 def test_csv_parses_with_the_figures(api, report):

@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from shared.clock import local
 
-from ...domain import labels
+from ...domain import labels, money
 from . import common, formats
 from .pdf_metadata import report_moment
 from .xlsx_finish import Totals, finish
@@ -100,11 +100,11 @@ def _set(ws, row: int, column: int, value, number_format: str | None = None, **s
 
 def _fit_columns(ws: Worksheet, first_row: int, last_row: int, least: int = 8) -> None:
     """Widths from the longest content of rows first_row..last_row (numbers as they will show), capped at
-    WIDEST characters; wrapped cells and merged statements do not widen a column."""
+    WIDEST characters (longer texts wrap); merged cells (the funding statement) do not widen a column."""
     widths: dict[int, int] = {}
     for row in ws.iter_rows(min_row=first_row, max_row=last_row):
         for cell in row:
-            if cell.value is None or (cell.alignment and cell.alignment.wrap_text and cell.row != first_row):
+            if cell.value is None or cell.coordinate in ws.merged_cells:
                 continue
             if isinstance(cell.value, datetime | date):
                 length = 17 if isinstance(cell.value, datetime) else 11
@@ -300,11 +300,17 @@ def _financial(wb: Workbook, report: dict, lang: str, totals: Totals) -> None:
             _set(ws, n, col, _num(line[key]), MONEY)
     total_row = 2 + len(lines)
     _set(ws, total_row, 1, labels.text("total", lang), font=BOLD, border=TOTAL_BORDER)
-    for col in (2, 3, 4):
-        if lines:
-            cell = totals.sum_column(ws, total_row, col, 2, total_row - 1)
-        else:
-            cell = _set(ws, total_row, col, 0)
+    if lines:
+        total = totals.sum_column(ws, total_row, 2, 2, total_row - 1)
+        # The shares of the total are taken of the total, as the report computes them (domain/money.split):
+        # the lines' rounded shares may add up to a cent more or less.
+        share = format(money.dec(financial["eu_share_pct"]), "f")
+        eu, national = money.split(totals.cached(ws.title, total.coordinate), share)
+        cells = [total, totals.formula(ws, total_row, 3, f"=ROUND(B{total_row}*{share}/100,2)", float(eu)),
+                 totals.formula(ws, total_row, 4, f"=B{total_row}-C{total_row}", float(national))]
+    else:
+        cells = [_set(ws, total_row, col, 0) for col in (2, 3, 4)]
+    for cell in cells:
         cell.number_format, cell.font, cell.border = MONEY, BOLD, TOTAL_BORDER
     if lines:
         pie = PieChart()

@@ -33,6 +33,12 @@ class Totals:
                                                           decimals)
         return cell
 
+    def formula(self, ws: Worksheet, row: int, column: int, text: str, value: float):
+        """Any other formula, with the value it computes to (worked out by the caller the same way)."""
+        cell = ws.cell(row=row, column=column, value=text)
+        self._cached[(ws.title, cell.coordinate)] = value
+        return cell
+
     def cached(self, sheet: str, coordinate: str) -> float:
         return self._cached[(sheet, coordinate)]
 
