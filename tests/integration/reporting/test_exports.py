@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime
 
 import pypdfium2 as pdfium
@@ -143,8 +144,29 @@ def test_pdf_renders_to_png_pages(api, report, tmp_path):
         ink = sum(image.convert("L").histogram()[:200])   # pixels darker than the page
         assert ink > 2_000, f"page {number + 1} is (nearly) blank"
         text += page.get_textpage().get_text_range() + "\n"
-    # Turkish letters as letters, not transliterated: the PDF embeds a font that has them.
+    # Turkish letters as letters, not transliterated: the PDF embeds a font that has them. The bilingual
+    # export is a Turkish document: its figures and dates read the Turkish way, in tables and charts alike.
     for expected in ("Dönem raporu / Period report — 2026-Q3", "Kırklareli", "Keşan TSO",
                      "4. Danışma Kurulu Toplantısı", "This publication was produced with the financial",
-                     "7,839.31", "6,663.41", "Toplantılara katılan kuruluş sayısı"):
+                     "7.839,31", "6.663,41", "Toplantılara katılan kuruluş sayısı", "%3,1", "08.07.2026",
+                     "Hedef (%100)"):
         assert expected in text, expected
+    assert "7,839.31" not in text and not re.search(r"\d[.,]\d %\s", text)   # no English figures, no "65.0 %"
+    # OI.1 counts members at the period's end: period and cumulative are one bar; OI.6 differs (5 and 6): two.
+    assert "Dönem = kümülatif (aynı değerler)" in text and "Kümülatif" in text
+    meta = pdf.get_metadata_dict()
+    submitted = datetime.fromisoformat(report["submitted_at"])
+    assert meta["CreationDate"] == submitted.strftime("D:%Y%m%d%H%M%S+03'00'")   # not 2000-01-01
+    assert meta["Title"] == "Dönem raporu / Period report — 2026-Q3 · Ara rapor / Interim report"
+    assert meta["Subject"] == "Trakya'nın Verimli KOBİ'leri · 01.07.2026 – 30.09.2026"
+    assert b"/Lang (tr-TR)" in response.data
+
+
+def test_pdf_in_english_reads_the_english_way(api, report):
+    data = export(api, report, "pdf", "en").data
+    pdf = pdfium.PdfDocument(data)
+    text = "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    for expected in ("7,839.31", "6,663.41", "3.1%", "8 Jul 2026", "Target (100%)", "EU contribution (85%)"):
+        assert expected in text, expected
+    assert "7.839,31" not in text and "%3,1" not in text
+    assert b"/Lang (en-GB)" in data and pdf.get_metadata_dict()["Title"] == "Period report — 2026-Q3 · Interim report"
