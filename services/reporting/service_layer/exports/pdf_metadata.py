@@ -47,7 +47,8 @@ class _ReportTimeStamp:
     """The parts of reportlab's TimeStamp that its PDFDate reads, for a given moment (local wall time and offset)."""
 
     def __init__(self, moment: datetime):
-        offset = int(moment.utcoffset().total_seconds() // 60) if moment.utcoffset() else 0
+        delta = moment.utcoffset()
+        offset = int(delta.total_seconds() // 60) if delta else 0
         self.t = moment.timestamp()
         self.YMDhms = moment.timetuple()[:6]
         self.dhh, self.dmm = int(offset / 60), abs(offset) % 60

@@ -56,11 +56,8 @@ def _number(value: float) -> str:
 def _fill_cached(xml: str, cached: dict[str, float]) -> str:
     for coordinate, value in cached.items():
         # openpyxl writes `<c r="B7" s="4"><f>SUM(B2:B6)</f><v></v></c>` (or `<v />`): put the result in.
-        pattern = re.compile(rf'(<c r="{coordinate}"[^>]*><f>[^<]*</f>)<v\s*/>|(<c r="{coordinate}"[^>]*>'
-                             rf'<f>[^<]*</f>)<v></v>')
-        result = _number(value)
-        xml, found = pattern.subn(lambda m, result=result: f"{m.group(1) or m.group(2)}<v>{result}</v>", xml,
-                                  count=1)
+        pattern = re.compile(rf'(<c r="{coordinate}"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)')
+        xml, found = pattern.subn(rf"\g<1><v>{_number(value)}</v>", xml, count=1)
         if not found:
             raise ValueError(f"no formula cell {coordinate} to give a cached value")
     return xml
