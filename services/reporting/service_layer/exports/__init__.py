@@ -1,8 +1,9 @@
 """Exports of a report's frozen content: XLSX (native charts), CSV and PDF (charts), in Turkish and/or English.
 
 Every export is rendered from the stored content only, so a submitted report
-exports the same figures forever; the PDF is rendered in reportlab's invariant
-mode (no creation time, fixed ids), so it is byte-identical too.
+exports the same figures forever; the PDF (reportlab's invariant mode, dated by
+the report) and the XLSX (dated by the report) are byte-identical too. Figures
+and dates are written in the reader's language by `formats` (Babel).
 """
 from __future__ import annotations
 
