@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import parse_pattern
+from babel.numbers import NumberPattern, parse_pattern
 
 from shared.clock import local
 
@@ -27,14 +28,21 @@ TIME_PATTERN = "HH:mm"
 MISSING = "—"
 
 
+@lru_cache(maxsize=8)
 def locale_of(lang: str) -> Locale:
     return Locale.parse(LOCALES.get(lang, "tr_TR"))
 
 
-def _apply(pattern_text: str, value, lang: str, decimals: int) -> str:
+@lru_cache(maxsize=64)
+def _pattern(pattern_text: str, decimals: int) -> NumberPattern:
+    # A report formats hundreds of figures with a handful of patterns: parse each once.
     pattern = parse_pattern(pattern_text)
     pattern.frac_prec = (decimals, decimals)
-    return pattern.apply(Decimal(str(value)), locale_of(lang))
+    return pattern
+
+
+def _apply(pattern_text: str, value, lang: str, decimals: int) -> str:
+    return _pattern(pattern_text, decimals).apply(Decimal(str(value)), locale_of(lang))
 
 
 def number(value, lang: str, decimals: int | None = None) -> str:
