@@ -6,6 +6,20 @@ from ...domain.indicators import CODES
 from . import formats
 
 
+# The names the sections used before `formats` (Babel) existed, for sections written against them on other
+# branches (the revisions' narrative and approval blocks); new code calls `formats` directly.
+def fmt_number(value, lang: str, decimals: int | None = None) -> str:
+    return formats.number(value, lang, decimals)
+
+
+def fmt_percent(value, lang: str) -> str:
+    return formats.percent(value, lang)
+
+
+def fmt_time(moment, lang: str = "bi") -> str:
+    return formats.moment(moment, lang)
+
+
 def indicators(content: dict) -> list[dict]:
     by_code = {i["code"]: i for i in content["indicators"]}
     return [by_code[c] for c in CODES if c in by_code]
