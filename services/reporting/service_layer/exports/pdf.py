@@ -58,6 +58,8 @@ class Styles:
         self.number = ParagraphStyle("number", fontSize=8, leading=10, **dict(base, alignment=TA_RIGHT))
         self.cell_bold = ParagraphStyle("cellb", fontName=bold, fontSize=8, leading=10, textColor=INK)
         self.head = ParagraphStyle("head", fontName=bold, fontSize=7.5, leading=9.5, textColor=colors.white)
+        # over a column of figures, the heading lines up with them
+        self.head_number = ParagraphStyle("headn", parent=self.head, alignment=TA_RIGHT)
         self.statement = ParagraphStyle("statement", fontSize=8.5, leading=11.5, **base)
 
 
@@ -73,9 +75,12 @@ def two_lines(primary: str, secondary: str | None, st: Styles) -> Paragraph:
     return Paragraph(text, st.cell)
 
 
+NUMERIC_HEADS = {"value", "cumulative", "target", "percent", "attendance", "amount", "rate", "amount_eur"}
+
+
 def label(key: str, lang: str, st: Styles, table_head: bool = False) -> Paragraph:
     en, tr = labels.TEXT[key]
-    style = st.head if table_head else st.cell
+    style = (st.head_number if key in NUMERIC_HEADS else st.head) if table_head else st.cell
     if lang == "bi" and en != tr:
         colour = "#C7D2FE" if table_head else "#6B7280"
         return Paragraph(f'{escape(_t(tr))}<br/><font color="{colour}" size="6.5">{escape(_t(en))}</font>', style)
@@ -321,7 +326,7 @@ def _financial(content: dict, lang: str, st: Styles) -> list:
 
 
 def _share_head(key: str, share, lang: str, st: Styles) -> Paragraph:
-    return Paragraph(escape(_t(f"{labels.text(key, lang)} ({formats.percent(share, lang, 0)})")), st.head)
+    return Paragraph(escape(_t(f"{labels.text(key, lang)} ({formats.percent(share, lang, 0)})")), st.head_number)
 
 
 def _statement(content: dict, lang: str, st: Styles) -> list:

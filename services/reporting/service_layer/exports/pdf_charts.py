@@ -73,7 +73,8 @@ def progress_chart(items: list[dict], lang: str, width: float) -> Drawing:
     regular, bold = fonts()
     words = chart_language(lang)
     rows = [i for i in items if i["target"]]
-    height = 26 + 20 * max(len(rows), 1) + 30
+    band = 17   # points per indicator: the bilingual title block and table leave the chart ~70 mm on page 1
+    height = 26 + band * max(len(rows), 1) + 30
     d = Drawing(width, height)
     d.add(String(0, height - 12, printable(labels.text("chart_progress", lang)), fontName=bold, fontSize=9,
                  fillColor=INK))
@@ -83,7 +84,7 @@ def progress_chart(items: list[dict], lang: str, width: float) -> Drawing:
         return d
     chart = HorizontalBarChart()
     chart.x, chart.y = 40, 22
-    chart.width, chart.height = width - 100, 20 * len(rows)
+    chart.width, chart.height = width - 100, band * len(rows)
     shown = list(reversed(rows))
     # Bars stop at 150 % so that one runaway indicator does not flatten the others; its label tells the truth.
     chart.data = [[min(i["percent_of_target"] or 0, 150) for i in shown]]
@@ -102,7 +103,7 @@ def progress_chart(items: list[dict], lang: str, width: float) -> Drawing:
     chart.valueAxis.strokeColor = RULE
     chart.bars[0].fillColor = EU_BLUE
     chart.bars[0].strokeColor = None
-    chart.barWidth = 10
+    chart.barWidth = 9
     chart.barLabelFormat = "values"
     chart.barLabelArray = [[formats.percent(v, lang) for v in actual]]
     chart.barLabels.fontName = regular
