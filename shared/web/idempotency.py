@@ -201,12 +201,21 @@ def mongo_transactions(client) -> Callable[[], ContextManager[Any]]:
     return transaction
 
 
+def idempotent_by_content(view: Callable) -> bool:
+    """A view class marked `idempotent_by_content = True` does not look at the key: sending it the same content
+    again changes nothing by itself (an import skips what exists), and its work is too long for the one
+    transaction that a key's request runs in."""
+    return bool(getattr(getattr(view, "view_class", view), "idempotent_by_content", False))
+
+
 def wrap_write_views(app: Flask) -> None:
-    """Every view behind a write method of the API gets `idempotent`."""
+    """Every view behind a write method of the API gets `idempotent` (but those idempotent by content)."""
     endpoints = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/api/") and (rule.methods or set()) & WRITES
+        if rule.rule.startswith("/api/")
+        and (rule.methods or set()) & WRITES
+        and not idempotent_by_content(app.view_functions[rule.endpoint])
     }
     for endpoint in endpoints:
         app.view_functions[endpoint] = idempotent(app.view_functions[endpoint])

@@ -9,6 +9,7 @@ The unit tests' fakes (tests/unit/members/fakes.py) implement the same methods.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Iterator
 
 from pymongo.errors import DuplicateKeyError
 
@@ -46,6 +47,16 @@ class Organisations(_SeatHolders):
 
     def status_of(self, organisation_id: str) -> dict | None:
         return self.find(organisation_id, {"status": 1, "name": 1})
+
+    def identities(self, tax_numbers: list[str], provinces: list[str]) -> list[dict]:
+        """What an import's duplicate rule compares (name, province, tax number) of every organisation that
+        has one of `tax_numbers` or lies in one of `provinces`."""
+        wanted = {"$or": [{"tax_number": {"$in": tax_numbers}}, {"province": {"$in": provinces}}]}
+        return list(self.documents.find(wanted, {"name": 1, "province": 1, "tax_number": 1}, session=self.session))
+
+    def every(self, filters: dict, sort: list[tuple[str, int]]) -> Iterator[dict]:
+        """All the organisations a list's filters select, in its order (an export: no pages)."""
+        return self.documents.find(filters, self.hidden, session=self.session).sort(sort)
 
 
 class People(_SeatHolders):

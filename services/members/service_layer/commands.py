@@ -92,6 +92,24 @@ class ListOrganisations(Page):
 
 
 @dataclass(frozen=True)
+class ExportOrganisations:
+    filters: Mapping[str, Any] = field(default_factory=dict)  # those of ListOrganisations
+    sort: str = "name"
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    row: int  # the row's number in the file, as a person sees it in Excel
+    details: Mapping[str, Any]  # the row as OrganisationCreateSchema loaded it
+
+
+@dataclass(frozen=True)
+class PlanImport:
+    """Which valid rows of a file would be new organisations, and which duplicate one (a read)."""
+    rows: list[ImportRow]
+
+
+@dataclass(frozen=True)
 class GetOrganisation:
     organisation_id: str
 
