@@ -57,7 +57,8 @@ def test_a_row_fails_the_import_exactly_when_it_fails_the_api(api):
     text = "name,kind,province,tax_number,size_class,employees\n" + "\n".join(",".join(r) for r in rows) + "\n"
     imported = upload(api, text.encode()).json
     for number, row in enumerate(rows, 2):
-        body = {k: v for k, v in zip(("name", "kind", "province", "tax_number", "size_class", "employees"), row) if v}
+        names = ("name", "kind", "province", "tax_number", "size_class", "employees")
+        body = {k: v for k, v in zip(names, row, strict=True) if v}
         if "employees" in body:
             body["employees"] = int(body["employees"]) if body["employees"].isdigit() else body["employees"]
         refused = api.post(ORGS, body)

@@ -83,9 +83,9 @@ def test_headers_that_cannot_be_imported(header, words):
         map_columns(header)
 
 
-@pytest.mark.parametrize("typed, value", [("Şirket", "company"), ("COMPANY", "company"), ("Ticaret Borsası",
-                                          "commodity_exchange"), ("public body", "public_body"), ("OSB", "industrial_zone"),
-                                          ("martian", "martian")])
+@pytest.mark.parametrize("typed, value", [
+    ("Şirket", "company"), ("COMPANY", "company"), ("Ticaret Borsası", "commodity_exchange"),
+    ("public body", "public_body"), ("OSB", "industrial_zone"), ("martian", "martian")])
 def test_the_words_chambers_use_for_kinds(typed, value):
     assert normalise_values({"kind": typed})["kind"] == value
 
@@ -152,7 +152,8 @@ def test_the_csv_export_opens_in_turkish_excel_and_never_runs_a_formula():
                                                      "'=cmd|' /C calc'!A0;Kırklareli;true;2026-05-01 12:00:00"]
 
 
-@pytest.mark.parametrize("a, b", [("Tekirdağ T.S.O.", "TEKIRDAG TSO"), ("Çorlu  Ticaret-Borsası", "corlu ticaret borsasi")])
+@pytest.mark.parametrize("a, b", [("Tekirdağ T.S.O.", "TEKIRDAG TSO"),
+                                  ("Çorlu  Ticaret-Borsası", "corlu ticaret borsasi")])
 def test_names_that_differ_only_in_spelling_are_one_name(a, b):
     assert name_key(a) == name_key(b)
 
