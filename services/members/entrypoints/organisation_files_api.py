@@ -7,8 +7,9 @@ from flask_smorest import abort
 from marshmallow import ValidationError
 
 from shared.clock import today
-from shared.web.bus import handle, reading
-from shared.web.http import ApiBlueprint
+from shared.web.bus import message_bus, reading
+from shared.web.http import ApiBlueprint, cause
+from shared.web.outages import DATABASE_BUDGET_S
 from shared.web.schemas import ErrorSchema
 from shared.web.security import current_principal, guarded
 
@@ -66,7 +67,7 @@ class Imports(MethodView):
         report = imports.ImportReport(len(sheet.rows), errors, invalid, plan, columns.ignored)
         if form["dry_run"]:
             return report.as_dict()
-        report.created = imports.commit_import(plan, handle)
+        report.created = imports.commit_import(plan, _registering())
         return report.as_dict(), 201
 
 
@@ -84,6 +85,13 @@ class Export(MethodView):
         filename = f"organisations-{today().isoformat()}.{fmt}"
         return Response(body, status=200, content_type=CONTENT_TYPES[fmt],
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _registering():
+    """The bus's handle as the request's principal with its correlation id, callable from the commit's threads
+    (which have no request context); each registration is its own command with its own retries and budget."""
+    bus, principal, caused_by = message_bus(), current_principal(), cause()
+    return lambda command: bus.handle(command, principal, caused_by, attempt_budget_s=DATABASE_BUDGET_S)
 
 
 def _sheet(data: bytes) -> Sheet:

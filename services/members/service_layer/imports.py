@@ -8,6 +8,7 @@ whose tax number another request registered meanwhile is a duplicate too (the un
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -17,6 +18,10 @@ from shared.service_layer.unit_of_work import UnitOfWork
 
 from ..domain.organisation_import import DuplicateFinder, Identity
 from .commands import ImportRow, PlanImport, RegisterOrganisation
+
+# Registrations in flight at once during a commit: one insert waits on the database's durable write most of its
+# time, so a few side by side make a 5,000-row file several times faster (benchmarks/member_import.py).
+COMMIT_PARALLEL = 8
 
 
 @dataclass(frozen=True)
@@ -76,18 +81,26 @@ def plan_import(uow: UnitOfWork, query: PlanImport, principal: Principal) -> Imp
     return plan
 
 
-def commit_import(plan: ImportPlan, register: Callable[[RegisterOrganisation], dict]) -> list[dict]:
-    """Register every new row, one ordinary command each (`register` is the bus's handle); a tax number taken
-    meanwhile moves the row to the duplicates. The new organisations' ids, by row."""
-    created = []
-    still_new = []
-    for row in plan.new:
+def commit_import(plan: ImportPlan, register: Callable[[RegisterOrganisation], dict],
+                  parallel: int = COMMIT_PARALLEL) -> list[dict]:
+    """Register every new row, one ordinary command each (`register`: the bus's handle, usable from any thread),
+    `parallel` at a time; a tax number taken meanwhile moves the row to the duplicates. The new organisations'
+    ids, by row."""
+
+    def one(row: ImportRow) -> dict | RowIssue:
         try:
-            organisation = register(RegisterOrganisation(row.details))
+            return register(RegisterOrganisation(row.details))
         except Conflict as refused:
-            plan.duplicates.append(RowIssue(row.row, "tax_number", refused.message))
-            continue
-        still_new.append(row)
-        created.append({"row": row.row, "id": organisation["_id"]})
+            return RowIssue(row.row, "tax_number", refused.message)
+
+    with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="import") as pool:
+        outcomes = list(pool.map(one, plan.new))
+    created, still_new = [], []
+    for row, outcome in zip(plan.new, outcomes, strict=True):
+        if isinstance(outcome, RowIssue):
+            plan.duplicates.append(outcome)
+        else:
+            still_new.append(row)
+            created.append({"row": row.row, "id": outcome["_id"]})
     plan.new = still_new
     return created
