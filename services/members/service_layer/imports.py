@@ -66,10 +66,8 @@ class ImportReport:
 
 def plan_import(uow: UnitOfWork, query: PlanImport, principal: Principal) -> ImportPlan:
     """The valid rows split into new organisations and duplicates (of the platform's, or of an earlier row)."""
-    tax_numbers = sorted({row.details["tax_number"] for row in query.rows if row.details.get("tax_number")})
-    provinces = sorted({row.details["province"] for row in query.rows})
     known = {found["_id"]: Identity(found.get("tax_number"), found["province"], found["name"])
-             for found in uow.organisations.identities(tax_numbers, provinces)}
+             for found in uow.organisations.identities()}
     finder = DuplicateFinder(known)
     plan = ImportPlan([], [])
     for row in query.rows:
