@@ -182,6 +182,17 @@ def idempotent(view: Callable) -> Callable:
     return wrapper
 
 
+# The OpenAPI extension an operation of a view `idempotent_by_content` carries (`@blp.doc(**{BY_CONTENT: True})`).
+BY_CONTENT = "x-idempotent-by-content"
+PARAMETER_BY_CONTENT = {
+    **PARAMETER,
+    "description": (
+        "Accepted and not looked at: this operation is idempotent by its content (sending the same content "
+        "again changes nothing; its description says how)."
+    ),
+}
+
+
 class IdempotencyKeyDocs(BasePlugin):
     """apispec plugin: the one PARAMETER documented on every write operation (inline, like If-Match, so a
     reader of one operation sees it without following a reference)."""
@@ -189,7 +200,8 @@ class IdempotencyKeyDocs(BasePlugin):
     def operation_helper(self, path=None, operations=None, **kwargs):
         for method, operation in (operations or {}).items():
             if method.upper() in WRITES:
-                operation.setdefault("parameters", []).append(dict(PARAMETER))
+                parameter = PARAMETER_BY_CONTENT if operation.get(BY_CONTENT) else PARAMETER
+                operation.setdefault("parameters", []).append(dict(parameter))
 
 
 def mongo_transactions(client) -> Callable[[], ContextManager[Any]]:

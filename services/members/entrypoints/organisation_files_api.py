@@ -8,7 +8,8 @@ from marshmallow import ValidationError
 
 from shared.clock import today
 from shared.web.bus import message_bus, reading
-from shared.web.http import ApiBlueprint, cause
+from shared.web.http import UPLOAD, ApiBlueprint, cause
+from shared.web.idempotency import BY_CONTENT
 from shared.web.outages import DATABASE_BUDGET_S
 from shared.web.schemas import ErrorSchema
 from shared.web.security import current_principal, guarded
@@ -16,9 +17,8 @@ from shared.web.security import current_principal, guarded
 from ..adapters.organisation_files import MAX_FILE_BYTES, FileProblem, Sheet, csv_bytes, read_sheet, xlsx_bytes
 from ..domain.organisation_import import HeaderProblem, map_columns, normalise_values
 from ..service_layer import imports, organisations
-from ..service_layer.commands import ExportOrganisations, ImportRow, PlanImport
+from ..service_layer.commands import GetImportPlan, ImportRow, ListOrganisationsToExport
 from .schemas import (
-    ImportFileSchema,
     ImportFormSchema,
     ImportResultSchema,
     OrganisationCreateSchema,
@@ -47,23 +47,29 @@ class Imports(MethodView):
     idempotent_by_content = True
 
     @guarded(blp)
-    @blp.arguments(ImportFileSchema, location="files")
-    @blp.arguments(ImportFormSchema, location="form")
+    @blp.doc(**{BY_CONTENT: True})
+    @blp.arguments(ImportFormSchema, location=UPLOAD)
     @blp.response(200, ImportResultSchema, description="Dry run: what a commit would do; nothing is created")
     @blp.alt_response(201, schema=ImportResultSchema, description="Commit: the new organisations are registered")
     @blp.alt_response(413, schema=ErrorSchema, description="Over 10 MB (or an XLSX that unpacks to over 200 MB)")
     @blp.alt_response(415, schema=ErrorSchema, description="Neither CSV nor XLSX")
     @blp.alt_response(422, schema=ErrorSchema, description="Empty, no recognisable header, formulas or merged "
                                                            "cells, too many rows: nothing is imported")
-    def post(self, files, form):
-        """Import organisations from a CSV or XLSX file (dry run by default)"""
-        sheet = _sheet(files["file"].read(MAX_FILE_BYTES + 1))
+    def post(self, form):
+        """Import organisations from a CSV or XLSX file (dry run by default)
+
+        Every row is checked with the rules of POST /organisations; valid rows naming an organisation already
+        registered (same tax number, or same name in the same province) or named by an earlier row are
+        duplicates. With dry_run=false the new rows are registered, each with its organisation.registered
+        event; the same file again creates nothing. A file that cannot be read is refused whole (413, 415,
+        422): nothing is imported."""
+        sheet = _sheet(form["file"].read(MAX_FILE_BYTES + 1))
         try:
             columns = map_columns(sheet.header)
         except HeaderProblem as problem:
             abort(422, message=str(problem))
         rows, errors, invalid = _validated_rows(sheet, columns)
-        plan = imports.plan_import(reading(), PlanImport(rows), current_principal())
+        plan = imports.plan_import(reading(), GetImportPlan(rows), current_principal())
         report = imports.ImportReport(len(sheet.rows), errors, invalid, plan, columns.ignored)
         if form["dry_run"]:
             return report.as_dict()
@@ -79,7 +85,8 @@ class Export(MethodView):
     def get(self, query):
         """Export the organisations the list's filters select, as CSV (semicolons, UTF-8 with BOM) or XLSX"""
         fmt, sort = query.pop("format"), query.pop("sort")
-        found = organisations.export_organisations(reading(), ExportOrganisations(query, sort), current_principal())
+        found = organisations.export_organisations(reading(), ListOrganisationsToExport(query, sort),
+                                                   current_principal())
         documents = ({**document, "id": document["_id"]} for document in found)
         body = csv_bytes(EXPORT_COLUMNS, documents) if fmt == "csv" else xlsx_bytes(EXPORT_COLUMNS, documents)
         filename = f"organisations-{today().isoformat()}.{fmt}"

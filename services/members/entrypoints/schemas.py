@@ -142,13 +142,11 @@ class OrganisationExportQuerySchema(OrganisationQuerySchema):
         exclude = ("page", "page_size")
 
 
-class ImportFileSchema(Schema):
+class ImportFormSchema(Schema):
+    """A multipart form: the file and whether to commit."""
     file = Upload(required=True, metadata={"description": "CSV (UTF-8, UTF-16 or Windows-1254; comma, semicolon "
                                                           "or tab) or XLSX, at most 10 MB; a header row names "
                                                           "the columns (docs/members.md)"})
-
-
-class ImportFormSchema(Schema):
     dry_run = fields.Boolean(load_default=True, metadata={
         "description": "true (default): check every row, create nothing; false: create the new organisations"})
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from shared.concurrency import Precondition
 
@@ -92,19 +92,19 @@ class ListOrganisations(Page):
 
 
 @dataclass(frozen=True)
-class ExportOrganisations:
+class ListOrganisationsToExport:
     filters: Mapping[str, Any] = field(default_factory=dict)  # those of ListOrganisations
     sort: str = "name"
 
 
-@dataclass(frozen=True)
-class ImportRow:
+class ImportRow(NamedTuple):
+    """A valid row of an organisation file (not a command: what GetImportPlan reads)."""
     row: int  # the row's number in the file, as a person sees it in Excel
     details: Mapping[str, Any]  # the row as OrganisationCreateSchema loaded it
 
 
 @dataclass(frozen=True)
-class PlanImport:
+class GetImportPlan:
     """Which valid rows of a file would be new organisations, and which duplicate one (a read)."""
     rows: list[ImportRow]
 

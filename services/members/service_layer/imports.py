@@ -17,7 +17,7 @@ from shared.errors import Conflict
 from shared.service_layer.unit_of_work import UnitOfWork
 
 from ..domain.organisation_import import DuplicateFinder, Identity
-from .commands import ImportRow, PlanImport, RegisterOrganisation
+from .commands import GetImportPlan, ImportRow, RegisterOrganisation
 
 # Registrations in flight at once during a commit: one insert waits on the database's durable write most of its
 # time, so a few side by side make a 5,000-row file several times faster (benchmarks/member_import.py).
@@ -64,7 +64,7 @@ class ImportReport:
         return body
 
 
-def plan_import(uow: UnitOfWork, query: PlanImport, principal: Principal) -> ImportPlan:
+def plan_import(uow: UnitOfWork, query: GetImportPlan, principal: Principal) -> ImportPlan:
     """The valid rows split into new organisations and duplicates (of the platform's, or of an earlier row)."""
     known = {found["_id"]: Identity(found.get("tax_number"), found["province"], found["name"])
              for found in uow.organisations.identities()}

@@ -26,10 +26,10 @@ from ..domain.organisation import (
 from . import public, seats
 from .commands import (
     ChangeMembership,
-    ExportOrganisations,
     GetMembershipHistory,
     GetOrganisation,
     ListOrganisations,
+    ListOrganisationsToExport,
     RegisterOrganisation,
     UpdateOrganisation,
 )
@@ -142,7 +142,7 @@ def list_organisations(uow: UnitOfWork, query: ListOrganisations, principal: Pri
     return uow.organisations.page(_selection(query.filters), _order(query.sort), query.page, query.page_size)
 
 
-def export_organisations(uow: UnitOfWork, query: ExportOrganisations, principal: Principal) -> Iterator[dict]:
+def export_organisations(uow: UnitOfWork, query: ListOrganisationsToExport, principal: Principal) -> Iterator[dict]:
     """Every organisation the list's filters select, in the list's order: what an export file holds."""
     return uow.organisations.every(_selection(query.filters), _order(query.sort))
 

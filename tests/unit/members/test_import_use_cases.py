@@ -1,7 +1,7 @@
 """Planning and committing an import against in-memory repositories: duplicates of the platform and of earlier
 rows, and each new row registered through the ordinary command (one organisation.registered event each)."""
 from services.members.service_layer import imports, organisations
-from services.members.service_layer.commands import ImportRow, PlanImport, RegisterOrganisation
+from services.members.service_layer.commands import GetImportPlan, ImportRow, RegisterOrganisation
 from shared.contracts import members as contract
 
 from .fakes import ADMIN, fake_uow, run
@@ -9,8 +9,8 @@ from .fakes import ADMIN, fake_uow, run
 KESAN = {"name": "Keşan TSO", "kind": "chamber", "province": "Edirne", "tax_number": "1234567890"}
 
 
-def rows(*details) -> PlanImport:
-    return PlanImport([ImportRow(number, d) for number, d in enumerate(details, 2)])
+def rows(*details) -> GetImportPlan:
+    return GetImportPlan([ImportRow(number, d) for number, d in enumerate(details, 2)])
 
 
 def test_the_plan_splits_new_rows_from_duplicates_of_the_platform_and_of_earlier_rows():
