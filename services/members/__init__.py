@@ -11,6 +11,7 @@ from .domain.permissions import ACCESS
 def create_app(settings=None):
     from . import bootstrap
     from .entrypoints.bodies_api import blp as bodies
+    from .entrypoints.organisation_files_api import blp as organisation_files
     from .entrypoints.organisations_api import blp as organisations
     from .entrypoints.people_api import blp as people
     from .entrypoints.retention_api import blp as retention
@@ -19,7 +20,7 @@ def create_app(settings=None):
     app = create_service_app(
         "members", "TVP Members API",
         "Organisations, people, governance bodies and the membership lifecycle of the Thrace Productivity Platform.",
-        [organisations, people, bodies, retention, audit_blueprint(),
+        [organisations, organisation_files, people, bodies, retention, audit_blueprint(),
          data_subjects_blueprint("members", data_subject.holdings)],
         AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
         asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus,

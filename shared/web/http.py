@@ -1,11 +1,14 @@
-"""HTTP pieces the services' blueprints share: the 422 for bodies that are not JSON, If-Match/ETag
-(reading, answering and documenting them), and the causation of the request being served."""
+"""HTTP pieces the services' blueprints share: the 422 for bodies that are not JSON, file uploads (a multipart
+form read by one schema), If-Match/ETag (reading, answering and documenting them), and the causation of the
+request being served."""
 
 from __future__ import annotations
 
 from flask import g, request
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser, abort
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
 
 from ..concurrency import Precondition, etag, parse_if_match
 from ..messaging.outbox import Causation
@@ -20,14 +23,28 @@ IF_MATCH = {
 ETAG = {"ETag": {"description": "The version of the resource, for If-Match", "schema": {"type": "string"}}}
 
 
+# A multipart form's files and fields read by one schema (`location=UPLOAD`): webargs reads them apart, and
+# flask-smorest documents only one request body per operation.
+UPLOAD = "form_and_files"
+
+
 class _Parser(FlaskParser):
+    __location_map__ = {**FlaskParser.__location_map__, UPLOAD: "load_form_and_files"}
+
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         # The contract answers every invalid input with 422, a body that is not JSON included.
         abort(422, exc=error, messages={"json": ["Invalid JSON body."]})
 
+    def load_form_and_files(self, req, schema):
+        return MultiDictProxy(CombinedMultiDict([req.form, req.files]), schema)
+
 
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = _Parser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        UPLOAD: "multipart/form-data",
+    }
 
 
 def precondition() -> Precondition | None:

@@ -182,6 +182,17 @@ def idempotent(view: Callable) -> Callable:
     return wrapper
 
 
+# The OpenAPI extension an operation of a view `idempotent_by_content` carries (`@blp.doc(**{BY_CONTENT: True})`).
+BY_CONTENT = "x-idempotent-by-content"
+PARAMETER_BY_CONTENT = {
+    **PARAMETER,
+    "description": (
+        "Accepted and not looked at: this operation is idempotent by its content (sending the same content "
+        "again changes nothing; its description says how)."
+    ),
+}
+
+
 class IdempotencyKeyDocs(BasePlugin):
     """apispec plugin: the one PARAMETER documented on every write operation (inline, like If-Match, so a
     reader of one operation sees it without following a reference)."""
@@ -189,7 +200,8 @@ class IdempotencyKeyDocs(BasePlugin):
     def operation_helper(self, path=None, operations=None, **kwargs):
         for method, operation in (operations or {}).items():
             if method.upper() in WRITES:
-                operation.setdefault("parameters", []).append(dict(PARAMETER))
+                parameter = PARAMETER_BY_CONTENT if operation.get(BY_CONTENT) else PARAMETER
+                operation.setdefault("parameters", []).append(dict(parameter))
 
 
 def mongo_transactions(client) -> Callable[[], ContextManager[Any]]:
@@ -201,12 +213,21 @@ def mongo_transactions(client) -> Callable[[], ContextManager[Any]]:
     return transaction
 
 
+def idempotent_by_content(view: Callable) -> bool:
+    """A view class marked `idempotent_by_content = True` does not look at the key: sending it the same content
+    again changes nothing by itself (an import skips what exists), and its work is too long for the one
+    transaction that a key's request runs in."""
+    return bool(getattr(getattr(view, "view_class", view), "idempotent_by_content", False))
+
+
 def wrap_write_views(app: Flask) -> None:
-    """Every view behind a write method of the API gets `idempotent`."""
+    """Every view behind a write method of the API gets `idempotent` (but those idempotent by content)."""
     endpoints = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/api/") and (rule.methods or set()) & WRITES
+        if rule.rule.startswith("/api/")
+        and (rule.methods or set()) & WRITES
+        and not idempotent_by_content(app.view_functions[rule.endpoint])
     }
     for endpoint in endpoints:
         app.view_functions[endpoint] = idempotent(app.view_functions[endpoint])

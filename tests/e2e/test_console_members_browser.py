@@ -96,6 +96,8 @@ def test_every_members_page_reads_and_passes_axe(pages, console, seeded, lang, a
             ("organisation-new", "/organisations/new", {"tr": "Yeni kuruluş", "en": "New organisation"}),
             ("organisation-edit", f"/organisations/{seeded['kesan']}/edit",
              {"tr": "Keşan TSO bilgilerini düzenle", "en": "Edit Keşan TSO"}),
+            ("organisation-import", "/organisations/import",
+             {"tr": "Kuruluşları içe aktar", "en": "Import organisations"}),
             ("people", "/people", {"tr": "Kişiler", "en": "People"}),
             ("person", f"/people/{seeded['ayse']}", {"tr": "Ayşe Yılmaz", "en": "Ayşe Yılmaz"}),
             ("person-new", "/people/new", {"tr": "Kişi kaydet", "en": "Register a person"}),

@@ -37,10 +37,21 @@ def _flip(variant: str) -> str:
     return "other" if variant == "own" else "own"
 
 
+# A dry run's upload (it changes nothing), encoded once: the same request goes out for every caller.
+IMPORT_BOUNDARY = "tvp-access-matrix"
+IMPORT_BODY = (f"--{IMPORT_BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n"
+               f"Content-Type: text/csv\r\n\r\nname,kind,province\r\nYeni Dernek,ngo,Edirne\r\n"
+               f"--{IMPORT_BOUNDARY}--\r\n").encode()
+
+
 def members_request(world: World, method: str, path: str, variant: str) -> dict:
     org = world.id(variant, "organisation_id")
     if (method, path) == ("GET", "/api/v1/people"):
         return {"query_string": {"organisation_id": org}}
+    if (method, path) == ("GET", "/api/v1/organisations/export"):
+        return {"query_string": {"format": "csv"}}
+    if (method, path) == ("POST", "/api/v1/organisations/imports"):
+        return {"data": IMPORT_BODY, "content_type": f"multipart/form-data; boundary={IMPORT_BOUNDARY}"}
     if (method, path) == ("POST", "/api/v1/organisations"):
         return {"json": {"name": f"Yeni {uuid.uuid4().hex[:6]}", "kind": "ngo", "province": "Edirne"}}
     if (method, path) == ("POST", "/api/v1/people"):

@@ -1,10 +1,11 @@
 """/organisations: the member organisations. A list with search, filters, order and pages; a details page with
 the membership history as a timeline, the lifecycle actions (behind a confirmation) and the organisation's
-people; forms to register one and to change its details (PATCH with the ETag read when the form was shown)."""
+people; forms to register one and to change its details (PATCH with the ETag read when the form was shown);
+the import of a file (a dry run, then "Import N organisations") and the list's export as CSV or XLSX."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -13,10 +14,12 @@ from shared.contracts.members import MEMBERSHIP_ACTIONS, MEMBERSHIP_STATUSES, OR
 from shared.provinces import PROVINCES
 
 from .. import members_rules as rules
+from ..access import may
 from ..adapters.api import ApiError
+from ..adapters.store import PendingUploads
 from ..labels import label
 from ..listing import listing
-from ..web import NavEntry, api, current_user, gather, render_form_errors
+from ..web import NavEntry, api, console, current_user, gather, render_form_errors
 
 blp = Blueprint("organisations", __name__)
 NAV = [NavEntry("organisations.index", _l("Organisations"))]
@@ -48,9 +51,11 @@ def index():
             raise
         # A filter the API refuses (an unknown province): the form again, its message next to the filter.
         return render_form_errors("organisations/index.html", error, wanted=wanted, found=None,
-                                  may_register=rules.may_register_organisation(current_user()), **choices())
+                                  may_register=rules.may_register_organisation(current_user()),
+                                  may_import=may_import(), **choices())
     return render_template("organisations/index.html", wanted=wanted, found=found, pages=wanted.pages(found["total"]),
-                           may_register=rules.may_register_organisation(current_user()), **choices())
+                           may_register=rules.may_register_organisation(current_user()), may_import=may_import(),
+                           export_params=export_filters(request.args), **choices())
 
 
 # -- register and edit ---------------------------------------------------------------------------------------
@@ -171,3 +176,87 @@ def change_membership(organisation_id: str):
                                   reason=request.form.get("reason", ""))
     flash(_("%(name)s: %(done)s.", name=organisation["name"], done=label("membership_event", action)))
     return redirect(url_for("organisations.show", organisation_id=organisation_id))
+
+
+# -- import and export ---------------------------------------------------------------------------------------
+
+IMPORTS_ROUTE = "/api/v1/organisations/imports"
+EXPORT_ROUTE = "/api/v1/organisations/export"
+EXPORT_FORMATS = ("csv", "xlsx")
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # the API's own limit: a larger file is refused here without sending it
+PASSED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Length")
+DOWNLOAD_CHUNK = 64 * 1024
+
+
+def may_import() -> bool:
+    return may("members", "POST", IMPORTS_ROUTE)
+
+
+@blp.route("/organisations/import", methods=["GET", "POST"])
+def import_file():
+    """Upload → the API's dry run (every row checked, nothing created) → its result with a confirmation."""
+    if not may_import():
+        abort(403)
+    if request.method == "GET":
+        return render_template("organisations/import.html", result=None)
+    upload = request.files.get("file")
+    content = upload.read(MAX_UPLOAD_BYTES + 1) if upload else b""
+    if not upload or not upload.filename:
+        return _import_refused(ApiError(422, "Unprocessable Entity", "", {"file": [_("Choose a file.")]}))
+    if len(content) > MAX_UPLOAD_BYTES:
+        return _import_refused(ApiError(413, "Content Too Large", "the file is larger than 10 MB"))
+    try:
+        result = _send_import(upload.filename, content, dry_run=True)
+    except ApiError as error:
+        return _import_refused(error)
+    upload_id = PendingUploads(console().db).keep(current_user().subject, upload.filename, content)
+    return render_template("organisations/import.html", result=result, upload_id=upload_id,
+                           filename=upload.filename)
+
+
+@blp.post("/organisations/import/<upload_id>")
+def confirm_import(upload_id: str):
+    """The confirmed import: the file the dry run checked, sent again with dry_run=false."""
+    if not may_import():
+        abort(403)
+    uploads = PendingUploads(console().db)
+    pending = uploads.find(upload_id, current_user().subject)
+    if pending is None:
+        flash(_("That upload has expired; choose the file again."), "error")
+        return redirect(url_for("organisations.import_file"))
+    filename, content = pending
+    try:
+        result = _send_import(filename, content, dry_run=False)
+    except ApiError as error:
+        return _import_refused(error)
+    uploads.drop(upload_id)
+    return render_template("organisations/import.html", result=result, filename=filename, committed=True)
+
+
+def export_filters(args) -> dict:
+    """What the list shows, without its pages: the filters and the order (an export holds every match)."""
+    return {name: value for name, value in listing(args, FILTERS, SORTS).params.items() if name not in
+            ("page", "page_size")}
+
+
+def _send_import(filename: str, content: bytes, dry_run: bool) -> dict:
+    return api().request("POST", "members", IMPORTS_ROUTE, files={"file": (filename, content)},
+                         data={"dry_run": "true" if dry_run else "false"}).data
+
+
+def _import_refused(error: ApiError):
+    if error.status >= 500:
+        raise error
+    return render_form_errors("organisations/import.html", error, result=None)
+
+
+@blp.get("/organisations/export.<fmt>")
+def export(fmt: str):
+    """The list's current filters and order as the API's file, streamed through under the user's token."""
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    answer = api().download("members", EXPORT_ROUTE, params={**export_filters(request.args), "format": fmt})
+    headers = {name: answer.headers[name] for name in PASSED_HEADERS if name in answer.headers}
+    streamed = Response(answer.iter_content(DOWNLOAD_CHUNK), status=200, headers=headers)
+    streamed.call_on_close(answer.close)
+    return streamed

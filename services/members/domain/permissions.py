@@ -19,6 +19,8 @@ CONTACT = "e-mail and phone only for platform admins and the person's own chambe
 ACCESS = {
     ("GET", f"{API}/organisations"): allow(*EVERY_ROLE),
     ("POST", f"{API}/organisations"): allow("chamber_admin"),
+    ("POST", f"{API}/organisations/imports"): allow(note="registers many organisations at once: platform admins"),
+    ("GET", f"{API}/organisations/export"): allow(*EVERY_ROLE, note="the list as a file: whoever reads the list"),
     ("GET", f"{API}/organisations/{{organisation_id}}"): allow(*EVERY_ROLE),
     ("PATCH", f"{API}/organisations/{{organisation_id}}"): allow("chamber_admin", own=True),
     ("GET", f"{API}/organisations/{{organisation_id}}/membership"): allow(*EVERY_ROLE),

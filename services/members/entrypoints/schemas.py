@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates, validates_schema
 
 from shared.contracts.members import (
@@ -130,6 +131,52 @@ class OrganisationQuerySchema(PageQuerySchema):
              metadata={"description": "Name search, ignoring case and Turkish diacritics"})
     sort = fields.String(load_default="name", validate=validate.OneOf(ORGANISATION_SORTS), metadata={
         "description": "Order of the list: a field, descending with a leading '-'; ties by name"})
+
+
+class OrganisationExportQuerySchema(OrganisationQuerySchema):
+    """The list's filters and order, without pages: an export holds every organisation they select."""
+    format = fields.String(required=True, validate=validate.OneOf(["csv", "xlsx"]), metadata={
+        "description": "csv: UTF-8 with BOM, semicolon-separated; xlsx: one sheet, times as date cells"})
+
+    class Meta:
+        exclude = ("page", "page_size")
+
+
+class ImportFormSchema(Schema):
+    """A multipart form: the file and whether to commit."""
+    file = Upload(required=True, metadata={"description": "CSV (UTF-8, UTF-16 or Windows-1254; comma, semicolon "
+                                                          "or tab) or XLSX, at most 10 MB; a header row names "
+                                                          "the columns (docs/members.md)"})
+    dry_run = fields.Boolean(load_default=True, metadata={
+        "description": "true (default): check every row, create nothing; false: create the new organisations"})
+
+
+class RowIssueSchema(Schema):
+    row = fields.Integer(required=True, metadata={"description": "The row's number in the file, as Excel shows it"})
+    field = fields.String(required=True)
+    message = fields.String(required=True)
+
+
+class ImportedOrganisationSchema(Schema):
+    row = fields.Integer(required=True)
+    id = fields.String(required=True)
+
+
+class ImportResultSchema(Schema):
+    rows = fields.Integer(required=True, metadata={"description": "Rows below the header (empty rows not counted)"})
+    valid = fields.Integer(required=True, metadata={"description": "Rows that are (dry run) or were new organisations"})
+    invalid = fields.Integer(required=True, metadata={"description": "Rows that POST /organisations would refuse"})
+    duplicates = fields.Integer(required=True, metadata={
+        "description": "Valid rows naming an organisation already registered or in an earlier row"})
+    errors = fields.List(fields.Nested(RowIssueSchema), required=True, metadata={
+        "description": "Every refusal of every invalid row"})
+    duplicate_rows = fields.List(fields.Nested(RowIssueSchema), required=True)
+    ignored_columns = fields.List(fields.String(), required=True, metadata={
+        "description": "Header cells that name no field: their columns are not read"})
+    created = fields.Integer(metadata={"description": "Commit only"})
+    skipped = fields.Integer(metadata={"description": "Commit only: rows not created (invalid or duplicates)"})
+    organisations = fields.List(fields.Nested(ImportedOrganisationSchema), metadata={
+        "description": "Commit only: the new organisations and their rows"})
 
 
 class MembershipActionSchema(Schema):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from shared.concurrency import Precondition
 
@@ -89,6 +89,24 @@ class Page:
 class ListOrganisations(Page):
     filters: Mapping[str, Any] = field(default_factory=dict)  # kind, province, status, region, is_sme, q
     sort: str = "name"  # one of ORGANISATION_SORTS; "-" first for descending
+
+
+@dataclass(frozen=True)
+class ListOrganisationsToExport:
+    filters: Mapping[str, Any] = field(default_factory=dict)  # those of ListOrganisations
+    sort: str = "name"
+
+
+class ImportRow(NamedTuple):
+    """A valid row of an organisation file (not a command: what GetImportPlan reads)."""
+    row: int  # the row's number in the file, as a person sees it in Excel
+    details: Mapping[str, Any]  # the row as OrganisationCreateSchema loaded it
+
+
+@dataclass(frozen=True)
+class GetImportPlan:
+    """Which valid rows of a file would be new organisations, and which duplicate one (a read)."""
+    rows: list[ImportRow]
 
 
 @dataclass(frozen=True)

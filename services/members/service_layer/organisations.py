@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any, Iterator, Mapping
 
 from shared.auth import Principal
 from shared.clock import utc_now
@@ -28,6 +29,7 @@ from .commands import (
     GetMembershipHistory,
     GetOrganisation,
     ListOrganisations,
+    ListOrganisationsToExport,
     RegisterOrganisation,
     UpdateOrganisation,
 )
@@ -137,12 +139,20 @@ def get_organisation(uow: UnitOfWork, query: GetOrganisation, principal: Princip
 
 
 def list_organisations(uow: UnitOfWork, query: ListOrganisations, principal: Principal) -> dict:
-    wanted = query.filters
+    return uow.organisations.page(_selection(query.filters), _order(query.sort), query.page, query.page_size)
+
+
+def export_organisations(uow: UnitOfWork, query: ListOrganisationsToExport, principal: Principal) -> Iterator[dict]:
+    """Every organisation the list's filters select, in the list's order: what an export file holds."""
+    return uow.organisations.every(_selection(query.filters), _order(query.sort))
+
+
+def _selection(wanted: Mapping[str, Any]) -> dict:
     filters = {name: wanted[name] for name in ("kind", "province", "status", "region", "is_sme") if name in wanted}
     if "q" in wanted:
         # A $regex string, not a compiled pattern: SecantusDB ignores BSON regex values.
         filters["name_folded"] = {"$regex": re.escape(fold(wanted["q"]))}
-    return uow.organisations.page(filters, _order(query.sort), query.page, query.page_size)
+    return filters
 
 
 def _order(sort: str) -> list[tuple[str, int]]:

@@ -41,6 +41,13 @@ class FakeOrganisations(_FakeSeatHolders):
     def status_of(self, organisation_id: str) -> dict | None:
         return self.find(organisation_id, {"status": 1, "name": 1})
 
+    def identities(self) -> list[dict]:
+        return [{"_id": d["_id"], "name": d["name"], "province": d["province"], "tax_number": d.get("tax_number")}
+                for d in self.docs.values()]
+
+    def every(self, filters: dict, sort: list[tuple[str, int]]) -> list[dict]:
+        return self.page(filters, sort, 1, len(self.docs) or 1)["items"]
+
 
 class FakePeople(_FakeSeatHolders):
     collection, noun, hidden = People.collection, People.noun, People.hidden
