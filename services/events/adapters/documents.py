@@ -52,6 +52,7 @@ class MeetingDocument(_Aggregate):
     capacity = IntField()
     status = StringField(required=True)  # scheduled | cancelled | held
     final_sequence = IntField()
+    reschedules = IntField()  # how often it was moved: the SEQUENCE of its calendar entry (adapters/calendar.py)
     registrations = ListField(DictField())
     decisions = ListField(DictField())
     created_by = StringField()

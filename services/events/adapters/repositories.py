@@ -8,7 +8,7 @@ whatever the driver's tz_aware setting, so the domain compares them safely.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from shared.adapters.repository import MongoRepository, Page
@@ -48,6 +48,13 @@ class Meetings(MongoRepository):
         cursor = self.documents.find({"body": body, "status": {"$ne": "cancelled"}},
                                      {"starts_at": 1, "final_sequence": 1}, session=self.session)
         return [Numbered(m["_id"], aware(m["starts_at"]), m.get("final_sequence")) for m in cursor]
+
+    def for_calendar(self, ending_after: datetime, limit: int) -> list[dict]:
+        """The meetings that end after `ending_after`, by start (index by_start): the public calendar's."""
+        # A meeting lasts at most 31 days: the bound on the start lets the index do the work.
+        criteria = {"starts_at": {"$gt": ending_after - timedelta(days=31)}, "ends_at": {"$gt": ending_after}}
+        cursor = self.documents.find(criteria, self.hidden, session=self.session)
+        return aware(list(cursor.sort([("starts_at", 1), ("_id", 1)]).limit(limit)))
 
     def with_registered_person(self, person_id: str) -> list[dict]:
         """The meetings where `person_id` has a registration (any status), by start (index by_registered_person)."""

@@ -277,6 +277,14 @@ class RegistrationSchema(Schema):
     created_at = Timestamp(required=True)
     cancelled_at = Timestamp(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
+    check_in_code = fields.String(allow_none=True, metadata={
+        "description": "What the badge's QR code carries (confirmed registrations); null unless the caller may "
+                       "see the e-mail"})
+
+
+class CheckInSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=32),
+                         metadata={"description": "The badge's code as typed or scanned (case and dashes ignored)"})
 
 
 class VotesOutSchema(Schema):

@@ -38,6 +38,11 @@ class FakeMeetings(FakeRepository):
         return [m["_id"] for m in self.docs.values()
                 if m.get("body") == body and m["status"] == "scheduled" and m["starts_at"] > now]
 
+    def for_calendar(self, ending_after: datetime, limit: int) -> list[dict]:
+        found = sorted((m for m in self.docs.values() if m["ends_at"] > ending_after),
+                       key=lambda m: (m["starts_at"], m["_id"]))
+        return copy.deepcopy(found[:limit])
+
     def participants_with_contacts(self, ended_before: datetime) -> list[tuple[str, str]]:
         return [(m["_id"], r["id"]) for m in self.docs.values() if m["ends_at"] <= ended_before
                 for r in m.get("registrations", [])
