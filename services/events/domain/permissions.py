@@ -38,6 +38,12 @@ ACCESS = {
                                                                            "it hosts"),
     ("POST", f"{MEETING}/attendance"): allow("chamber_admin", own=True, note=f"{HOSTS}; {CONTACT}"),
     ("POST", f"{MEETING}/check-in"): allow("chamber_admin", own=True, note=f"{HOSTS}; by a badge's code"),
+    ("GET", f"{MEETING}/attendance-sheet.pdf"): allow("chamber_admin", own=True, note=f"{HOSTS} (participants' "
+                                                                                   "names)"),
+    ("GET", f"{API}/registrations/{{registration_id}}/badge.pdf"): allow("chamber_admin", own=True,
+                                                                         note="the registrant's own chamber admin "
+                                                                              "(as for its e-mail)"),
+    ("GET", f"{API}/decisions.pdf"): allow(*EVERY_ROLE, note="as the meetings' decisions"),
     ("GET", f"{MEETING}/decisions"): allow(*EVERY_ROLE),
     ("POST", f"{MEETING}/decisions"): allow("chamber_admin", own=True, note=HOSTS),
     ("GET", f"{API}/member-organisations"): allow(*EVERY_ROLE),

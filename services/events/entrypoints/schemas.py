@@ -287,6 +287,16 @@ class CheckInSchema(Schema):
                          metadata={"description": "The badge's code as typed or scanned (case and dashes ignored)"})
 
 
+class PrintoutQuerySchema(Schema):
+    lang = fields.String(load_default="tr", validate=validate.OneOf(("tr", "en")),
+                         metadata={"description": "Language of the printout: Turkish (default) or English"})
+
+
+class DecisionBookQuerySchema(PrintoutQuerySchema):
+    body = fields.String(required=True, validate=validate.Regexp(BODY_PATTERN, error="a body code such as board"))
+    year = fields.Integer(required=True, strict=False, validate=validate.Range(min=2000, max=2099))
+
+
 class VotesOutSchema(Schema):
     for_ = fields.Integer(attribute="for", data_key="for")
     against = fields.Integer()
