@@ -23,11 +23,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from shared.pdf_branding import FUNDED_BY, eu_emblem
 from shared.pdf_fonts import fonts, printable
 
 from ...domain import labels
 from . import common, formats
-from .pdf_charts import EU_BLUE, INK, MUTED, RULE, bar_chart, chart_language, eu_emblem, pie_chart, progress_chart
+from .pdf_charts import EU_BLUE, INK, MUTED, RULE, bar_chart, chart_language, pie_chart, progress_chart
 from .pdf_metadata import canvas_dated, document_info, report_moment
 
 log = logging.getLogger(__name__)
@@ -140,9 +141,7 @@ class _Page:
         emblem = eu_emblem(24, 16)
         emblem.drawOn(canvas, width - 18 * mm - 24, height - 14.5 * mm)
         canvas.setFont(regular, 6.5)
-        funded = {"en": "Co-financed by the European Union and the Republic of Türkiye",
-                  "tr": "Avrupa Birliği ve Türkiye Cumhuriyeti tarafından finanse edilmektedir"}
-        lines = [funded["tr"], funded["en"]] if self.lang == "bi" else [funded[self.lang]]
+        lines = [FUNDED_BY["tr"], FUNDED_BY["en"]] if self.lang == "bi" else [FUNDED_BY[self.lang]]
         for n, line in enumerate(lines):
             canvas.drawRightString(width - 18 * mm - 28, height - 8.5 * mm - n * 8, _t(line))
         # footer

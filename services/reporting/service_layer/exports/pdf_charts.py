@@ -1,4 +1,4 @@
-"""The PDF's charts (reportlab graphics): progress towards targets, one breakdown, the budget-line pie, the EU emblem.
+"""The PDF's charts (reportlab graphics): progress towards targets, one breakdown, the budget-line pie.
 
 Every figure on a chart goes through `formats`, so a chart reads `%65,0` where its table does. Breakdowns
 are horizontal bars: their category names (`Organize sanayi bölgesi`) get a column of their own, wrapped on
@@ -14,17 +14,16 @@ import textwrap
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.piecharts import Pie
-from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from shared.pdf_branding import EU_BLUE, EU_YELLOW
 from shared.pdf_fonts import fonts, printable
 
 from ...domain import labels
 from . import formats
 
-EU_BLUE = colors.HexColor("#003399")
-EU_YELLOW = colors.HexColor("#FFCC00")
 LIGHT_BLUE = colors.HexColor("#9DB4E0")
 ACHIEVED = colors.HexColor("#2E7D32")
 INK = colors.HexColor("#1F2937")
@@ -219,22 +218,3 @@ def pie_chart(rows: list[tuple[str, float]], lang: str, width: float, height: fl
     legend.dxTextSpace = 5
     d.add(legend)
     return d
-
-
-def eu_emblem(width: float = 27, height: float = 18) -> Drawing:
-    d = Drawing(width, height)
-    d.add(Rect(0, 0, width, height, fillColor=EU_BLUE, strokeColor=None))
-    cx, cy, r = width / 2, height / 2, height / 3
-    for n in range(12):
-        a = math.radians(90 - 30 * n)
-        d.add(_star(cx + r * math.cos(a), cy + r * math.sin(a), height / 18))
-    return d
-
-
-def _star(x, y, size) -> Polygon:
-    points = []
-    for n in range(10):
-        radius = size if n % 2 == 0 else size * 0.4
-        a = math.radians(90 + 36 * n)
-        points += [x + radius * math.cos(a), y + radius * math.sin(a)]
-    return Polygon(points, fillColor=EU_YELLOW, strokeColor=None)
