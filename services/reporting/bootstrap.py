@@ -16,7 +16,7 @@ from shared.service_layer.unit_of_work import MongoUnitOfWork
 
 from .adapters.repositories import REPOSITORIES
 from .domain.rules import MEETING_TYPES, ORG_TYPES
-from .service_layer import commands, expenditures, programme, projector, rebuild, reports
+from .service_layer import commands, expenditures, programme, projector, rebuild, reports, revisions
 
 COMMANDS = {
     commands.UpdateProgramme: programme.update,
@@ -24,6 +24,8 @@ COMMANDS = {
     commands.CreateReport: reports.create,
     commands.RecomputeReport: reports.recompute,
     commands.SubmitReport: reports.submit,
+    commands.UpdateReport: reports.update,
+    commands.ReviseReport: revisions.revise,
     commands.DeleteReport: reports.delete,
     commands.RebuildProjections: rebuild.rebuild,
 }

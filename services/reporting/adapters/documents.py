@@ -8,7 +8,9 @@ write per change or one transaction, never through mongoengine's `save`
 Own data (written by the API):
   programme      the programme settings (one document)
   expenditures   eligible expenditure, amounts as decimal strings
-  reports        period reports, an aggregate with its own outbox (report.submitted events)
+  reports        period reports, an aggregate with its own outbox (report.submitted events); the
+                 versions of one report (its revisions) share a `lineage`
+  report_files   GridFS bucket: the PDF, XLSX and manifest.json frozen when a report is submitted
 
 Consumed history (written by the worker):
   journal            every event reporting consumed, in the order it was applied (`seq`): the
@@ -45,6 +47,7 @@ ALIAS = "reporting"
 PROGRAMME = "programme"
 EXPENDITURES = "expenditures"
 REPORTS = "reports"
+REPORT_FILES = "report_files"
 JOURNAL = "journal"
 STATE = "projection_state"
 STATE_ID = "projection"
@@ -103,8 +106,13 @@ class ReportDocument(_Aggregate):
     kind = StringField(required=True)
     status = StringField(required=True)  # draft | submitted
     content = DictField(required=True)
-    sha256 = StringField(required=True)
-    revision = IntField(required=True)
+    sha256 = StringField(required=True)    # of the content while draft, of manifest.json once submitted
+    content_sha256 = StringField()
+    revision = IntField(required=True)     # 1, then +1 per revision (correction) of a submitted version
+    draft_version = IntField()             # +1 per change of a draft: its ETag
+    lineage = StringField()                # the first version's id, shared by its revisions
+    revision_of = StringField()
+    revision_key = StringField()           # "<lineage>|<revision>"
     created_at = DateTimeField(required=True)
     created_by = StringField()
     computed_at = StringField(required=True)  # part of the frozen content, hence text
@@ -116,6 +124,9 @@ class ReportDocument(_Aggregate):
         {"fields": ["-created_at"], "name": "by_created"},
         # One submitted report per period and kind, under concurrency too.
         {"fields": ["submitted_key"], "unique": True, "sparse": True, "name": "one_submitted_per_period_and_kind"},
+        # One revision n+1 of a version n: the versions of a report are a chain, never a tree.
+        {"fields": ["revision_key"], "unique": True, "sparse": True, "name": "one_revision_per_version"},
+        {"fields": ["lineage", "revision"], "name": "versions"},
     ]}
 
 

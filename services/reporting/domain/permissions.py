@@ -27,10 +27,13 @@ ACCESS = {
     ("GET", f"{API}/reports"): allow(*READERS),
     ("POST", f"{API}/reports"): allow(*OFFICERS),
     ("GET", REPORT): allow(*READERS),
+    ("PUT", REPORT): allow(*OFFICERS, note="drafts only: the narrative"),
     ("DELETE", REPORT): allow(*OFFICERS, note="drafts only"),
     ("POST", f"{REPORT}/recompute"): allow(*OFFICERS, note="drafts only"),
     ("POST", f"{REPORT}/submit"): allow(*OFFICERS),
     ("GET", f"{REPORT}/export"): allow(*READERS),
+    ("GET", f"{REPORT}/package.zip"): allow(*READERS),
+    ("POST", f"{REPORT}/revisions"): allow(*OFFICERS, note="submitted reports only"),
     **privacy_rows(person_of_own_organisation=False),
 }
 

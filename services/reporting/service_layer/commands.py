@@ -54,6 +54,21 @@ class SubmitReport:
 
 
 @dataclass(frozen=True)
+class UpdateReport:
+    """A draft's narrative: {section: {"tr": …, "en": …}}."""
+    report_id: str
+    narrative: dict
+    precondition: Precondition | None = None
+
+
+@dataclass(frozen=True)
+class ReviseReport:
+    """A correction of a submitted report: a new draft version of it, with the reason why."""
+    report_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class DeleteReport:
     report_id: str
 

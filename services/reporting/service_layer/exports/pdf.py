@@ -28,6 +28,7 @@ from shared.pdf_fonts import fonts, printable
 
 from ...domain import labels
 from . import common
+from .pdf_narrative import approval_block, narrative_sections, revision_note
 
 log = logging.getLogger(__name__)
 
@@ -501,13 +502,13 @@ def render_pdf(report: dict, lang: str) -> bytes:
                             bottomMargin=20 * mm, invariant=1, title=f"TVP {report['period']} {report['kind']}",
                             author="Thrace Productivity Platform", subject=labels.text("report_title", lang),
                             creator="TVP reporting service")
-    story = _title_block(report, lang, st)
+    story = _title_block(report, lang, st) + revision_note(report, lang, st) + narrative_sections(report, lang, st)
     story += [P(labels.text("indicators", lang), st.h1), _indicator_table(items, lang, st), Spacer(1, 5 * mm),
               progress_chart(items, lang, 174 * mm)]
     story += [CondPageBreak(120 * mm)] + _breakdowns(items, lang, st)
     story += [CondPageBreak(60 * mm)] + _meetings(content, lang, st)
     story += [CondPageBreak(90 * mm)] + _financial(content, lang, st)
-    story += _statement(content, lang, st)
+    story += _statement(content, lang, st) + approval_block(report, lang, st)
     page = _Page(report, lang)
     doc.build(story, onFirstPage=page, onLaterPages=page)
     return out.getvalue()
