@@ -7,7 +7,7 @@ from flask.views import MethodView
 from shared.web.bus import handle, reading
 from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition
 from shared.web.schemas import ErrorSchema, page_schema
-from shared.web.security import guarded
+from shared.web.security import current_principal, guarded
 
 from ..service_layer import exports, package, reports
 from ..service_layer.commands import (
@@ -113,7 +113,10 @@ class Submit(MethodView):
                                                            "and kind is")
     def post(self, report_id):
         """Submit a draft: its package is frozen, its SHA-256 is that of the manifest; announces report.submitted"""
-        return shown(handle(SubmitReport(report_id)))
+        report = reports.get(reading(), report_id)
+        # Rendering the PDF and XLSX takes longer than a command's database budget: done first, outside it.
+        prepared = reports.prepare_submission(report, current_principal()) if report["status"] == "draft" else None
+        return shown(handle(SubmitReport(report_id, prepared=prepared)))
 
 
 @blp.route("/<report_id>/revisions")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Callable
+from typing import Any, Callable
 
 from shared.concurrency import Precondition
 
@@ -51,6 +51,7 @@ class RecomputeReport:
 @dataclass(frozen=True)
 class SubmitReport:
     report_id: str
+    prepared: Any = None  # package.Rendered: the files rendered before the command runs (else it renders them)
 
 
 @dataclass(frozen=True)

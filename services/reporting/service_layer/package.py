@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Callable, Iterable, Iterator
 
 from shared.clock import local_iso
@@ -41,6 +42,14 @@ class Part:
     def listed(self) -> dict:
         entry = {"name": self.name, "size": self.size, "sha256": self.sha256, "content_type": self.content_type}
         return entry | ({"evidence_id": self.evidence_id} if self.evidence_id else {})
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A draft's PDF and XLSX as they will be frozen: rendered from `draft_version` as submitted `at`."""
+    draft_version: int
+    at: datetime
+    files: list  # (name, bytes, content type)
 
 
 def file_id(report_id: str, name: str) -> str:
@@ -90,11 +99,11 @@ def encode(document: dict) -> bytes:
     return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
-def freeze(uow, report: dict) -> str:
-    """Render and store the files of a report being submitted (`report` as it will be once submitted) and
-    its manifest; the manifest's SHA-256, which becomes the report's."""
+def freeze(uow, report: dict, files: list[tuple[str, bytes, str]]) -> str:
+    """Store the rendered files of a report being submitted (`report` as it will be once submitted) and its
+    manifest; the manifest's SHA-256, which becomes the report's."""
     parts = []
-    for name, body, content_type in rendered(report):
+    for name, body, content_type in files:
         uow.report_files.put(file_id(report["_id"], name), name, body, content_type)
         parts.append(_in_memory(name, body, content_type))
     listed = encode(manifest(report, parts + _evidence_parts(uow, report)))

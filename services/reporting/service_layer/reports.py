@@ -163,22 +163,36 @@ def update(uow, command: UpdateReport, principal: Principal, cause: Causation) -
     return get(uow, command.report_id)
 
 
+def frozen_fields(report: dict, principal: Principal, now) -> dict:
+    """What submitting sets, but the SHA-256 (which hashes the files rendered from the report with these)."""
+    return {
+        "status": "submitted", "submitted_at": now, "submitted_by": principal.subject, "content": report["content"],
+        "content_sha256": sha256(report["content"]), "narrative": narrative.complete(report.get("narrative")),
+        "approval": {"submitted_by": principal.subject, "role": principal.role, "submitted_at": local_iso(now)},
+        "submitted_key": submitted_key(report["period"], report["kind"], report.get("revision", 1))}
+
+
+def prepare_submission(report: dict, principal: Principal) -> package.Rendered:
+    """The files of a draft as submitted now: rendered by the HTTP layer before the submission runs, since
+    rendering takes longer than a command's database budget allows."""
+    now = utc_now()
+    return package.Rendered(draft_version(report), now, package.rendered(report | frozen_fields(report, principal, now)))
+
+
 def submit(uow, command: SubmitReport, principal: Principal, cause: Causation) -> dict:
     report_id = command.report_id
     report = get(uow, report_id)
     if report["status"] != "draft":
         raise Conflict(f"report {report_id} was already submitted on {local_iso(report['submitted_at'])}")
-    content, now, actor = report["content"], utc_now(), principal.subject
-    revision = report.get("revision", 1)
-    frozen = {
-        "status": "submitted", "submitted_at": now, "submitted_by": actor, "content": content,
-        "content_sha256": sha256(content), "narrative": narrative.complete(report.get("narrative")),
-        "approval": {"submitted_by": actor, "role": principal.role, "submitted_at": local_iso(now)},
-        "submitted_key": submitted_key(report["period"], report["kind"], revision)}
+    prepared = command.prepared or prepare_submission(report, principal)
+    if prepared.draft_version != draft_version(report):
+        raise Conflict(f"report {report_id} changed while its files were rendered; submit it again")
+    frozen = frozen_fields(report, principal, prepared.at)
     # The files and the manifest first (a lost race below writes them again under the same names); the
     # manifest's SHA-256 is the report's from now on.
-    digest = package.freeze(uow, report | frozen)
-    frozen["sha256"] = digest
+    frozen["sha256"] = digest = package.freeze(uow, report | frozen, prepared.files)
+    content, now, actor = report["content"], prepared.at, principal.subject
+    revision = report.get("revision", 1)
     payload = {
         "id": report_id, "period": report["period"], "from": report["from"], "to": report["to"],
         "kind": report["kind"], "sha256": digest, "submitted_at": local_iso(now), "submitted_by": actor,
