@@ -45,8 +45,8 @@ class ReportById(MethodView):
     @blp.response(200, ReportSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
     def get(self, report_id):
-        """Get a report with its content"""
-        return reports.get(reading(), report_id)
+        """Get a report with its content and the evidence of its period"""
+        return reports.get_with_evidence(reading(), report_id)
 
     @guarded(blp)
     @blp.response(204)

@@ -226,9 +226,24 @@ class ReportSummarySchema(Schema):
     revision = fields.Integer(required=True, metadata={"description": "+1 per recomputation of a draft"})
 
 
+class PeriodEvidenceSchema(Schema):
+    id = fields.String(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(("meeting", "expenditure")))
+    owner_id = fields.String(required=True, metadata={"description": "the meeting's or the expenditure's id"})
+    kind = fields.String(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    uploaded_at = fields.String(required=True)
+
+
 class ReportSchema(ReportSummarySchema):
     content = fields.Dict(required=True, metadata={
         "description": "Indicators, meetings of the period, financial summary and funding statement"})
+    evidence = fields.List(fields.Nested(PeriodEvidenceSchema), metadata={
+        "description": "GET only: the evidence of the period as it stands (files of its held meetings, kept by "
+                       "the events service at GET /api/v1/evidence/{id}, and of its expenditures, kept here)"})
 
 
 class ReportQuerySchema(PageQuerySchema):

@@ -21,7 +21,7 @@ from shared.messaging.outbox import Causation
 
 from ..domain import labels, money
 from ..domain.periods import Period, parse_period
-from . import expenditures, indicators, public
+from . import evidence, expenditures, indicators, public
 from . import programme as programme_settings
 from .commands import CreateReport, DeleteReport, RecomputeReport, SubmitReport
 
@@ -160,6 +160,13 @@ def delete(uow, command: DeleteReport, principal: Principal, cause: Causation) -
 
 def get(uow, report_id: str) -> dict:
     return uow.reports.get(report_id)
+
+
+def get_with_evidence(uow, report_id: str) -> dict:
+    """The report with the evidence of its period as it stands now (evidence.evidence_of_period)."""
+    report = get(uow, report_id)
+    entries = evidence.evidence_of_period(uow, parse_period(report["period"]))
+    return report | {"evidence": [entry.as_dict() for entry in entries]}
 
 
 # The list's `sort` values: by when the report was made, or by the period's start (a year before its halves
