@@ -127,7 +127,8 @@ class EvidenceFiles(MongoRepository):
         except BaseException:
             upload.abort()  # deletes the chunks written so far
             raise
-        return self.get(file_id)
+        # Read back outside the request's transaction, which began before the file was written.
+        return shown(self.documents.find_one({"_id": file_id}))
 
     def delete(self, file_id: str) -> None:
         """The file and its chunks (an upload refused after it was written)."""
