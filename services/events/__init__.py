@@ -10,6 +10,7 @@ from .domain.permissions import ACCESS
 
 def create_app(settings=None):
     from .bootstrap import bus
+    from .entrypoints.evidence_api import blp as evidence
     from .entrypoints.meetings_api import blp as meetings
     from .entrypoints.membership_api import blp as member_organisations
     from .entrypoints.retention_api import blp as retention
@@ -18,7 +19,7 @@ def create_app(settings=None):
     app = create_service_app(
         "events", "TVP Events API",
         "Board and advisory-board meetings, workshops and trainings of the Thrace Productivity Platform.",
-        [meetings, member_organisations, retention, audit_blueprint(),
+        [meetings, evidence, member_organisations, retention, audit_blueprint(),
          data_subjects_blueprint("events", data_subject.holdings)],
         AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
         asyncapi_document=lambda: build_document(REGISTRY), bus=bus,

@@ -209,7 +209,8 @@ class PublicReportPayload(Schema):
     sha256 = fields.String(
         required=True,
         metadata={
-            "description": "SHA-256 of the frozen report: of its package's manifest.json (which lists the content's) since v2"
+            "description": "SHA-256 of the frozen report: since v2 of its package's manifest.json, which lists "
+            "the content's SHA-256"
         },
     )
     indicators = fields.List(fields.Nested(PublicIndicatorPayload), required=True)

@@ -1,6 +1,7 @@
 """The contract's request limits, answered in its JSON error body before any view runs.
 
-1 MiB of body (413), JSON nested 32 levels deep (422: deeper would reach the JSON parser's
+1 MiB of body (413; a route that takes uploads names its own limit with `max_body_bytes` on its view
+class, e.g. the evidence uploads, shared/evidence/uploads.py), JSON nested 32 levels deep (422: deeper would reach the JSON parser's
 recursion limit and end as a 500), 8 KiB of URL (414), 16 KiB of headers (431). gunicorn's
 own limits sit above these (infra/gunicorn.conf.py), so under gunicorn it is these that answer.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_smorest import abort
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -46,13 +47,22 @@ def _header_bytes() -> int:
     return sum(len(name) + len(value) + 4 for name, value in request.headers.items())
 
 
+def max_body_bytes() -> int:
+    """The body limit of the request's route: MAX_BODY_BYTES unless its view class declares its own."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(getattr(view, "view_class", None), "max_body_bytes", MAX_BODY_BYTES)
+
+
 def check_request() -> None:
+    limit = max_body_bytes()
+    if limit != MAX_BODY_BYTES:
+        request.max_content_length = limit  # werkzeug cuts a body without Content-Length there too
     if _url_bytes() > MAX_URL_BYTES:
         abort(414, message=f"the URL is longer than {MAX_URL_BYTES} bytes")
     if _header_bytes() > MAX_HEADER_BYTES:
         abort(431, message=f"the request's headers are larger than {MAX_HEADER_BYTES} bytes")
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        abort(413, message=f"the body is larger than {MAX_BODY_BYTES} bytes")
+    if request.content_length is not None and request.content_length > limit:
+        abort(413, message=f"the body is larger than {limit} bytes")
     if request.mimetype and request.is_json and request.method in ("POST", "PUT", "PATCH", "DELETE"):
         body = request.get_data(cache=True)  # at most MAX_CONTENT_LENGTH (a chunked body included)
         if json_depth(body) > MAX_JSON_DEPTH:

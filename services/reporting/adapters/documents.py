@@ -41,6 +41,7 @@ from pymongo.database import Database
 
 from shared.adapters.documents import AggregateDocument, create_declared_indexes
 from shared.audit.trail import ensure_audit_indexes
+from shared.evidence.store import ensure_evidence_indexes
 
 ALIAS = "reporting"
 
@@ -194,8 +195,16 @@ class ReachFirstDocument(_Stored):
     meta = {"collection": "reach_first"}
 
 
+class MeetingEvidenceDocument(_Stored):
+    """A meeting's evidence file as its `meeting.evidence_added` event described it (the bytes stay in the
+    events service): kind, filename, content_type, size, sha256, uploaded_at."""
+    id = StringField(primary_key=True)  # the evidence id
+    meeting_id = StringField(required=True)
+    meta = {"collection": "meeting_evidence", "indexes": [{"fields": ["meeting_id"], "name": "by_meeting"}]}
+
+
 PROJECTION_DOCUMENTS = (MemberOrganisationDocument, MeetingDocument, BucketDocument, ReachMarkDocument,
-                        ReachFirstDocument)
+                        ReachFirstDocument, MeetingEvidenceDocument)
 PROJECTIONS = tuple(document._get_collection_name() for document in PROJECTION_DOCUMENTS)
 OWN_DOCUMENTS = (ProgrammeDocument, ExpenditureDocument, ReportDocument, JournalDocument, ProjectionStateDocument)
 
@@ -215,6 +224,7 @@ def ensure_indexes(db: Database) -> None:
     for document in OWN_DOCUMENTS:
         create_declared_indexes(db, document)
     ensure_audit_indexes(db)  # the event log and the access log, for GET /api/v1/audit
+    ensure_evidence_indexes(db)  # GridFS's fs.files, by expenditure
     state = db[STATE].find_one({"_id": STATE_ID}, {"generation": 1}) or {}
     ensure_generation_indexes(db, state.get("generation", 0))
 

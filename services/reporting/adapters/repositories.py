@@ -22,6 +22,7 @@ from shared.adapters.repository import MongoRepository
 from shared.clock import utc_now
 from shared.contracts import REGISTRY
 from shared.errors import Conflict, DuplicateKey
+from shared.evidence.store import EvidenceFiles
 from shared.messaging.envelope import CloudEvent
 from shared.messaging.outbox import ConcurrencyConflict
 
@@ -117,6 +118,11 @@ class ReportRepository(MongoRepository):
         """Every version of a report, the first one first."""
         return list(self.documents.find({"$or": [{"lineage": lineage}, {"_id": lineage}]},
                                         {"content": 0, **self.hidden}, session=self.session).sort("revision", 1))
+
+    def submitted_covering(self, day: str) -> dict | None:
+        """A submitted report whose period contains `day` (ISO): what freezes that day's expenditure."""
+        return self.documents.find_one({"status": "submitted", "from": {"$lte": day}, "to": {"$gte": day}},
+                                       {"period": 1, "kind": 1}, session=self.session)
 
     def delete_draft(self, report_id: str) -> bool:
         return self.documents.delete_one({"_id": report_id, "status": "draft"}, session=self.session).deleted_count == 1
@@ -233,6 +239,17 @@ class Generation:
     def save_meetings(self, documents: dict) -> None:
         self._replace("meetings", documents)
 
+    # meetings' evidence: one document per file, as its event described it, written once
+    def save_meeting_evidence(self, documents: dict) -> None:
+        self._replace("meeting_evidence", documents)
+
+    def evidence_of_meetings(self, meeting_ids: list[str]) -> list[dict]:
+        found: list[dict] = []
+        for start in range(0, len(meeting_ids), IN_CHUNK):
+            found.extend(self._collection("meeting_evidence").find(
+                {"meeting_id": {"$in": meeting_ids[start:start + IN_CHUNK]}}, session=self.session))
+        return sorted(found, key=lambda d: (d.get("uploaded_at") or "", d["_id"]))
+
     def firsts(self, ids: Iterable) -> dict:
         return self._by_id("reach_first", ids)
 
@@ -330,4 +347,5 @@ REPOSITORIES = {
     "report_files": ReportFileRepository,
     "journal": JournalRepository,
     "projections": ProjectionRepository,
+    "evidence": EvidenceFiles,  # the expenditures' evidence files (GridFS)
 }

@@ -1,7 +1,7 @@
 """HTTP entrypoint for period reports and their exports."""
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 
 from shared.web.bus import handle, reading
@@ -9,6 +9,7 @@ from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import current_principal, guarded
 
+from ..adapters.events_evidence import EventsEvidence
 from ..service_layer import exports, package, reports
 from ..service_layer.commands import (
     CreateReport,
@@ -70,7 +71,7 @@ class ReportById(MethodView):
     @blp.response(200, ReportSchema, headers=ETAG)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
     def get(self, report_id):
-        """Get a report with its content, narrative, approval and the history of its versions"""
+        """Get a report with its content, narrative, approval, the evidence of its period and its versions"""
         return shown(reports.get(reading(), report_id))
 
     @guarded(blp)
@@ -139,7 +140,8 @@ class Package(MethodView):
     def get(self, report_id):
         """The report's package: PDF, XLSX, evidence and manifest.json (frozen once submitted)"""
         uow = reading()
-        name, chunks = package.package(uow, reports.get(uow, report_id))
+        meeting_files = EventsEvidence(request.headers.get("Authorization", ""))  # fetched as the caller
+        name, chunks = package.package(uow, reports.get(uow, report_id), meeting_files)
         return Response(chunks, status=200, mimetype="application/zip",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

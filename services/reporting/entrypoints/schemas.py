@@ -7,8 +7,8 @@ from shared.contracts.reporting import REPORT_KINDS
 from shared.web.fields import Text, Timestamp
 from shared.web.schemas import PageQuerySchema
 
-from ..domain.indicators import CODES
 from ..domain import narrative
+from ..domain.indicators import CODES
 from ..domain.money import BUDGET_LINES, CURRENCIES
 from ..domain.periods import EARLIEST, LATEST, PeriodError, parse_period
 from ..service_layer import expenditures, reports
@@ -273,6 +273,18 @@ class VersionSchema(Schema):
     reason = fields.String(allow_none=True)
 
 
+class PeriodEvidenceSchema(Schema):
+    id = fields.String(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(("meeting", "expenditure")))
+    owner_id = fields.String(required=True, metadata={"description": "the meeting's or the expenditure's id"})
+    kind = fields.String(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    uploaded_at = fields.String(required=True)
+
+
 class ReportSchema(ReportSummarySchema):
     content = fields.Dict(required=True, metadata={
         "description": "Indicators, meetings of the period, financial summary and funding statement"})
@@ -284,6 +296,9 @@ class ReportSchema(ReportSummarySchema):
     reason = fields.String(allow_none=True, metadata={"description": "Why it corrects that version"})
     versions = fields.List(fields.Nested(VersionSchema), metadata={
         "description": "Every version of the report, the first one first"})
+    evidence = fields.List(fields.Nested(PeriodEvidenceSchema), metadata={
+        "description": "GET only: the evidence of the period as it stands (files of its held meetings, kept by "
+                       "the events service at GET /api/v1/evidence/{id}, and of its expenditures, kept here)"})
 
 
 class ReportQuerySchema(PageQuerySchema):

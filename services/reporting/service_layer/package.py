@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable, Iterable, Iterator
 
@@ -20,8 +21,7 @@ from shared.clock import local_iso
 from shared.errors import Conflict
 
 from ..domain.periods import parse_period
-from . import exports
-from .period_evidence import evidence_files
+from . import evidence, exports
 from .zip_stream import stream_zip
 
 FORMAT = "tvp.reporting.package.v1"
@@ -74,10 +74,18 @@ def rendered(report: dict) -> list[tuple[str, bytes, str]]:
     return out
 
 
-def _evidence_parts(uow, report: dict) -> list[Part]:
-    files = evidence_files(uow, parse_period(report["period"]))
-    return [Part(f"{EVIDENCE_FOLDER}/{n:03d}_{f.filename}", f.size, f.sha256, f.content_type, f.chunks, f.id)
-            for n, f in enumerate(files, start=1)]
+def safe_name(name: str) -> str:
+    """A file name every unzip tool accepts: no folders, no control or shell-hostile characters."""
+    base = re.sub(r"[^\w.\-]+", "_", (name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip("._")
+    return base[:100] or "file"
+
+
+def _evidence_parts(uow, report: dict, meeting_files: evidence.MeetingFiles | None) -> list[Part]:
+    """The period's evidence (meetings' files, then expenditures', each in upload order), numbered so that two
+    files of the same name stay two files; each read as the package is sent and checked against its SHA-256."""
+    entries = evidence.evidence_of_period(uow, parse_period(report["period"]), meeting_files)
+    return [Part(f"{EVIDENCE_FOLDER}/{n:03d}_{safe_name(e.filename)}", e.size, e.sha256, e.content_type, e.open, e.id)
+            for n, e in enumerate(entries, start=1)]
 
 
 def manifest(report: dict, parts: list[Part]) -> dict:
@@ -106,7 +114,7 @@ def freeze(uow, report: dict, files: list[tuple[str, bytes, str]]) -> str:
     for name, body, content_type in files:
         uow.report_files.put(file_id(report["_id"], name), name, body, content_type)
         parts.append(_in_memory(name, body, content_type))
-    listed = encode(manifest(report, parts + _evidence_parts(uow, report)))
+    listed = encode(manifest(report, parts + _evidence_parts(uow, report, None)))
     uow.report_files.put(file_id(report["_id"], MANIFEST), MANIFEST, listed, "application/json")
     return digest(listed)
 
@@ -115,17 +123,17 @@ def frozen_manifest(uow, report: dict) -> bytes:
     return uow.report_files.read(file_id(report["_id"], MANIFEST))
 
 
-def _frozen_parts(uow, report: dict, listed: dict) -> list[Part]:
+def _frozen_parts(uow, report: dict, listed: dict, meeting_files) -> list[Part]:
     """The files a submitted report's manifest lists: its stored PDF and XLSX, its period's evidence by id."""
-    evidence = {part.evidence_id: part for part in _evidence_parts(uow, report)}
+    found = {part.evidence_id: part for part in _evidence_parts(uow, report, meeting_files)}
     parts = []
     for entry in listed["files"]:
         if entry.get("evidence_id"):
-            current = evidence.get(entry["evidence_id"])
+            current = found.get(entry["evidence_id"])
             if current is None or current.sha256 != entry["sha256"]:
                 raise Conflict(f"evidence file {entry['evidence_id']} of this report's package is no longer "
                                "stored as it was at submission")
-            parts.append(current)
+            parts.append(replace(current, name=entry["name"]))
         else:
             stored = file_id(report["_id"], entry["name"])
             parts.append(Part(entry["name"], entry["size"], entry["sha256"], entry["content_type"],
@@ -133,13 +141,14 @@ def _frozen_parts(uow, report: dict, listed: dict) -> list[Part]:
     return parts
 
 
-def package(uow, report: dict) -> tuple[str, Iterator[bytes]]:
-    """The package's file name and its bytes, streamed: manifest.json first, then the files it lists."""
+def package(uow, report: dict, meeting_files: evidence.MeetingFiles | None = None) -> tuple[str, Iterator[bytes]]:
+    """The package's file name and its bytes, streamed: manifest.json first, then the files it lists.
+    `meeting_files` opens the meetings' evidence (kept by the events service)."""
     if report["status"] == "submitted":
         listed_bytes = frozen_manifest(uow, report)
-        parts = _frozen_parts(uow, report, json.loads(listed_bytes))
+        parts = _frozen_parts(uow, report, json.loads(listed_bytes), meeting_files)
     else:
-        parts = [_in_memory(*file) for file in rendered(report)] + _evidence_parts(uow, report)
+        parts = [_in_memory(*file) for file in rendered(report)] + _evidence_parts(uow, report, meeting_files)
         listed_bytes = encode(manifest(report, parts))
     entries = [(MANIFEST, [listed_bytes])] + [(part.name, part.chunks()) for part in parts]
     period = report["period"].replace("/", "_")

@@ -19,15 +19,15 @@ import json
 
 from shared.auth import Principal
 from shared.clock import local_iso, utc_now
-from shared.contracts import reporting as contract
 from shared.concurrency import etag
+from shared.contracts import reporting as contract
 from shared.errors import Conflict
 from shared.ids import new_id
 from shared.messaging.outbox import Causation
 
 from ..domain import labels, money, narrative
 from ..domain.periods import Period, parse_period
-from . import expenditures, indicators, package, public
+from . import evidence, expenditures, indicators, package, public
 from . import programme as programme_settings
 from .commands import CreateReport, DeleteReport, RecomputeReport, SubmitReport, UpdateReport
 
@@ -176,7 +176,8 @@ def prepare_submission(report: dict, principal: Principal) -> package.Rendered:
     """The files of a draft as submitted now: rendered by the HTTP layer before the submission runs, since
     rendering takes longer than a command's database budget allows."""
     now = utc_now()
-    return package.Rendered(draft_version(report), now, package.rendered(report | frozen_fields(report, principal, now)))
+    files = package.rendered(report | frozen_fields(report, principal, now))
+    return package.Rendered(draft_version(report), now, files)
 
 
 def submit(uow, command: SubmitReport, principal: Principal, cause: Causation) -> dict:
@@ -240,11 +241,13 @@ def version_entry(report: dict) -> dict:
 
 
 def detail(uow, report_id: str) -> dict:
-    """A report as the API shows it: with its narrative in full and the history of its versions."""
+    """A report as the API shows it: with its narrative in full, the history of its versions and the evidence
+    of its period as it stands now (evidence.evidence_of_period)."""
     report = get(uow, report_id)
     versions = uow.reports.versions(report.get("lineage") or report_id)
+    entries = evidence.evidence_of_period(uow, parse_period(report["period"]))
     return report | {"narrative": narrative.complete(report.get("narrative")), "draft_version": draft_version(report),
-                     "versions": [version_entry(v) for v in versions]}
+                     "versions": [version_entry(v) for v in versions], "evidence": [e.as_dict() for e in entries]}
 
 
 # The list's `sort` values: by when the report was made, or by the period's start (a year before its halves

@@ -98,6 +98,16 @@ class FakeReportFiles(FakeRepository):
         yield self.read(file_id)
 
 
+class FakeEvidence(FakeRepository):
+    """The expenditures' evidence records (shared/evidence's store), without bytes: none in these tests."""
+    collection = "evidence"
+    noun = "evidence file"
+
+    def of_owners(self, owner_type: str, owner_ids) -> list[dict]:
+        return [copy.deepcopy(d) for d in self.docs.values()
+                if d["owner_type"] == owner_type and d["owner_id"] in owner_ids]
+
+
 class FakeJournal(FakeRepository):
     collection = "journal"
     noun = "journal entry"
@@ -158,6 +168,10 @@ class FakeGeneration:
 
     def save_firsts(self, documents: dict) -> None:
         self._replace("firsts", documents)
+
+    def evidence_of_meetings(self, meeting_ids) -> list[dict]:
+        """The meetings' evidence records, in upload order (the projection of meeting.evidence_added)."""
+        return [copy.deepcopy(d) for d in self._data.get("evidence", {}).values() if d["meeting_id"] in meeting_ids]
 
     def meeting_known(self, meeting_id: str) -> bool:
         return meeting_id in self._data["meetings"]
@@ -242,5 +256,6 @@ def fake_uow(programme: dict | None = None, expenditures=(), reports=(), state: 
     """A unit of work over fresh fakes; `programme` is stored as the configured settings (version 1)."""
     stored = [{"_id": PROGRAMME_ID, "version": 1, **programme}] if programme else []
     return FakeUnitOfWork(programme=FakeProgramme(stored), expenditures=FakeExpenditures(list(expenditures)),
-                          reports=FakeReports(list(reports)), report_files=FakeReportFiles(), journal=FakeJournal(),
+                          reports=FakeReports(list(reports)), report_files=FakeReportFiles(), evidence=FakeEvidence(),
+                          journal=FakeJournal(),
                           projections=FakeProjections(state))
