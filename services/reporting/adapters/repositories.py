@@ -130,8 +130,12 @@ class ReportRepository(MongoRepository):
 
 class ReportFileRepository(MongoRepository):
     """The files a submission freezes (the PDF, the XLSX, manifest.json), in the GridFS bucket `report_files`,
-    named by report and file: written once before the submission's conditional write (a retried submission
-    writes the same names again), read in chunks so a package is streamed."""
+    named by report, submission attempt and file (package.file_id): written before the submission's
+    conditional write, read in chunks so a package is streamed.
+
+    GridFS takes no part in transactions (pymongo refuses), so the files are written outside the request's
+    transaction, if any: a submission that then loses leaves files under its own attempt's names, which no
+    report names, and never overwrites those of the submission that won."""
     collection = REPORT_FILES
     noun = "report file"
 
@@ -141,21 +145,20 @@ class ReportFileRepository(MongoRepository):
 
     def put(self, file_id: str, filename: str, data: bytes, content_type: str) -> None:
         try:
-            self.bucket.delete(file_id, session=self.session)
+            self.bucket.delete(file_id)  # the same attempt run again (a lost race): the same bytes, rewritten
         except NoFile:
             pass
-        self.bucket.upload_from_stream_with_id(file_id, filename, data, metadata={"content_type": content_type},
-                                               session=self.session)
+        self.bucket.upload_from_stream_with_id(file_id, filename, data, metadata={"content_type": content_type})
 
     def exists(self, file_id: str) -> bool:
-        return self.db[f"{REPORT_FILES}.files"].count_documents({"_id": file_id}, limit=1, session=self.session) > 0
+        return self.db[f"{REPORT_FILES}.files"].count_documents({"_id": file_id}, limit=1) > 0
 
     def read(self, file_id: str) -> bytes:
         return b"".join(self.chunks(file_id))
 
     def chunks(self, file_id: str) -> Iterator[bytes]:
         try:
-            stream = self.bucket.open_download_stream(file_id, session=self.session)
+            stream = self.bucket.open_download_stream(file_id)
         except NoFile:
             raise Conflict(f"the frozen file {file_id} is missing") from None
         with stream:

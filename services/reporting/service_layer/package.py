@@ -13,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Callable, Iterable, Iterator
 
 from shared.clock import local_iso
 from shared.errors import Conflict
+from shared.ids import new_id
 
 from ..domain.periods import parse_period
 from . import evidence, exports
@@ -46,15 +47,18 @@ class Part:
 
 @dataclass(frozen=True)
 class Rendered:
-    """A draft's PDF and XLSX as they will be frozen: rendered from `draft_version` as submitted `at`."""
+    """A draft's PDF and XLSX as they will be frozen: rendered from `draft_version` as submitted `at`; `key`
+    names this submission attempt's files."""
     draft_version: int
     at: datetime
     files: list  # (name, bytes, content type)
+    key: str = field(default_factory=new_id)
 
 
-def file_id(report_id: str, name: str) -> str:
-    """Where a frozen file of a report is stored (report_files)."""
-    return f"{report_id}/{name}"
+def file_id(report: dict, name: str) -> str:
+    """Where a frozen file of a report is stored (report_files): under the key of the submission that froze
+    it, which the report records in the same write as its status (`package_key`)."""
+    return f"{report['_id']}/{report['package_key']}/{name}"
 
 
 def digest(data: bytes) -> str:
@@ -112,15 +116,15 @@ def freeze(uow, report: dict, files: list[tuple[str, bytes, str]]) -> str:
     manifest; the manifest's SHA-256, which becomes the report's."""
     parts = []
     for name, body, content_type in files:
-        uow.report_files.put(file_id(report["_id"], name), name, body, content_type)
+        uow.report_files.put(file_id(report, name), name, body, content_type)
         parts.append(_in_memory(name, body, content_type))
     listed = encode(manifest(report, parts + _evidence_parts(uow, report, None)))
-    uow.report_files.put(file_id(report["_id"], MANIFEST), MANIFEST, listed, "application/json")
+    uow.report_files.put(file_id(report, MANIFEST), MANIFEST, listed, "application/json")
     return digest(listed)
 
 
 def frozen_manifest(uow, report: dict) -> bytes:
-    return uow.report_files.read(file_id(report["_id"], MANIFEST))
+    return uow.report_files.read(file_id(report, MANIFEST))
 
 
 def _frozen_parts(uow, report: dict, listed: dict, meeting_files) -> list[Part]:
@@ -135,7 +139,7 @@ def _frozen_parts(uow, report: dict, listed: dict, meeting_files) -> list[Part]:
                                "stored as it was at submission")
             parts.append(replace(current, name=entry["name"]))
         else:
-            stored = file_id(report["_id"], entry["name"])
+            stored = file_id(report, entry["name"])
             parts.append(Part(entry["name"], entry["size"], entry["sha256"], entry["content_type"],
                               lambda stored=stored: uow.report_files.chunks(stored)))
     return parts
@@ -144,10 +148,10 @@ def _frozen_parts(uow, report: dict, listed: dict, meeting_files) -> list[Part]:
 def package(uow, report: dict, meeting_files: evidence.MeetingFiles | None = None) -> tuple[str, Iterator[bytes]]:
     """The package's file name and its bytes, streamed: manifest.json first, then the files it lists.
     `meeting_files` opens the meetings' evidence (kept by the events service)."""
-    if report["status"] == "submitted":
+    if report["status"] == "submitted" and report.get("package_key"):
         listed_bytes = frozen_manifest(uow, report)
         parts = _frozen_parts(uow, report, json.loads(listed_bytes), meeting_files)
-    else:
+    else:  # a draft, or a report submitted before packages were frozen (its content is, and its PDF with it)
         parts = [_in_memory(*file) for file in rendered(report)] + _evidence_parts(uow, report, meeting_files)
         listed_bytes = encode(manifest(report, parts))
     entries = [(MANIFEST, [listed_bytes])] + [(part.name, part.chunks()) for part in parts]
@@ -159,9 +163,9 @@ def package(uow, report: dict, meeting_files: evidence.MeetingFiles | None = Non
 def export(uow, report: dict, fmt: str, lang: str) -> tuple[bytes, str]:
     """An export of the report: the very bytes its package froze where there are some (a submitted report's
     PDF and XLSX in the package's language), else rendered from the stored content."""
-    if report["status"] == "submitted" and lang == LANG and fmt in ("pdf", "xlsx"):
+    if report["status"] == "submitted" and report.get("package_key") and lang == LANG and fmt in ("pdf", "xlsx"):
         name = exports.filename(report, fmt, lang)
-        stored = file_id(report["_id"], name)
+        stored = file_id(report, name)
         if uow.report_files.exists(stored):
             return uow.report_files.read(stored), name
     return exports.render(report, fmt, lang)

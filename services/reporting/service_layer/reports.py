@@ -188,7 +188,7 @@ def submit(uow, command: SubmitReport, principal: Principal, cause: Causation) -
     prepared = command.prepared or prepare_submission(report, principal)
     if prepared.draft_version != draft_version(report):
         raise Conflict(f"report {report_id} changed while its files were rendered; submit it again")
-    frozen = frozen_fields(report, principal, prepared.at)
+    frozen = frozen_fields(report, principal, prepared.at) | {"package_key": prepared.key}
     # The files and the manifest first (a lost race below writes them again under the same names); the
     # manifest's SHA-256 is the report's from now on.
     frozen["sha256"] = digest = package.freeze(uow, report | frozen, prepared.files)

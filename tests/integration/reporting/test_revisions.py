@@ -177,14 +177,15 @@ def test_revisions_chain_three_versions_and_never_touch_the_earlier_ones(api, db
     # the hash chain, recomputed from the stored files alone
     previous = None
     for version in versions:
-        manifest_bytes = after[f"{version['id']}/manifest.json"]
+        folder = f"{version['id']}/{db['reports'].find_one({'_id': version['id']})['package_key']}"
+        manifest_bytes = after[f"{folder}/manifest.json"]
         manifest = json.loads(manifest_bytes)
         assert sha(manifest_bytes) == version["sha256"] == db["reports"].find_one({"_id": version["id"]})["sha256"]
         assert manifest["previous_sha256"] == previous and manifest["report_id"] == version["id"]
         evidence = {f"evidence/{n:03d}_{name}": content  # kept by the evidence store, as uploaded
                     for n, (name, content) in enumerate((("fatura_017.pdf", PDF), ("foto.jpg", JPEG)), start=1)}
         for listed in manifest["files"]:
-            body = after.get(f"{version['id']}/{listed['name']}") or evidence[listed["name"]]
+            body = after.get(f"{folder}/{listed['name']}") or evidence[listed["name"]]
             assert (sha(body), len(body)) == (listed["sha256"], listed["size"])
         previous = manifest_bytes and sha(manifest_bytes)
 

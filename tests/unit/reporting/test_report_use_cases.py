@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.reporting.service_layer import expenditures, projector, reports
+from services.reporting.service_layer import expenditures, package, projector, reports
 from services.reporting.service_layer.commands import (
     CreateReport,
     DeleteReport,
@@ -73,7 +73,7 @@ def test_submit_freezes_and_announces_the_report_and_its_public_view(uow):
         "id": report["_id"], "period": "2026-Q3", "kind": "interim", "sha256": submitted["sha256"],
         "submitted_by": "officer-1"}
     # the submitted SHA-256 is that of the frozen manifest, which names the content's (the draft's SHA-256)
-    manifest = uow.report_files.read(f"{report['_id']}/manifest.json")
+    manifest = uow.report_files.read(package.file_id(submitted, "manifest.json"))
     assert submitted["sha256"] == hashlib.sha256(manifest).hexdigest() != report["sha256"]
     assert event.data["content_sha256"] == submitted["content_sha256"] == report["sha256"]
     assert json.loads(manifest)["content_sha256"] == report["sha256"]
