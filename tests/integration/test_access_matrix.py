@@ -89,6 +89,10 @@ def reporting_request(world: World, method: str, path: str, variant: str) -> dic
     }
     if (method, path) == ("GET", "/api/v1/reports/{report_id}/export"):
         return {"query_string": {"format": "csv"}}
+    if (method, path) == ("PUT", "/api/v1/reports/{report_id}"):  # a stale If-Match: 412 (or 409), no change
+        return {"json": {"narrative": {"summary": {"tr": "x", "en": "x"}}}, "headers": STALE}
+    if (method, path) == ("POST", "/api/v1/reports/{report_id}/revisions"):  # no reason: 422 (or 409), no change
+        return {"json": {"reason": ""}}
     return {"json": bodies[(method, path)]} if (method, path) in bodies else {}
 
 
