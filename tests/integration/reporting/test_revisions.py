@@ -10,6 +10,7 @@ import zipfile
 import pypdfium2 as pdfium
 import pytest
 from gridfs import GridFSBucket
+from openpyxl import load_workbook
 
 from ...support.evidence_files import JPEG, PDF, form
 
@@ -130,6 +131,11 @@ def test_the_package_is_the_frozen_manifest_and_the_files_it_hashes(api, db, pro
         assert (sha(files[listed["name"]]), len(files[listed["name"]])) == (listed["sha256"], listed["size"])
     assert [f["evidence_id"] for f in manifest["files"][2:]] == [f["id"] for f in spent]
     assert files["evidence/001_fatura_017.pdf"] == PDF and files["evidence/002_foto.jpg"] == JPEG
+    # the XLSX has the narrative and the approval on a sheet of their own
+    sheet = load_workbook(io.BytesIO(files["tvp-report-2026-Q3-interim-bi.xlsx"]))["Anlatı - Narrative"]
+    cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert cells["Özet"] == NARRATIVE["summary"]["tr"] and cells["Summary"] == NARRATIVE["summary"]["en"]
+    assert cells["Sunan / Submitted by"] == submitted["approval"]["submitted_by"]
     # the exports in the package's language are the very bytes frozen; the same package every time
     pdf = api("GET", f"/reports/{report['id']}/export?format=pdf", role="auditor").data
     assert pdf == files["tvp-report-2026-Q3-interim-bi.pdf"]

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from ...domain import labels
 from . import common
+from .xlsx_narrative import narrative_sheet
 
 BLUE = "003399"
 HEAD_FILL = PatternFill("solid", fgColor=BLUE)
@@ -208,6 +209,7 @@ def render_xlsx(report: dict, lang: str) -> bytes:
     _breakdowns(wb, report, lang)
     _meetings(wb, report, lang)
     _financial(wb, report, lang)
+    narrative_sheet(wb, report, lang)
     wb.properties.title = f"TVP {report['period']} {report['kind']}"
     wb.properties.creator = "Thrace Productivity Platform"
     out = io.BytesIO()
