@@ -9,6 +9,7 @@ from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import current_principal, guarded
 
+from ..adapters.database_budget import outside_database_budget
 from ..adapters.events_evidence import EventsEvidence
 from ..service_layer import exports, package, reports
 from ..service_layer.commands import (
@@ -19,7 +20,6 @@ from ..service_layer.commands import (
     SubmitReport,
     UpdateReport,
 )
-from .cpu_work import outside_database_budget
 from .schemas import (
     ExportQuerySchema,
     ReportCreateSchema,
