@@ -1,5 +1,6 @@
 """Meetings: the list and the month calendar, scheduling one, a meeting's page (registrations, waiting list,
-invitations, attendance, quorum, decisions, evidence files and its lifecycle) and the check-in page for a tablet at the door.
+invitations, attendance, quorum, decisions, evidence files and its lifecycle) and the check-in page for a
+tablet at the door.
 
 Every page reads the events API as the signed-in user (the members API too where a form lists people), its
 calls at once; what a page offers comes from the services' access tables (console/access.py) and the API's
