@@ -176,3 +176,17 @@ def test_the_event_reaches_reporting_and_the_report_opens_the_checked_bytes(even
         [entry] = evidence_of_period(uow, parse_period("2026-03"), ThroughEventsApi(tamper=True))
         with pytest.raises(EvidenceMismatch):
             b"".join(entry.open())
+
+
+def test_erasing_the_uploader_keeps_the_evidence(events_client, token, meeting, db, stream, feed):
+    """A signed attendance sheet is the programme's record: erasing a person (KVKK) leaves it, and the file
+    names its uploader by subject id only."""
+    host = meeting["host_organisation_id"]
+    person_id, registered = stream.person(host, full_name="Ayşe Yılmaz")
+    feed(registered)
+    stored = upload(events_client, meeting["id"], token("chamber_admin", org=host, subject=person_id),
+                    content=PDF).json
+    feed(stream.erase(person_id, host))
+    download = events_client.get(f"/api/v1/evidence/{stored['id']}", headers=token("auditor"))
+    assert download.status_code == 200 and download.data == PDF
+    assert "Ayşe" not in str(db["fs.files"].find_one({"_id": stored["id"]}))
