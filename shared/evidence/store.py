@@ -14,7 +14,7 @@ the caller deletes the file again when what follows the upload refuses it (share
 from __future__ import annotations
 
 import hashlib
-from typing import Any, BinaryIO, ClassVar, Iterator
+from typing import IO, Any, ClassVar, Iterator
 
 import gridfs
 from pymongo import ASCENDING
@@ -40,7 +40,7 @@ class UnsupportedType(DomainError):
     status = 415
 
 
-def _read_head(stream: BinaryIO) -> bytes:
+def _read_head(stream: IO[bytes]) -> bytes:
     """The first HEAD_BYTES of the stream (fewer only at its end): a read may return less than asked."""
     head = b""
     while len(head) < HEAD_BYTES:
@@ -82,7 +82,7 @@ class EvidenceFiles(MongoRepository):
     # -- writes ----------------------------------------------------------------------------
     def store(
         self,
-        stream: BinaryIO,
+        stream: IO[bytes],
         *,
         filename: str,
         kind: str,
