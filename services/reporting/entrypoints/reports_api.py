@@ -36,7 +36,7 @@ class Reports(MethodView):
     @blp.response(201, ReportSchema)
     def post(self, data):
         """Compute a draft report for a period and kind (interim or final)"""
-        return handle(CreateReport(data["period"], data["kind"]))
+        return reports.with_evidence(reading(), handle(CreateReport(data["period"], data["kind"])))
 
 
 @blp.route("/<report_id>")
@@ -46,7 +46,8 @@ class ReportById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown report")
     def get(self, report_id):
         """Get a report with its content and the evidence of its period"""
-        return reports.get_with_evidence(reading(), report_id)
+        uow = reading()
+        return reports.with_evidence(uow, reports.get(uow, report_id))
 
     @guarded(blp)
     @blp.response(204)
@@ -65,7 +66,7 @@ class Recompute(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Submitted reports are frozen")
     def post(self, report_id):
         """Compute a draft again from the current figures"""
-        return handle(RecomputeReport(report_id))
+        return reports.with_evidence(reading(), handle(RecomputeReport(report_id)))
 
 
 @blp.route("/<report_id>/submit")
@@ -77,7 +78,7 @@ class Submit(MethodView):
                                                            "and kind is")
     def post(self, report_id):
         """Submit a draft: its content and SHA-256 are frozen; announces report.submitted"""
-        return handle(SubmitReport(report_id))
+        return reports.with_evidence(reading(), handle(SubmitReport(report_id)))
 
 
 @blp.route("/<report_id>/export")

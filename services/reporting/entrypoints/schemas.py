@@ -242,8 +242,8 @@ class ReportSchema(ReportSummarySchema):
     content = fields.Dict(required=True, metadata={
         "description": "Indicators, meetings of the period, financial summary and funding statement"})
     evidence = fields.List(fields.Nested(PeriodEvidenceSchema), metadata={
-        "description": "GET only: the evidence of the period as it stands (files of its held meetings, kept by "
-                       "the events service at GET /api/v1/evidence/{id}, and of its expenditures, kept here)"})
+        "description": "The evidence of the period as it stands (files of its held meetings, kept by the events "
+                       "service at GET /api/v1/evidence/{id}, and of its expenditures, kept here)"})
 
 
 class ReportQuerySchema(PageQuerySchema):

@@ -162,9 +162,9 @@ def get(uow, report_id: str) -> dict:
     return uow.reports.get(report_id)
 
 
-def get_with_evidence(uow, report_id: str) -> dict:
-    """The report with the evidence of its period as it stands now (evidence.evidence_of_period)."""
-    report = get(uow, report_id)
+def with_evidence(uow, report: dict) -> dict:
+    """The report as the API shows it: with the evidence of its period as it stands now
+    (evidence.evidence_of_period), whichever call answers with the report."""
     entries = evidence.evidence_of_period(uow, parse_period(report["period"]))
     return report | {"evidence": [entry.as_dict() for entry in entries]}
 
