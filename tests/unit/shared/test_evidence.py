@@ -137,3 +137,26 @@ def _field_names(schema) -> list[str]:
         if nested is not None:
             names += _field_names(nested() if isinstance(nested, type) else nested)
     return names
+
+
+def _fingerprint_of(content: bytes, kind: str = "invoice", filename: str = "fatura.pdf") -> str:
+    from flask import Flask
+
+    from shared.web.idempotency import _request_fingerprint
+
+    app = Flask(__name__)
+    data = {"kind": kind, "file": (io.BytesIO(content), filename)}
+    with app.test_request_context("/api/v1/expenditures/e-1/evidence", method="POST", data=data,
+                                  content_type="multipart/form-data"):
+        first = _request_fingerprint()
+        from flask import request
+
+        assert request.files["file"].stream.read() == content  # the part is read again from its start
+        return first
+
+
+def test_an_uploads_idempotency_fingerprint_is_its_fields_and_its_files_hash():
+    assert _fingerprint_of(PDF) == _fingerprint_of(PDF)
+    assert _fingerprint_of(PDF) != _fingerprint_of(PDF + b" ")
+    assert _fingerprint_of(PDF) != _fingerprint_of(PDF, kind="other")
+    assert _fingerprint_of(PDF) != _fingerprint_of(PDF, filename="other.pdf")
