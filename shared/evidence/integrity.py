@@ -19,5 +19,6 @@ def verified(chunks: Iterable[bytes], sha256: str, size: int | None = None) -> I
         read += len(chunk)
         yield chunk
     if digest.hexdigest() != sha256 or (size is not None and read != size):
-        raise EvidenceMismatch(f"read {read} bytes with SHA-256 {digest.hexdigest()}, expected {size} bytes "
-                               f"with SHA-256 {sha256}")
+        raise EvidenceMismatch(
+            f"read {read} bytes with SHA-256 {digest.hexdigest()}, expected {size} bytes with SHA-256 {sha256}"
+        )

@@ -9,19 +9,14 @@ from ..web.schemas import PageQuerySchema
 from .rules import CONTENT_TYPES, KINDS
 
 
-class EvidenceUploadFormSchema(Schema):
-    """The multipart form's fields besides the file."""
-
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-
-
-class EvidenceUploadFileSchema(Schema):
-    """The multipart form's file part."""
+class EvidenceUploadSchema(Schema):
+    """The multipart form: the file and its kind (webargs' `form` location reads both, shared/web/http.py)."""
 
     file = fields.Raw(
         required=True,
         metadata={"type": "string", "format": "binary", "description": "PDF, JPEG or PNG (by content), at most 20 MiB"},
     )
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
 
 
 class EvidenceQuerySchema(PageQuerySchema):

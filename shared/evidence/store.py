@@ -14,7 +14,7 @@ the caller deletes the file again when what follows the upload refuses it (share
 from __future__ import annotations
 
 import hashlib
-from typing import Any, BinaryIO, ClassVar, Iterator
+from typing import IO, Any, ClassVar, Iterator
 
 import gridfs
 from pymongo import ASCENDING
@@ -40,7 +40,7 @@ class UnsupportedType(DomainError):
     status = 415
 
 
-def _read_head(stream: BinaryIO) -> bytes:
+def _read_head(stream: IO[bytes]) -> bytes:
     """The first HEAD_BYTES of the stream (fewer only at its end): a read may return less than asked."""
     head = b""
     while len(head) < HEAD_BYTES:
@@ -82,7 +82,7 @@ class EvidenceFiles(MongoRepository):
     # -- writes ----------------------------------------------------------------------------
     def store(
         self,
-        stream: BinaryIO,
+        stream: IO[bytes],
         *,
         filename: str,
         kind: str,
@@ -128,7 +128,9 @@ class EvidenceFiles(MongoRepository):
             upload.abort()  # deletes the chunks written so far
             raise
         # Read back outside the request's transaction, which began before the file was written.
-        return shown(self.documents.find_one({"_id": file_id}))
+        written = self.documents.find_one({"_id": file_id})
+        assert written is not None  # closed above: the file document exists
+        return shown(written)
 
     def delete(self, file_id: str) -> None:
         """The file and its chunks (an upload refused after it was written)."""
@@ -155,8 +157,15 @@ class EvidenceFiles(MongoRepository):
 
     def page_of_owner(self, owner_type: str, owner_id: str, page: int, page_size: int) -> Page:
         """One page of an owner's files, oldest first, as the API shows them."""
-        found = page_of(self.documents, {"metadata.owner_type": owner_type, "metadata.owner_id": owner_id}, None,
-                        [("metadata.uploaded_at", ASCENDING), ("_id", ASCENDING)], page, page_size, self.session)
+        found = page_of(
+            self.documents,
+            {"metadata.owner_type": owner_type, "metadata.owner_id": owner_id},
+            None,
+            [("metadata.uploaded_at", ASCENDING), ("_id", ASCENDING)],
+            page,
+            page_size,
+            self.session,
+        )
         return found | {"items": [shown(document) for document in found["items"]]}
 
     def chunks(self, file_id: str) -> Iterator[bytes]:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import posixpath
 import unicodedata
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
+from werkzeug.datastructures import FileStorage
+
+from ..errors import Unprocessable
 from .rules import MAX_BYTES, MAX_FILENAME, MULTIPART_OVERHEAD
 
 # What the view class of an upload route declares (class attribute), read by shared/web/limits.py.
@@ -21,7 +24,7 @@ UPLOAD_BODY_BYTES = MAX_BYTES + MULTIPART_OVERHEAD
 
 @dataclass(frozen=True)
 class Upload:
-    stream: BinaryIO
+    stream: IO[bytes]
     filename: str
     kind: str
 
@@ -39,9 +42,11 @@ def clean_filename(name: str | None) -> str:
     return base
 
 
-def upload_of(files: dict, form: dict) -> Upload:
-    """The parsed `file` part (werkzeug FileStorage, from the webargs `files` location) and `kind` field."""
-    storage = files["file"]
+def upload_of(form: dict) -> Upload:
+    """The parsed form (EvidenceUploadSchema): the `file` part (a werkzeug FileStorage) and the `kind`."""
+    storage = form["file"]
+    if not isinstance(storage, FileStorage):
+        raise Unprocessable("`file` must be a file part of the multipart form", {"file": ["not a file"]})
     stream = storage.stream
     if hasattr(stream, "seek"):
         stream.seek(0)  # a rerun of the view (a lost race of its transaction) reads the part from its start

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import g, request
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser, abort
+from werkzeug.datastructures import CombinedMultiDict
 
 from ..concurrency import Precondition, etag, parse_if_match
 from ..messaging.outbox import Causation
@@ -24,6 +25,13 @@ class _Parser(FlaskParser):
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         # The contract answers every invalid input with 422, a body that is not JSON included.
         abort(422, exc=error, messages={"json": ["Invalid JSON body."]})
+
+    def load_form(self, req, schema):
+        # A multipart form (an upload) is one body: its fields and its files are read by one schema, which
+        # OpenAPI documents as one multipart/form-data request body (flask-smorest takes one body per operation).
+        if req.mimetype == "multipart/form-data":
+            return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+        return super().load_form(req, schema)
 
 
 class ApiBlueprint(Blueprint):

@@ -102,10 +102,11 @@ def _request_fingerprint() -> str:
         digest.update(f"{len(name)}:{name}={len(value)}:{value};".encode())
     for name, storage in sorted(request.files.items(multi=True), key=lambda item: item[0]):
         content = hashlib.sha256()
-        storage.stream.seek(0)
-        for block in iter(lambda: storage.stream.read(256 * 1024), b""):
+        stream = storage.stream
+        stream.seek(0)
+        while block := stream.read(256 * 1024):
             content.update(block)
-        storage.stream.seek(0)
+        stream.seek(0)
         digest.update(f"{len(name)}:{name}|{storage.filename}|{content.hexdigest()};".encode())
     return fingerprint(request.method, request.full_path.rstrip("?"), digest.hexdigest().encode())
 

@@ -1,9 +1,10 @@
 """The contract's request limits, answered in its JSON error body before any view runs.
 
-1 MiB of body (413; a route that takes uploads names its own limit with `max_body_bytes` on its view
-class, e.g. the evidence uploads, shared/evidence/uploads.py), JSON nested 32 levels deep (422: deeper would reach the JSON parser's
-recursion limit and end as a 500), 8 KiB of URL (414), 16 KiB of headers (431). gunicorn's
-own limits sit above these (infra/gunicorn.conf.py), so under gunicorn it is these that answer.
+1 MiB of body (413; a route that takes uploads names its own limit with `max_body_bytes` on its
+view class, e.g. the evidence uploads, shared/evidence/uploads.py), JSON nested 32 levels deep
+(422: deeper would reach the JSON parser's recursion limit and end as a 500), 8 KiB of URL
+(414), 16 KiB of headers (431). gunicorn's own limits sit above these (infra/gunicorn.conf.py),
+so under gunicorn it is these that answer.
 """
 
 from __future__ import annotations

@@ -218,6 +218,7 @@ def _report_context(report: dict, etag: str | None = None) -> dict:
                        for i in content.get("indicators", [])],
         "financial": content.get("financial") or {},
         "meetings": content.get("meetings") or [],
+        "evidence": report.get("evidence") or [],  # the API's GET: the period's evidence as it stands
         "funding_statement": (content.get("funding_statement") or {}).get(page_language(), ""),
         "actions": [(name, ACTION_NAMES[name]) for name, (method, route) in ACTIONS.items()
                     if draft and may("reporting", method, route)],

@@ -7,8 +7,7 @@ from shared.evidence.http import download_response
 from shared.evidence.schemas import (
     EvidenceQuerySchema,
     EvidenceSchema,
-    EvidenceUploadFileSchema,
-    EvidenceUploadFormSchema,
+    EvidenceUploadSchema,
 )
 from shared.evidence.uploads import UPLOAD_BODY_BYTES, upload_of
 from shared.web.bus import handle, reading
@@ -36,16 +35,15 @@ class MeetingEvidence(MethodView):
         return evidence.listing(reading(), meeting_id, query, current_principal())
 
     @guarded(blp)
-    @blp.arguments(EvidenceUploadFormSchema, location="form")
-    @blp.arguments(EvidenceUploadFileSchema, location="files")
+    @blp.arguments(EvidenceUploadSchema, location="form", content_type="multipart/form-data")
     @blp.response(201, EvidenceSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
     @blp.alt_response(409, schema=ErrorSchema, description="The meeting was cancelled")
     @blp.alt_response(413, schema=ErrorSchema, description="Larger than 20 MiB")
     @blp.alt_response(415, schema=ErrorSchema, description="Not a PDF, JPEG or PNG file (by its content)")
-    def post(self, form, files, meeting_id):
+    def post(self, form, meeting_id):
         """Add a file to a meeting's evidence (multipart: `file`, `kind`); its SHA-256 is recorded"""
-        return evidence.add(reading(), handle, meeting_id, upload_of(files, form), current_principal())
+        return evidence.add(reading(), handle, meeting_id, upload_of(form), current_principal())
 
 
 @blp.route("/evidence/<evidence_id>")

@@ -7,8 +7,7 @@ from shared.evidence.http import download_response
 from shared.evidence.schemas import (
     EvidenceQuerySchema,
     EvidenceSchema,
-    EvidenceUploadFileSchema,
-    EvidenceUploadFormSchema,
+    EvidenceUploadSchema,
 )
 from shared.evidence.uploads import UPLOAD_BODY_BYTES, upload_of
 from shared.web.bus import reading
@@ -36,16 +35,15 @@ class ExpenditureEvidence(MethodView):
         return evidence.listing(reading(), expenditure_id, query)
 
     @guarded(blp)
-    @blp.arguments(EvidenceUploadFormSchema, location="form")
-    @blp.arguments(EvidenceUploadFileSchema, location="files")
+    @blp.arguments(EvidenceUploadSchema, location="form", content_type="multipart/form-data")
     @blp.response(201, EvidenceSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="Unknown expenditure")
     @blp.alt_response(409, schema=ErrorSchema, description="A submitted report's period holds the expenditure")
     @blp.alt_response(413, schema=ErrorSchema, description="Larger than 20 MiB")
     @blp.alt_response(415, schema=ErrorSchema, description="Not a PDF, JPEG or PNG file (by its content)")
-    def post(self, form, files, expenditure_id):
+    def post(self, form, expenditure_id):
         """Add a file (an invoice …) to an expenditure's evidence (multipart: `file`, `kind`)"""
-        return evidence.add(reading(), expenditure_id, upload_of(files, form), current_principal())
+        return evidence.add(reading(), expenditure_id, upload_of(form), current_principal())
 
 
 @blp.route("/evidence/<evidence_id>")

@@ -297,8 +297,8 @@ class ReportSchema(ReportSummarySchema):
     versions = fields.List(fields.Nested(VersionSchema), metadata={
         "description": "Every version of the report, the first one first"})
     evidence = fields.List(fields.Nested(PeriodEvidenceSchema), metadata={
-        "description": "GET only: the evidence of the period as it stands (files of its held meetings, kept by "
-                       "the events service at GET /api/v1/evidence/{id}, and of its expenditures, kept here)"})
+        "description": "The evidence of the period as it stands (files of its held meetings, kept by the events "
+                       "service at GET /api/v1/evidence/{id}, and of its expenditures, kept here)"})
 
 
 class ReportQuerySchema(PageQuerySchema):

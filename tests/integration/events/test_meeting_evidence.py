@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from ...support.evidence_files import EXECUTABLE, JPEG, PDF, PNG, big_pdf, form
-from ...support.outbox import internal
+from ...support.outbox import internal, public
 from .conftest import meeting_body
 
 pytestmark = pytest.mark.integration
@@ -65,6 +65,9 @@ def test_upload_list_download_and_the_event(events_client, token, meeting, db):
         "filename": "İmza listesi.pdf", "content_type": "application/pdf", "size": len(PDF),
         "sha256": stored["sha256"], "uploaded_at": stored["uploaded_at"]}
     assert "admin-1" not in str([e["data"] for e in events])  # who uploaded stays in this service
+    # Evidence never reaches a public topic: the uploads wrote no public view of the meeting.
+    outbox = db.meetings.find_one({"_id": meeting["id"]})["outbox"]
+    assert [e["type"] for e in public(outbox)] == ["tr.tvp.events.meeting.published.v1"]  # the scheduling's
 
 
 @pytest.mark.parametrize("content, kind, status", [
@@ -127,3 +130,63 @@ def test_an_idempotency_key_replays_the_upload(events_client, token, meeting, db
     assert stored_counts(db) == before
     other = upload(events_client, meeting["id"], headers, content=PNG, kind="photo")
     assert other.status_code == 422  # same key, another file
+
+
+def test_the_event_reaches_reporting_and_the_report_opens_the_checked_bytes(events_client, reporting_client, token,
+                                                                             active_chamber, db):
+    """The events service's own outbox (scheduled, held, evidence_added) fed to reporting's consumer: the
+    report of the period lists the file, and opening it fetches the bytes from events, checked by SHA-256."""
+    from services.reporting.domain.periods import parse_period
+    from services.reporting.service_layer.evidence import evidence_of_period
+    from shared.evidence.integrity import EvidenceMismatch
+    from shared.messaging.envelope import CloudEvent
+    from shared.web.bus import EXTENSION as BUS
+
+    from ..reporting.stream import Feeder
+
+    host = active_chamber()
+    body = meeting_body(host, title="Workshop with evidence")
+    body.update(starts_at="2026-03-10T10:00:00+03:00", ends_at="2026-03-10T13:00:00+03:00")
+    meeting = events_client.post(API, json=body, headers=token()).json
+    assert events_client.post(f"{API}/{meeting['id']}/close", headers=token()).status_code == 200
+    stored = upload(events_client, meeting["id"], token(), content=PNG, filename="salon.png", kind="photo").json
+
+    outbox = internal(db.meetings.find_one({"_id": meeting["id"]})["outbox"])
+    Feeder(reporting_client.application)(*[CloudEvent(**{k: v for k, v in e.items() if k != "_actor"})
+                                           for e in outbox])
+    report = reporting_client.post("/api/v1/reports", json={"period": "2026-03", "kind": "interim"},
+                                   headers=token("programme_officer")).json
+    shown = reporting_client.get(f"/api/v1/reports/{report['id']}", headers=token("auditor")).json
+    assert [(e["source"], e["owner_id"], e["id"], e["sha256"], e["size"]) for e in shown["evidence"]] == [
+        ("meeting", meeting["id"], stored["id"], stored["sha256"], len(PNG))]
+
+    class ThroughEventsApi:  # what adapters/events_evidence.py does over HTTP, through the test client
+        def __init__(self, tamper=False):
+            self.tamper = tamper
+
+        def chunks(self, evidence_id):
+            data = events_client.get(f"/api/v1/evidence/{evidence_id}", headers=token("programme_officer")).data
+            yield data + (b"x" if self.tamper else b"")
+
+    app = reporting_client.application
+    with app.app_context():
+        uow = app.extensions[BUS].unit_of_work()
+        [entry] = evidence_of_period(uow, parse_period("2026-03"), ThroughEventsApi())
+        assert b"".join(entry.open()) == PNG
+        [entry] = evidence_of_period(uow, parse_period("2026-03"), ThroughEventsApi(tamper=True))
+        with pytest.raises(EvidenceMismatch):
+            b"".join(entry.open())
+
+
+def test_erasing_the_uploader_keeps_the_evidence(events_client, token, meeting, db, stream, feed):
+    """A signed attendance sheet is the programme's record: erasing a person (KVKK) leaves it, and the file
+    names its uploader by subject id only."""
+    host = meeting["host_organisation_id"]
+    person_id, registered = stream.person(host, full_name="Ayşe Yılmaz")
+    feed(registered)
+    stored = upload(events_client, meeting["id"], token("chamber_admin", org=host, subject=person_id),
+                    content=PDF).json
+    feed(stream.erase(person_id, host))
+    download = events_client.get(f"/api/v1/evidence/{stored['id']}", headers=token("auditor"))
+    assert download.status_code == 200 and download.data == PDF
+    assert "Ayşe" not in str(db["fs.files"].find_one({"_id": stored["id"]}))

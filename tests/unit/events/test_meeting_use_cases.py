@@ -9,6 +9,7 @@ import pytest
 from services.events.bootstrap import COMMANDS
 from services.events.service_layer import meetings
 from services.events.service_layer.commands import (
+    AttachMeetingEvidence,
     CancelMeeting,
     CancelRegistration,
     CloseMeeting,
@@ -377,4 +378,5 @@ def test_the_bus_runs_a_command_again_after_a_lost_race_and_answers_412_when_it_
 
 def test_every_command_has_its_use_case():
     assert set(COMMANDS) == {ScheduleMeeting, RescheduleMeeting, CancelMeeting, CloseMeeting, Register,
-                             CancelRegistration, RecordAttendance, RecordDecision, RunRetention}
+                             CancelRegistration, RecordAttendance, RecordDecision, RunRetention,
+                             AttachMeetingEvidence}
