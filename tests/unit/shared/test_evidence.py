@@ -97,6 +97,14 @@ def test_the_limit_is_enforced_on_the_bytes_read_and_nothing_stays(files):
     assert stream.largest_read <= 255 * 1024
 
 
+def test_exactly_the_limit_is_stored_one_byte_more_is_not(files):
+    limit = 600 * 1024
+    assert store(files, _Stream(PDF + b"0" * (limit - len(PDF))), limit=limit)["size"] == limit
+    with pytest.raises(TooLarge):
+        store(files, _Stream(PDF + b"0" * (limit + 1 - len(PDF))), limit=limit)
+    assert files.counts()[0] == 1
+
+
 def test_a_stored_file_has_its_hash_size_and_sniffed_type(files):
     content = PNG + b"\x01" * (600 * 1024)
     stored = store(files, _Stream(content))
