@@ -29,6 +29,7 @@ TITLES = {
     409: _l("Not possible now"),
     412: _l("Changed meanwhile"),
     413: _l("Too large"),
+    415: _l("Not a PDF, JPEG or PNG file"),
     422: _l("Not accepted"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),

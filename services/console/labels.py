@@ -176,3 +176,15 @@ TABLES.update({
     "breakdown": BREAKDOWNS,
 })
 # --- end reporting ---
+
+# --- evidence ---
+EVIDENCE_KINDS = {
+    "attendance_sheet": _l("Signed attendance sheet"),
+    "photo": _l("Photo"),
+    "invoice": _l("Invoice"),
+    "agenda": _l("Agenda"),
+    "minutes": _l("Minutes"),
+    "other": _l("Other"),
+}
+TABLES["evidence_kind"] = EVIDENCE_KINDS
+# --- end evidence ---

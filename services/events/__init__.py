@@ -19,6 +19,7 @@ def _setup(db) -> None:
 def create_app(settings=None):
     from .bootstrap import bus
     from .entrypoints.calendars_api import blp as calendars
+    from .entrypoints.evidence_api import blp as evidence
     from .entrypoints.meetings_api import blp as meetings
     from .entrypoints.membership_api import blp as member_organisations
     from .entrypoints.printouts_api import blp as printouts
@@ -28,7 +29,7 @@ def create_app(settings=None):
     app = create_service_app(
         "events", "TVP Events API",
         "Board and advisory-board meetings, workshops and trainings of the Thrace Productivity Platform.",
-        [meetings, calendars, printouts, member_organisations, retention, audit_blueprint(),
+        [meetings, calendars, printouts, evidence, member_organisations, retention, audit_blueprint(),
          data_subjects_blueprint("events", data_subject.holdings)],
         AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=_setup,
         asyncapi_document=lambda: build_document(REGISTRY), bus=bus,

@@ -18,7 +18,7 @@ from shared.service_layer.messagebus import MessageBus
 from shared.service_layer.unit_of_work import MongoUnitOfWork
 
 from .adapters.repositories import REPOSITORIES
-from .service_layer import commands, meetings, membership_handlers, retention
+from .service_layer import commands, evidence, meetings, membership_handlers, retention
 
 COMMANDS = {
     commands.ScheduleMeeting: meetings.schedule,
@@ -30,6 +30,7 @@ COMMANDS = {
     commands.RecordAttendance: meetings.record_attendance,
     commands.CheckIn: meetings.check_in,
     commands.RecordDecision: meetings.record_decision,
+    commands.AttachMeetingEvidence: evidence.attach,
     retention.RunRetention: retention.run_retention,
 }
 EVENTS = membership_handlers.HANDLERS

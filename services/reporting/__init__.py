@@ -10,6 +10,7 @@ from .domain.permissions import ACCESS
 
 def create_app(settings=None):
     from . import bootstrap
+    from .entrypoints.evidence_api import blp as evidence
     from .entrypoints.expenditures_api import blp as expenditures
     from .entrypoints.indicators_api import blp as indicators
     from .entrypoints.programme_api import blp as programme
@@ -19,7 +20,7 @@ def create_app(settings=None):
     app = create_service_app(
         "reporting", "TVP Reporting API",
         "Indicators, expenditures and period reports of the Thrace Productivity Platform.",
-        [programme, indicators, expenditures, reports, audit_blueprint(),
+        [programme, indicators, expenditures, evidence, reports, audit_blueprint(),
          data_subjects_blueprint("reporting", data_subject.holdings, data_subject.shows_audit)],
         AGGREGATE_COLLECTIONS, REGISTRY, settings=settings,
         setup=ensure_indexes, asyncapi_document=lambda: build_document(REGISTRY), bus=bootstrap.bus,

@@ -15,8 +15,8 @@ from shared.service_layer.messagebus import MessageBus
 from shared.service_layer.unit_of_work import MongoUnitOfWork
 
 from .adapters.repositories import REPOSITORIES
-from .domain.rules import MEETING_TYPES, ORG_TYPES
-from .service_layer import commands, expenditures, programme, projector, rebuild, reports
+from .domain.rules import EVIDENCE_TYPES, MEETING_TYPES, ORG_TYPES
+from .service_layer import commands, expenditures, programme, projector, rebuild, reports, revisions
 
 COMMANDS = {
     commands.UpdateProgramme: programme.update,
@@ -24,13 +24,15 @@ COMMANDS = {
     commands.CreateReport: reports.create,
     commands.RecomputeReport: reports.recompute,
     commands.SubmitReport: reports.submit,
+    commands.UpdateReport: reports.update,
+    commands.ReviseReport: revisions.revise,
     commands.DeleteReport: reports.delete,
     commands.RebuildProjections: rebuild.rebuild,
 }
 
 # The projection runs a batch at a time (projector.project_batch); the per-type table names what is consumed
 # and serves a runtime that hands over one event at a time.
-EVENTS = {event_type: projector.project_one for event_type in ORG_TYPES + MEETING_TYPES}
+EVENTS = {event_type: projector.project_one for event_type in ORG_TYPES + MEETING_TYPES + EVIDENCE_TYPES}
 
 
 def unit_of_work(db: Database, session: Any = None, outbox: Outbox | None = None,

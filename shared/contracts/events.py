@@ -46,6 +46,10 @@ REGISTRATION_CREATED = PREFIX + "registration_created.v1"
 REGISTRATION_CANCELLED = PREFIX + "registration_cancelled.v1"
 ATTENDANCE_RECORDED = PREFIX + "attendance_recorded.v1"
 DECISION_RECORDED = PREFIX + "decision_recorded.v1"
+EVIDENCE_ADDED = PREFIX + "evidence_added.v1"
+
+EVIDENCE_KINDS = ["attendance_sheet", "photo", "invoice", "agenda", "minutes", "other"]
+EVIDENCE_CONTENT_TYPES = ["application/pdf", "image/jpeg", "image/png"]
 
 
 class VenuePayload(Schema):
@@ -228,6 +232,20 @@ class DecisionRecordedPayload(Schema):
     at = fields.String(required=True)
 
 
+class EvidenceAddedPayload(Schema):
+    """A file was added to a meeting's evidence (kept by the events service, downloadable from its
+    `GET /api/v1/evidence/{evidence_id}`); what a report needs to list it and check its bytes. No uploader."""
+
+    id = fields.String(required=True)
+    evidence_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(EVIDENCE_KINDS))
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True, validate=validate.OneOf(EVIDENCE_CONTENT_TYPES))
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    uploaded_at = fields.String(required=True)
+
+
 def register(registry) -> None:
     registry.register(
         SCHEDULED_V1,
@@ -264,4 +282,11 @@ def register(registry) -> None:
     registry.register(ATTENDANCE_RECORDED, MEETINGS, AttendanceRecordedPayload, "A registered participant attended.")
     registry.register(
         DECISION_RECORDED, MEETINGS, DecisionRecordedPayload, "A governance meeting took a numbered decision."
+    )
+    registry.register(
+        EVIDENCE_ADDED,
+        MEETINGS,
+        EvidenceAddedPayload,
+        "A file (attendance sheet, photo, invoice …) was added to a meeting's evidence: its id, kind, name, type, "
+        "size and SHA-256; the bytes stay in the events service.",
     )

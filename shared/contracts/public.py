@@ -206,9 +206,17 @@ class PublicReportPayload(Schema):
     period_start = fields.String(allow_none=True)
     period_end = fields.String(allow_none=True)
     submitted_at = fields.String(required=True)
-    sha256 = fields.String(required=True, metadata={"description": "SHA-256 of the frozen report content"})
+    sha256 = fields.String(
+        required=True,
+        metadata={
+            "description": "SHA-256 of the frozen report: since v2 of its package's manifest.json, which lists "
+            "the content's SHA-256"
+        },
+    )
     indicators = fields.List(fields.Nested(PublicIndicatorPayload), required=True)
     changes = fields.List(fields.String(), required=True)
+    revision = fields.Integer(allow_none=True, metadata={"description": "1, or n+1 for a correction of version n"})
+    previous_sha256 = fields.String(allow_none=True, metadata={"description": "the sha256 of the version corrected"})
 
 
 def register(registry) -> None:

@@ -17,7 +17,8 @@ class IndicatorFigurePayload(Schema):
 
 
 class ReportSubmittedPayload(Schema):
-    """A period report was submitted to the programme: its figures and the SHA-256 of its frozen content."""
+    """A period report (or a revision of one) was submitted to the programme: its figures and the SHA-256 of
+    its frozen package's manifest (since v2; before, of its content, as `content_sha256` is now)."""
 
     id = fields.String(required=True)
     period = fields.String(required=True)
@@ -28,6 +29,10 @@ class ReportSubmittedPayload(Schema):
     submitted_at = fields.String(required=True)
     submitted_by = fields.String(allow_none=True)
     indicators = fields.List(fields.Nested(IndicatorFigurePayload), required=True)
+    content_sha256 = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    revision = fields.Integer(allow_none=True, metadata={"description": "1, or n+1 for a revision of version n"})
+    revision_of = fields.String(allow_none=True, metadata={"description": "the id of the version it corrects"})
+    previous_sha256 = fields.String(allow_none=True, metadata={"description": "the SHA-256 of that version"})
 
 
 def register(registry) -> None:

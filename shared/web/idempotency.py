@@ -92,6 +92,25 @@ def fingerprint(method: str, full_path: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
+def _request_fingerprint() -> str:
+    """The request's fingerprint; a multipart body (an upload) by its fields and its files' SHA-256, read
+    from the parts werkzeug spooled to disk, so a 20 MiB upload is never read into memory whole."""
+    if request.mimetype != "multipart/form-data":
+        return fingerprint(request.method, request.full_path.rstrip("?"), request.get_data(cache=True))
+    digest = hashlib.sha256()
+    for name, value in sorted(request.form.items(multi=True)):
+        digest.update(f"{len(name)}:{name}={len(value)}:{value};".encode())
+    for name, storage in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        content = hashlib.sha256()
+        stream = storage.stream
+        stream.seek(0)
+        while block := stream.read(256 * 1024):
+            content.update(block)
+        stream.seek(0)
+        digest.update(f"{len(name)}:{name}|{storage.filename}|{content.hexdigest()};".encode())
+    return fingerprint(request.method, request.full_path.rstrip("?"), digest.hexdigest().encode())
+
+
 class _NotStored(Exception):
     """A view's error answer: the transaction is rolled back and the answer given as it is."""
 
@@ -152,10 +171,9 @@ def idempotent(view: Callable) -> Callable:
         subject = principal.subject
         # One budget for the whole claim, as for one attempt of a command: it is a transaction now (a statement
         # and a commit), and a stalled database must still be answered within DATABASE_BUDGET_S, not twice that.
+        request_fingerprint = _request_fingerprint()
         with pymongo.timeout(DATABASE_BUDGET_S):
-            claim = records.claim(
-                subject, key, fingerprint(request.method, request.full_path.rstrip("?"), request.get_data(cache=True))
-            )
+            claim = records.claim(subject, key, request_fingerprint)
         if isinstance(claim, Stored):
             return _replay(claim.response)
         if isinstance(claim, OtherRequest):

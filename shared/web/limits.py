@@ -1,7 +1,7 @@
 """The contract's request limits, answered in its JSON error body before any view runs.
 
-1 MiB of body (413; a view class may allow more with `max_body_bytes`, e.g. a file upload), JSON nested
-32 levels deep (422: deeper would reach the JSON parser's
+1 MiB of body (413; a view class may allow more with `max_body_bytes`: the organisation import, the
+evidence uploads), JSON nested 32 levels deep (422: deeper would reach the JSON parser's
 recursion limit and end as a 500), 8 KiB of URL (414), 16 KiB of headers (431). gunicorn's
 own limits sit above these (infra/gunicorn.conf.py), so under gunicorn it is these that answer.
 """

@@ -12,6 +12,8 @@ from tests.integration.events.conftest import Feeder as EventsFeeder
 from tests.integration.events.conftest import MembersStream, meeting_body
 from tests.integration.reporting.stream import Feeder as ReportingFeeder
 from tests.integration.reporting.stream import Stream as ReportingStream
+from tests.support.evidence_files import PNG
+from tests.support.evidence_files import form as evidence_form
 
 STALE = {"If-Match": '"999"'}
 PROGRAMME = {"name": "Thrace's Efficient SMEs", "start_date": "2026-01-01", "end_date": "2027-12-31",
@@ -20,7 +22,8 @@ PROGRAMME = {"name": "Thrace's Efficient SMEs", "start_date": "2026-01-01", "end
 
 @dataclass
 class World:
-    """Organisations A and B with a person each, a meeting hosted by each with its own person registered."""
+    """Organisations A and B with a person each, a meeting hosted by each with its own person registered and an
+    evidence file."""
 
     ids: dict[str, dict[str, str]] = field(default_factory=dict)  # variant ("own"/"other") -> name -> id
 
@@ -74,6 +77,12 @@ def world_fixture(members_client, events_client, reporting_client, token) -> Wor
         registrations[variant] = _ok(events_client.post(f"/api/v1/meetings/{meetings[variant]}/registrations",
                                                         json={"person_id": people[variant]}, headers=admin))["id"]
 
+    # A meeting's evidence file per organisation (events); reporting's /evidence/{evidence_id} answers its readers
+    # 404 for these ids, which the door let through.
+    evidence = {variant: _ok(events_client.post(
+        f"/api/v1/meetings/{meetings[variant]}/evidence", headers=admin, content_type="multipart/form-data",
+        data=evidence_form(PNG, "salon.png", "photo")))["id"] for variant in meetings}
+
     _ok(reporting_client.put("/api/v1/programme", json=PROGRAMME, headers=admin))
     expenditure = _ok(reporting_client.post("/api/v1/expenditures", headers=admin, json={
         "date": "2026-07-10", "budget_line": "travel", "amount": 100, "currency": "EUR", "description": "x"}))["id"]
@@ -83,5 +92,5 @@ def world_fixture(members_client, events_client, reporting_client, token) -> Wor
         world.ids[variant] = {
             "organisation_id": organisations[variant], "person_id": people[variant], "meeting_id": meetings[variant],
             "registration_id": registrations[variant], "code": "board", "seat_id": seat,
-            "expenditure_id": expenditure, "report_id": report}
+            "expenditure_id": expenditure, "report_id": report, "evidence_id": evidence[variant]}
     return world

@@ -22,6 +22,8 @@ from services.members.domain.permissions import ACCESS as MEMBERS_ACCESS
 from services.reporting.domain.permissions import ACCESS as REPORTING_ACCESS
 from shared.access import missing_rows, predicted_status
 from tests.integration.events.conftest import meeting_body
+from tests.support.evidence_files import PDF
+from tests.support.evidence_files import form as evidence_form
 from tests.support.forged import forged_token
 
 from .access_world import PROGRAMME, STALE, World, world_fixture  # noqa: F401 - the `world` fixture
@@ -69,6 +71,11 @@ def members_request(world: World, method: str, path: str, variant: str) -> dict:
     return {"json": bodies.get(method, {}).get(path), "headers": STALE}
 
 
+def evidence_upload() -> dict:
+    """A multipart upload, made anew for every request (the test client closes the file it sent)."""
+    return {"data": lambda: evidence_form(PDF), "content_type": "multipart/form-data"}
+
+
 def events_request(world: World, method: str, path: str, variant: str) -> dict:
     meeting = world.id(variant, "meeting_id")
     later = meeting_body("x", starts=None)
@@ -89,6 +96,8 @@ def events_request(world: World, method: str, path: str, variant: str) -> dict:
         return {"params": {"meeting_id": world.id(_flip(variant), "meeting_id")},
                 "json": {"person_id": world.id(variant, "person_id")}}
     request: dict = {"params": {"meeting_id": meeting}}
+    if (method, path) == ("POST", "/api/v1/meetings/{meeting_id}/evidence"):
+        request.update(evidence_upload())
     if (method, path) in bodies:
         request["json"] = bodies[(method, path)]
     return request
@@ -103,6 +112,12 @@ def reporting_request(world: World, method: str, path: str, variant: str) -> dic
     }
     if (method, path) == ("GET", "/api/v1/reports/{report_id}/export"):
         return {"query_string": {"format": "csv"}}
+    if (method, path) == ("PUT", "/api/v1/reports/{report_id}"):  # a stale If-Match: 412 (or 409), no change
+        return {"json": {"narrative": {"summary": {"tr": "x", "en": "x"}}}, "headers": STALE}
+    if (method, path) == ("POST", "/api/v1/reports/{report_id}/revisions"):  # no reason: 422 (or 409), no change
+        return {"json": {"reason": ""}}
+    if (method, path) == ("POST", "/api/v1/expenditures/{expenditure_id}/evidence"):
+        return evidence_upload()
     return {"json": bodies[(method, path)]} if (method, path) in bodies else {}
 
 
@@ -149,7 +164,8 @@ def test_every_route_method_role_and_organisation_answers_as_the_table_says(worl
                                                    forged if caller == "forged" else callers[caller])}
                     role = None if caller in (None, "forged") else caller
                     expected = predicted_status(access, role, own_organisation=variant == "own")
-                    response = client.open(url, method=method, headers=headers, **request)
+                    sent = {name: value() if callable(value) else value for name, value in request.items()}
+                    response = client.open(url, method=method, headers=headers, **sent)
                     got = _status_class(response.status_code)
                     counts[service] += 1
                     if got != expected:

@@ -153,14 +153,16 @@ class UserApi:
 
     def request(self, method: str, service: str, path: str, *, params: dict | None = None, json: Any = None,
                 files: dict | None = None, data: dict | None = None, if_match: str | None = None,
-                idempotency_key: str | None = None, raw: bool = False) -> ApiResponse:
-        """`raw=True` keeps the body as bytes (downloads: PDF, XLSX, ZIP)."""
+                idempotency_key: str | None = None, raw: bool = False,
+                timeout_s: float | None = None) -> ApiResponse:
+        """`raw=True` keeps the body as bytes (downloads: PDF, XLSX, ZIP); `timeout_s` for a call that makes
+        files (submitting a report renders and freezes its PDF and XLSX), else the page's timeout."""
         headers = self._headers(method, idempotency_key, if_match)
         urls = self._urls(service)
         try:
             response = self.client.http().request(
                 method, urls[service] + path, params=params, json=json, files=files, data=data, headers=headers,
-                timeout=self.client.timeout_s)
+                timeout=timeout_s or self.client.timeout_s)
         except requests.RequestException as exc:
             raise ApiError.unreachable(service, exc) from exc
         if response.status_code >= 400:

@@ -1,5 +1,6 @@
 """`/expenditures`: the eligible expenditures, filtered by date and budget line, a page at a time; the form that
-records one (budget line, amount, currency, the EUR rate for TRY, date, description, an optional meeting)."""
+records one (budget line, amount, currency, the EUR rate for TRY, date, description, an optional meeting);
+`/expenditures/<id>`: one expenditure with its evidence files (invoices …) and, for officers, the upload form."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from .. import evidence
 from ..access import may, roles_that_may
 from ..adapters.api import ApiError
 from ..labels import BUDGET_LINES
@@ -15,6 +17,7 @@ from ..web import NavEntry, api, gather, render_form_errors
 
 blp = Blueprint("expenditures", __name__)
 LIST_ROUTE = "/api/v1/expenditures"
+EXPENDITURE_ROUTE = LIST_ROUTE + "/{expenditure_id}"
 NAV = [NavEntry("expenditures.index", _l("Expenditures"), roles_that_may("reporting", "GET", LIST_ROUTE))]
 
 FILTERS = ("from", "to", "budget_line", "sort")
@@ -66,3 +69,46 @@ def _page(error: ApiError | None = None, values=None):
     if error is not None:
         return render_form_errors("expenditures/index.html", error, **context)
     return render_template("expenditures/index.html", **context)
+
+
+# --- one expenditure and its evidence ---------------------------------------------------------------------
+
+@blp.get("/expenditures/<expenditure_id>")
+def show(expenditure_id: str):
+    return _expenditure_page(expenditure_id)
+
+
+@blp.post("/expenditures/<expenditure_id>")
+def add_evidence(expenditure_id: str):
+    path = EXPENDITURE_ROUTE.format(expenditure_id=evidence.plain_id(expenditure_id)) + "/evidence"
+    try:
+        answer = evidence.upload("reporting", path)
+    except ApiError as error:
+        if error.status >= 500:
+            raise
+        return _expenditure_page(expenditure_id, error)
+    flash(gettext("%(filename)s is added to the expenditure's evidence.", filename=answer.data["filename"]),
+          "success")
+    return redirect(url_for("expenditures.show", expenditure_id=expenditure_id, _anchor="evidence"))
+
+
+@blp.get("/expenditures/<expenditure_id>/evidence/<evidence_id>")
+def evidence_file(expenditure_id: str, evidence_id: str):
+    """An expenditure's evidence file, from the reporting API with the user's token."""
+    return evidence.download("reporting", evidence_id)
+
+
+def _expenditure_page(expenditure_id: str, error: ApiError | None = None):
+    path = EXPENDITURE_ROUTE.format(expenditure_id=evidence.plain_id(expenditure_id))
+    caller = api()
+    results = gather({"expenditure": lambda: caller.get("reporting", path),
+                      "evidence": lambda: caller.get("reporting", path + "/evidence", params={"page_size": 100})})
+    for result in results.values():
+        if isinstance(result, ApiError):
+            raise result
+    context = dict(expenditure=results["expenditure"].data, evidence=results["evidence"].data["items"],
+                   evidence_kinds=evidence.KINDS, failed="evidence" if error is not None else None,
+                   can_upload=may("reporting", "POST", EXPENDITURE_ROUTE + "/evidence"))
+    if error is not None:
+        return render_form_errors("expenditures/show.html", error, **context)
+    return render_template("expenditures/show.html", **context)

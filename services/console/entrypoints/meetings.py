@@ -1,5 +1,6 @@
 """Meetings: the list and the month calendar, scheduling one, a meeting's page (registrations, waiting list,
-invitations, attendance, quorum, decisions and its lifecycle) and the check-in page for a tablet at the door.
+invitations, attendance, quorum, decisions, evidence files and its lifecycle) and the check-in page for a
+tablet at the door.
 
 Every page reads the events API as the signed-in user (the members API too where a form lists people), its
 calls at once; what a page offers comes from the services' access tables (console/access.py) and the API's
@@ -20,7 +21,7 @@ from shared.contracts.events import GOVERNANCE_KINDS, MEETING_KINDS, MEETING_STA
 from shared.contracts.members import GENDERS, ORGANISATION_KINDS, SIZE_CLASSES
 from shared.provinces import PROVINCES, fold
 
-from .. import meeting_forms
+from .. import evidence, meeting_forms
 from ..access import may
 from ..adapters.api import ApiError
 from ..formats import parse_when
@@ -219,6 +220,7 @@ def _offers(meeting: dict) -> dict:
         "decide": (meeting["status"] == "held" or scheduled and started) and allowed("POST", "/decisions", host),
         "cancel_registration": scheduled and may(EVENTS, "DELETE", MEETING + "/registrations/{registration_id}"),
         "attendance_sheet": meeting["status"] != "cancelled" and allowed("GET", "/attendance-sheet.pdf", host),
+        "evidence": meeting["status"] != "cancelled" and allowed("POST", "/evidence", host),
     }
 
 
@@ -248,6 +250,7 @@ def _detail_context(meeting_id: str) -> dict:
         "meeting": lambda: caller.get(EVENTS, path),
         "registrations": lambda: every_page(caller, EVENTS, path + "/registrations"),
         "decisions": lambda: caller.get(EVENTS, path + "/decisions"),
+        "evidence": lambda: every_page(caller, EVENTS, path + "/evidence"),
     }
     if may(EVENTS, "POST", MEETING + "/registrations"):
         jobs["people"] = lambda: every_page(caller, "members", PEOPLE, params=people_params)
@@ -265,6 +268,9 @@ def _detail_context(meeting_id: str) -> dict:
         "registrations_error": registrations if isinstance(registrations, ApiError) and registrations.status != 403
         else None,
         "decisions": None if isinstance(results["decisions"], ApiError) else results["decisions"].data,
+        # A 403 (another chamber: sheets carry names and signatures) leaves the panel out.
+        "evidence": None if isinstance(results["evidence"], ApiError) else results["evidence"],
+        "evidence_kinds": evidence.KINDS,
         "people": [] if people is None or isinstance(people, ApiError) else people,
         "organisations": _organisations(results.get("organisations", [])),
         "governance": meeting["kind"] in GOVERNANCE_KINDS,
@@ -287,6 +293,8 @@ def act(meeting_id: str):
         return _register(meeting_id)
     if action == "decide":
         return _decide(meeting_id)
+    if action == "evidence":
+        return _add_evidence(meeting_id)
     if action not in LIFECYCLE:
         abort(400)
     if request.form.get("confirm") != "yes":
@@ -358,6 +366,23 @@ def _decide(meeting_id: str):
         return _refused(meeting_id, "decide", error)
     flash(_("Decision %(number)s is recorded.", number=answer.data["number"]))
     return redirect(url_for("meetings.detail", meeting_id=meeting_id, _anchor="decisions"))
+
+
+def _add_evidence(meeting_id: str):
+    try:
+        answer = evidence.upload(EVENTS, MEETING.format(meeting_id=evidence.plain_id(meeting_id)) + "/evidence")
+    except ApiError as error:
+        if error.status >= 500:
+            raise
+        return _refused(meeting_id, "evidence", error)
+    flash(_("%(filename)s is added to the meeting's evidence.", filename=answer.data["filename"]))
+    return redirect(url_for("meetings.detail", meeting_id=meeting_id, _anchor="evidence"))
+
+
+@blp.get("/meetings/<meeting_id>/evidence/<evidence_id>")
+def evidence_file(meeting_id: str, evidence_id: str):
+    """A meeting's evidence file, from the events API with the user's token."""
+    return evidence.download(EVENTS, evidence_id)
 
 
 # --- check-in at the door ----------------------------------------------------------------------------------

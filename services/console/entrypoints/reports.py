@@ -1,7 +1,9 @@
 """`/reports`: the period reports (a list, and a draft made for a period and kind) and `/reports/<id>`: the
-draft's content as a preview (indicators, financial summary), its downloads (PDF, XLSX, CSV, fetched with the
-user's token and passed through), and its lifecycle: submit (behind a confirmation, which then shows the
-frozen SHA-256), recompute and delete while it is a draft."""
+draft's content as a preview (indicators, financial summary), its narrative (a form on a draft, with the
+If-Match of the version shown), its approval block and versions, its downloads (PDF, XLSX, CSV and the
+package ZIP, fetched with the user's token and passed through), and its lifecycle: submit (behind a
+confirmation, which then shows the frozen SHA-256), recompute and delete while it is a draft, and on the
+latest submitted version "create a revision" (a reason, behind a confirmation)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import periods
 from ..access import may, roles_that_may
-from ..adapters.api import ApiError
+from ..adapters.api import DOWNLOAD_TIMEOUT_S, ApiError
 from ..labels import REPORT_KINDS, REPORT_STATUSES
 from ..pages import page_params, pagination
 from ..web import NavEntry, api, page_language, render_form_errors
@@ -31,7 +33,14 @@ ACTIONS = {
     "recompute": ("POST", REPORT_ROUTE + "/recompute"),
     "delete": ("DELETE", REPORT_ROUTE),
 }
-ACTION_NAMES = {"submit": _l("Submit"), "recompute": _l("Recompute"), "delete": _l("Delete")}
+ACTION_NAMES = {"submit": _l("Submit"), "recompute": _l("Recompute"), "delete": _l("Delete"),
+                "revise": _l("Create a revision")}
+# The action of a submitted report: a revision (a new draft version correcting it).
+REVISE = ("POST", REPORT_ROUTE + "/revisions")
+PACKAGE_ROUTE = REPORT_ROUTE + "/package.zip"
+NARRATIVE_SECTIONS = {"summary": _l("Summary"), "activities": _l("Activities"), "challenges": _l("Challenges"),
+                      "next_steps": _l("Next steps")}
+NARRATIVE_LANGUAGES = {"tr": _l("Turkish"), "en": _l("English")}
 DOWNLOADS = {"pdf": "PDF", "xlsx": "XLSX", "csv": "CSV"}
 DOWNLOAD_LANGUAGES = ("bi", "tr", "en")
 # What a download passes on from the API's answer: the file's type and name, nothing of the API's own.
@@ -60,8 +69,59 @@ def create():
 
 @blp.get("/reports/<report_id>")
 def show(report_id: str):
+    shown = api().get("reporting", _path(REPORT_ROUTE, report_id))
+    return render_template("reports/show.html", **_report_context(shown.data, shown.etag))
+
+
+@blp.post("/reports/<report_id>/narrative")
+def narrative(report_id: str):
+    """The draft's narrative, sent whole with the If-Match of the version the form was shown with."""
+    if not may("reporting", "PUT", REPORT_ROUTE):
+        abort(403)
+    body = {"narrative": {section: {lang: request.form.get(f"narrative.{section}.{lang}", "")
+                                    for lang in NARRATIVE_LANGUAGES} for section in NARRATIVE_SECTIONS}}
+    try:
+        api().put("reporting", _path(REPORT_ROUTE, report_id), json=body, if_match=request.form.get("etag") or None,
+                  idempotency_key=request.form.get("idempotency_key"))
+    except ApiError as error:
+        if error.status >= 500 or error.status == 404:
+            raise
+        shown = api().get("reporting", _path(REPORT_ROUTE, report_id))
+        # what was typed stays in the form; the version is the one just read, so a retry can go through
+        context = {**_report_context(shown.data, shown.etag), "typed": body["narrative"]}
+        return render_form_errors("reports/show.html", error, **context)
+    flash(gettext("Narrative saved."), "success")
+    return redirect(url_for("reports.show", report_id=report_id))
+
+
+@blp.post("/reports/<report_id>/revisions")
+def revise(report_id: str):
+    """A revision of a submitted report: the first POST asks for the reason; `confirm=yes` creates it."""
+    if not may("reporting", *REVISE):
+        abort(403)
     report = api().get("reporting", _path(REPORT_ROUTE, report_id)).data
-    return render_template("reports/show.html", **_report_context(report))
+    reason = request.form.get("reason", "")
+    if request.form.get("confirm") != "yes":
+        return render_template("reports/confirm.html", report=report, action="revise",
+                               action_name=ACTION_NAMES["revise"], reason=reason)
+    try:
+        created = api().post("reporting", _path(REVISE[1], report_id), json={"reason": reason},
+                             idempotency_key=request.form.get("idempotency_key")).data
+    except ApiError as error:
+        if error.status >= 500 or error.status == 404:
+            raise
+        return render_form_errors("reports/confirm.html", error, report=report, action="revise",
+                                  action_name=ACTION_NAMES["revise"], reason=reason)
+    flash(gettext("Revision %(revision)s made as a draft: correct it, then submit it.",
+                  revision=created["revision"]), "success")
+    return redirect(url_for("reports.show", report_id=created["id"]))
+
+
+@blp.get("/reports/<report_id>/package.zip")
+def package(report_id: str):
+    """The report's package (PDF, XLSX, evidence, manifest.json) as the API streams it."""
+    answer = api().download("reporting", _path(PACKAGE_ROUTE, report_id))
+    return _passed_through(answer)
 
 
 @blp.post("/reports/<report_id>")
@@ -76,8 +136,10 @@ def act(report_id: str):
         return render_template("reports/confirm.html", report=report, action=action,
                                action_name=ACTION_NAMES[action])
     try:
+        # Submitting renders the PDF and XLSX it freezes: it may take as long as a download.
         answer = api().request(method, "reporting", _path(route, report_id),
-                               idempotency_key=request.form.get("idempotency_key"))
+                               idempotency_key=request.form.get("idempotency_key"),
+                               timeout_s=DOWNLOAD_TIMEOUT_S if action == "submit" else None)
     except ApiError as error:
         if error.status >= 500 or error.status == 404:
             raise
@@ -104,6 +166,10 @@ def download(report_id: str, fmt: str):
         abort(404)
     answer = api().download("reporting", _path(REPORT_ROUTE, report_id) + "/export",
                             params={"format": fmt, "lang": lang})
+    return _passed_through(answer)
+
+
+def _passed_through(answer) -> Response:
     headers = {name: answer.headers[name] for name in PASSED_HEADERS if name in answer.headers}
     # The bytes go on as they arrive: a large export never sits whole in the console's memory.
     streamed = Response(answer.iter_content(DOWNLOAD_CHUNK), status=200, headers=headers)
@@ -130,11 +196,21 @@ def _list_page(error: ApiError | None = None, values=None):
     return render_template("reports/index.html", **context)
 
 
-def _report_context(report: dict) -> dict:
+def _report_context(report: dict, etag: str | None = None) -> dict:
     content = report["content"]
     turkish = page_language() == "tr"
     draft = report["status"] == "draft"
+    versions = report.get("versions") or []
+    latest = not versions or versions[-1]["id"] == report["id"]
     return {
+        "etag": etag,
+        "narrative_sections": NARRATIVE_SECTIONS,
+        "narrative_languages": NARRATIVE_LANGUAGES,
+        "typed": report.get("narrative") or {},
+        "can_narrate": draft and may("reporting", "PUT", REPORT_ROUTE),
+        "can_revise": report["status"] == "submitted" and latest and may("reporting", *REVISE),
+        "can_package": may("reporting", "GET", PACKAGE_ROUTE),
+        "versions": versions,
         "report": report,
         "content": content,
         "indicators": [{**i, "title": i["name_tr"] if turkish else i["name"],
@@ -142,6 +218,7 @@ def _report_context(report: dict) -> dict:
                        for i in content.get("indicators", [])],
         "financial": content.get("financial") or {},
         "meetings": content.get("meetings") or [],
+        "evidence": report.get("evidence") or [],  # the API's GET: the period's evidence as it stands
         "funding_statement": (content.get("funding_statement") or {}).get(page_language(), ""),
         "actions": [(name, ACTION_NAMES[name]) for name, (method, route) in ACTIONS.items()
                     if draft and may("reporting", method, route)],

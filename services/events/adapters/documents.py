@@ -16,6 +16,7 @@ from pymongo.database import Database
 from shared.adapters.documents import AggregateDocument, ReadModelDocument, create_declared_indexes
 from shared.adapters.retention import ensure_retention_indexes
 from shared.audit.trail import ensure_audit_indexes
+from shared.evidence.store import ensure_evidence_indexes
 
 ALIAS = "events"
 
@@ -123,3 +124,4 @@ def ensure_indexes(db: Database) -> None:
         create_declared_indexes(db, document)
     ensure_audit_indexes(db)  # the event log and the access log, for GET /api/v1/audit
     ensure_retention_indexes(db)
+    ensure_evidence_indexes(db)  # GridFS's fs.files, by meeting

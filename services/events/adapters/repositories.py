@@ -13,6 +13,7 @@ from typing import Iterable
 
 from shared.adapters.repository import MongoRepository, Page
 from shared.adapters.retention import RetentionLedger
+from shared.evidence.store import EvidenceFiles
 from shared.messaging.envelope import CloudEvent
 from shared.messaging.projection import apply_if_newer
 
@@ -160,4 +161,5 @@ class MemberSeats(_ReadModel):
 
 # What the unit of work hands out, by the name use cases use (`uow.meetings` …).
 REPOSITORIES = {"meetings": Meetings, "member_organisations": MemberOrganisations, "member_people": MemberPeople,
-                "member_seats": MemberSeats, "retention": RetentionLedger}
+                "member_seats": MemberSeats, "retention": RetentionLedger,
+                "evidence": EvidenceFiles}  # the meetings' evidence files (GridFS)

@@ -14,6 +14,7 @@ from shared.permissions import acts_for, sees_contact_of
 API = "/api/v1"
 MEETING = f"{API}/meetings/{{meeting_id}}"
 HOSTS = "the host's chamber admin"
+EVIDENCE = "the host's chamber admin; programme officers and auditors read (sheets carry names and signatures)"
 CONTACT = "e-mail only for platform admins and the participant's own chamber admin"
 
 # One line per route and method; a route added without its line stops the service from starting.
@@ -46,6 +47,10 @@ ACCESS = {
     ("GET", f"{API}/decisions.pdf"): allow(*EVERY_ROLE, note="as the meetings' decisions"),
     ("GET", f"{MEETING}/decisions"): allow(*EVERY_ROLE),
     ("POST", f"{MEETING}/decisions"): allow("chamber_admin", own=True, note=HOSTS),
+    ("GET", f"{MEETING}/evidence"): allow("chamber_admin", "programme_officer", "auditor", own=True, note=EVIDENCE),
+    ("POST", f"{MEETING}/evidence"): allow("chamber_admin", own=True, note=f"{HOSTS}; not once cancelled"),
+    ("GET", f"{API}/evidence/{{evidence_id}}"): allow("chamber_admin", "programme_officer", "auditor", own=True,
+                                                       note=EVIDENCE),
     ("GET", f"{API}/member-organisations"): allow(*EVERY_ROLE),
     ("GET", f"{API}/member-organisations/{{organisation_id}}"): allow(*EVERY_ROLE),
     **privacy_rows(),
@@ -55,6 +60,12 @@ ACCESS = {
 
 def can_manage_meeting(principal: Principal, meeting: dict) -> bool:
     return principal.is_admin or acts_for(principal, meeting["host_organisation_id"])
+
+
+def can_read_evidence(principal: Principal, meeting: dict) -> bool:
+    """A meeting's evidence (attendance sheets carry names and signatures): its managers, and the programme's
+    officers and auditors who check it; not the other chambers."""
+    return principal.role in {"programme_officer", "auditor"} or can_manage_meeting(principal, meeting)
 
 
 def can_schedule_meetings(principal: Principal) -> bool:

@@ -79,3 +79,10 @@ class RecordDecision:
     meeting_id: str
     text: str
     votes: dict | None = field(default=None, hash=False)
+
+
+@dataclass(frozen=True)
+class AttachMeetingEvidence:
+    """A file already stored (shared/evidence/store.py) becomes part of the meeting's evidence, announced."""
+    meeting_id: str
+    evidence: dict = field(hash=False)

@@ -8,7 +8,9 @@ write per change or one transaction, never through mongoengine's `save`
 Own data (written by the API):
   programme      the programme settings (one document)
   expenditures   eligible expenditure, amounts as decimal strings
-  reports        period reports, an aggregate with its own outbox (report.submitted events)
+  reports        period reports, an aggregate with its own outbox (report.submitted events); the
+                 versions of one report (its revisions) share a `lineage`
+  report_files   GridFS bucket: the PDF, XLSX and manifest.json frozen when a report is submitted
 
 Consumed history (written by the worker):
   journal            every event reporting consumed, in the order it was applied (`seq`): the
@@ -39,12 +41,14 @@ from pymongo.database import Database
 
 from shared.adapters.documents import AggregateDocument, create_declared_indexes
 from shared.audit.trail import ensure_audit_indexes
+from shared.evidence.store import ensure_evidence_indexes
 
 ALIAS = "reporting"
 
 PROGRAMME = "programme"
 EXPENDITURES = "expenditures"
 REPORTS = "reports"
+REPORT_FILES = "report_files"
 JOURNAL = "journal"
 STATE = "projection_state"
 STATE_ID = "projection"
@@ -103,8 +107,13 @@ class ReportDocument(_Aggregate):
     kind = StringField(required=True)
     status = StringField(required=True)  # draft | submitted
     content = DictField(required=True)
-    sha256 = StringField(required=True)
-    revision = IntField(required=True)
+    sha256 = StringField(required=True)    # of the content while draft, of manifest.json once submitted
+    content_sha256 = StringField()
+    revision = IntField(required=True)     # 1, then +1 per revision (correction) of a submitted version
+    draft_version = IntField()             # +1 per change of a draft: its ETag
+    lineage = StringField()                # the first version's id, shared by its revisions
+    revision_of = StringField()
+    revision_key = StringField()           # "<lineage>|<revision>"
     created_at = DateTimeField(required=True)
     created_by = StringField()
     computed_at = StringField(required=True)  # part of the frozen content, hence text
@@ -116,6 +125,9 @@ class ReportDocument(_Aggregate):
         {"fields": ["-created_at"], "name": "by_created"},
         # One submitted report per period and kind, under concurrency too.
         {"fields": ["submitted_key"], "unique": True, "sparse": True, "name": "one_submitted_per_period_and_kind"},
+        # One revision n+1 of a version n: the versions of a report are a chain, never a tree.
+        {"fields": ["revision_key"], "unique": True, "sparse": True, "name": "one_revision_per_version"},
+        {"fields": ["lineage", "revision"], "name": "versions"},
     ]}
 
 
@@ -183,8 +195,16 @@ class ReachFirstDocument(_Stored):
     meta = {"collection": "reach_first"}
 
 
+class MeetingEvidenceDocument(_Stored):
+    """A meeting's evidence file as its `meeting.evidence_added` event described it (the bytes stay in the
+    events service): kind, filename, content_type, size, sha256, uploaded_at."""
+    id = StringField(primary_key=True)  # the evidence id
+    meeting_id = StringField(required=True)
+    meta = {"collection": "meeting_evidence", "indexes": [{"fields": ["meeting_id"], "name": "by_meeting"}]}
+
+
 PROJECTION_DOCUMENTS = (MemberOrganisationDocument, MeetingDocument, BucketDocument, ReachMarkDocument,
-                        ReachFirstDocument)
+                        ReachFirstDocument, MeetingEvidenceDocument)
 PROJECTIONS = tuple(document._get_collection_name() for document in PROJECTION_DOCUMENTS)
 OWN_DOCUMENTS = (ProgrammeDocument, ExpenditureDocument, ReportDocument, JournalDocument, ProjectionStateDocument)
 
@@ -204,6 +224,7 @@ def ensure_indexes(db: Database) -> None:
     for document in OWN_DOCUMENTS:
         create_declared_indexes(db, document)
     ensure_audit_indexes(db)  # the event log and the access log, for GET /api/v1/audit
+    ensure_evidence_indexes(db)  # GridFS's fs.files, by expenditure
     state = db[STATE].find_one({"_id": STATE_ID}, {"generation": 1}) or {}
     ensure_generation_indexes(db, state.get("generation", 0))
 

@@ -2,7 +2,7 @@
 
 One repository per aggregate or read model, handed out by the unit of work
 (bootstrap.py) and bound to its session: `programme`, `expenditures`, `reports`
-(an aggregate with an outbox), `journal` (the consumed history) and
+(an aggregate with an outbox), `report_files` (the files frozen at submission), `journal` (the consumed history) and
 `projections` (the projection state, which hands out the active `Generation` of
 the projection collections).
 """
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import zlib
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from bson import Binary
+from gridfs import GridFSBucket, NoFile
 from pymongo import ASCENDING, ReplaceOne, ReturnDocument, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
@@ -21,6 +22,7 @@ from shared.adapters.repository import MongoRepository
 from shared.clock import utc_now
 from shared.contracts import REGISTRY
 from shared.errors import Conflict, DuplicateKey
+from shared.evidence.store import EvidenceFiles
 from shared.messaging.envelope import CloudEvent
 from shared.messaging.outbox import ConcurrencyConflict
 
@@ -29,6 +31,7 @@ from .documents import (
     JOURNAL,
     PROGRAMME,
     PROJECTIONS,
+    REPORT_FILES,
     REPORTS,
     STATE,
     STATE_ID,
@@ -80,7 +83,7 @@ class ExpenditureRepository(MongoRepository):
 
 
 def already_submitted(submitted_key: str) -> Conflict:
-    period, kind = submitted_key.rsplit("|", 1)
+    period, kind = submitted_key.split("|")[:2]
     return Conflict(f"a {kind} report for {period} is already submitted")
 
 
@@ -95,15 +98,72 @@ class ReportRepository(MongoRepository):
         except DuplicateKey:
             raise already_submitted((changes.get("set_fields") or {}).get("submitted_key", "?|?")) from None
 
-    def replace_draft_content(self, report_id: str, revision: int, set_fields: dict) -> None:
-        """A draft's new content, read at `revision`; ConcurrencyConflict if submitted or recomputed meanwhile."""
-        result = self.documents.update_one({"_id": report_id, "status": "draft", "revision": revision},
-                                           {"$set": set_fields, "$inc": {"revision": 1}}, session=self.session)
+    def change_draft(self, report_id: str, draft_version: int, set_fields: dict) -> None:
+        """A draft's new content or narrative, read at `draft_version`; ConcurrencyConflict if submitted or
+        changed meanwhile. Drafts announce nothing, so the aggregate's (event) version stays."""
+        result = self.documents.update_one({"_id": report_id, "status": "draft", "draft_version": draft_version},
+                                           {"$set": set_fields, "$inc": {"draft_version": 1}}, session=self.session)
         if result.matched_count != 1:
-            raise ConcurrencyConflict(f"report {report_id} is no longer a draft at revision {revision}")
+            raise ConcurrencyConflict(f"report {report_id} is no longer a draft at version {draft_version}")
+
+    def add_revision(self, document: dict, cause) -> None:
+        """A revision's draft; 409 when the version it revises was revised already (a unique index)."""
+        try:
+            self.add(document, [], cause)
+        except DuplicateKey:
+            raise Conflict(f"revision {document['revision'] - 1} of this report was revised already; "
+                           "revise the latest version") from None
+
+    def versions(self, lineage: str) -> list[dict]:
+        """Every version of a report, the first one first."""
+        return list(self.documents.find({"$or": [{"lineage": lineage}, {"_id": lineage}]},
+                                        {"content": 0, **self.hidden}, session=self.session).sort("revision", 1))
+
+    def submitted_covering(self, day: str) -> dict | None:
+        """A submitted report whose period contains `day` (ISO): what freezes that day's expenditure."""
+        return self.documents.find_one({"status": "submitted", "from": {"$lte": day}, "to": {"$gte": day}},
+                                       {"period": 1, "kind": 1}, session=self.session)
 
     def delete_draft(self, report_id: str) -> bool:
         return self.documents.delete_one({"_id": report_id, "status": "draft"}, session=self.session).deleted_count == 1
+
+
+class ReportFileRepository(MongoRepository):
+    """The files a submission freezes (the PDF, the XLSX, manifest.json), in the GridFS bucket `report_files`,
+    named by report, submission attempt and file (package.file_id): written before the submission's
+    conditional write, read in chunks so a package is streamed.
+
+    GridFS takes no part in transactions (pymongo refuses), so the files are written outside the request's
+    transaction, if any: a submission that then loses leaves files under its own attempt's names, which no
+    report names, and never overwrites those of the submission that won."""
+    collection = REPORT_FILES
+    noun = "report file"
+
+    @property
+    def bucket(self) -> GridFSBucket:
+        return GridFSBucket(self.db, bucket_name=REPORT_FILES)
+
+    def put(self, file_id: str, filename: str, data: bytes, content_type: str) -> None:
+        try:
+            self.bucket.delete(file_id)  # the same attempt run again (a lost race): the same bytes, rewritten
+        except NoFile:
+            pass
+        self.bucket.upload_from_stream_with_id(file_id, filename, data, metadata={"content_type": content_type})
+
+    def exists(self, file_id: str) -> bool:
+        return self.db[f"{REPORT_FILES}.files"].count_documents({"_id": file_id}, limit=1) > 0
+
+    def read(self, file_id: str) -> bytes:
+        return b"".join(self.chunks(file_id))
+
+    def chunks(self, file_id: str) -> Iterator[bytes]:
+        try:
+            stream = self.bucket.open_download_stream(file_id)
+        except NoFile:
+            raise Conflict(f"the frozen file {file_id} is missing") from None
+        with stream:
+            while chunk := stream.readchunk():
+                yield chunk
 
 
 # -- consumed history --------------------------------------------------------------------
@@ -181,6 +241,17 @@ class Generation:
 
     def save_meetings(self, documents: dict) -> None:
         self._replace("meetings", documents)
+
+    # meetings' evidence: one document per file, as its event described it, written once
+    def save_meeting_evidence(self, documents: dict) -> None:
+        self._replace("meeting_evidence", documents)
+
+    def evidence_of_meetings(self, meeting_ids: list[str]) -> list[dict]:
+        found: list[dict] = []
+        for start in range(0, len(meeting_ids), IN_CHUNK):
+            found.extend(self._collection("meeting_evidence").find(
+                {"meeting_id": {"$in": meeting_ids[start:start + IN_CHUNK]}}, session=self.session))
+        return sorted(found, key=lambda d: (d.get("uploaded_at") or "", d["_id"]))
 
     def firsts(self, ids: Iterable) -> dict:
         return self._by_id("reach_first", ids)
@@ -276,6 +347,8 @@ REPOSITORIES = {
     "programme": ProgrammeRepository,
     "expenditures": ExpenditureRepository,
     "reports": ReportRepository,
+    "report_files": ReportFileRepository,
     "journal": JournalRepository,
     "projections": ProjectionRepository,
+    "evidence": EvidenceFiles,  # the expenditures' evidence files (GridFS)
 }

@@ -24,13 +24,20 @@ ACCESS = {
     ("GET", f"{API}/expenditures"): allow(*READERS),
     ("POST", f"{API}/expenditures"): allow(*ADMINS),
     ("GET", f"{API}/expenditures/{{expenditure_id}}"): allow(*READERS),
+    ("GET", f"{API}/expenditures/{{expenditure_id}}/evidence"): allow(*READERS),
+    ("POST", f"{API}/expenditures/{{expenditure_id}}/evidence"): allow(
+        *OFFICERS, note="not once a submitted report's period holds the expenditure's day"),
+    ("GET", f"{API}/evidence/{{evidence_id}}"): allow(*READERS, note="expenditures' files"),
     ("GET", f"{API}/reports"): allow(*READERS),
     ("POST", f"{API}/reports"): allow(*OFFICERS),
     ("GET", REPORT): allow(*READERS),
+    ("PUT", REPORT): allow(*OFFICERS, note="drafts only: the narrative"),
     ("DELETE", REPORT): allow(*OFFICERS, note="drafts only"),
     ("POST", f"{REPORT}/recompute"): allow(*OFFICERS, note="drafts only"),
     ("POST", f"{REPORT}/submit"): allow(*OFFICERS),
     ("GET", f"{REPORT}/export"): allow(*READERS),
+    ("GET", f"{REPORT}/package.zip"): allow(*READERS),
+    ("POST", f"{REPORT}/revisions"): allow(*OFFICERS, note="submitted reports only"),
     **privacy_rows(person_of_own_organisation=False),
 }
 
@@ -40,6 +47,11 @@ def can_read(principal: Principal) -> bool:
 
 
 def can_write_reports(principal: Principal) -> bool:
+    return principal.role in OFFICERS
+
+
+def can_add_expenditure_evidence(principal: Principal) -> bool:
+    """Officers keep the supporting files of the expenditures they report (recording one is an admin's)."""
     return principal.role in OFFICERS
 
 

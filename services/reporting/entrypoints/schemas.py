@@ -7,6 +7,7 @@ from shared.contracts.reporting import REPORT_KINDS
 from shared.web.fields import Text, Timestamp
 from shared.web.schemas import PageQuerySchema
 
+from ..domain import narrative
 from ..domain.indicators import CODES
 from ..domain.money import BUDGET_LINES, CURRENCIES
 from ..domain.periods import EARLIEST, LATEST, PeriodError, parse_period
@@ -216,19 +217,88 @@ class ReportSummarySchema(Schema):
     to = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(REPORT_KINDS))
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    sha256 = fields.String(required=True, metadata={"description": "Of the content; frozen once submitted"})
+    sha256 = fields.String(required=True, metadata={
+        "description": "Of the content while draft; once submitted, of the package's manifest.json (which lists "
+                       "the SHA-256 of the PDF, the XLSX and every evidence file, and the content's), frozen"})
     created_at = Timestamp(required=True)
     created_by = fields.String(allow_none=True)
     computed_at = Timestamp(required=True)
     submitted_at = Timestamp(allow_none=True)
     submitted_by = fields.String(allow_none=True)
-    version = fields.Integer(required=True)
-    revision = fields.Integer(required=True, metadata={"description": "+1 per recomputation of a draft"})
+    version = fields.Integer(required=True, metadata={"description": "+1 per event of the report"})
+    draft_version = fields.Integer(load_default=1, dump_default=1, metadata={
+        "description": "+1 per change of a draft (recomputation, narrative): the ETag, for If-Match"})
+    content_sha256 = fields.String(allow_none=True, metadata={"description": "Of the content"})
+    revision = fields.Integer(required=True, metadata={
+        "description": "1 for the report as first submitted, n+1 for a revision of version n"})
+    revision_of = fields.String(allow_none=True, metadata={"description": "The id of the version it corrects"})
+
+
+class NarrativeTextSchema(Schema):
+    tr = Text(load_default="", validate=validate.Length(max=narrative.MAX_CHARS))
+    en = Text(load_default="", validate=validate.Length(max=narrative.MAX_CHARS))
+
+
+class NarrativeSchema(Schema):
+    summary = fields.Nested(NarrativeTextSchema)
+    activities = fields.Nested(NarrativeTextSchema)
+    challenges = fields.Nested(NarrativeTextSchema)
+    next_steps = fields.Nested(NarrativeTextSchema)
+
+
+class ReportUpdateSchema(Schema):
+    narrative = fields.Nested(NarrativeSchema, required=True, metadata={
+        "description": "Replaces the narrative: a section or language left out is empty"})
+
+
+class RevisionCreateSchema(Schema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=2000),
+                  metadata={"description": "Why the submitted version is corrected (printed on the revision)"})
+
+
+class ApprovalSchema(Schema):
+    submitted_by = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    submitted_at = fields.String(allow_none=True)
+
+
+class VersionSchema(Schema):
+    id = fields.String(required=True)
+    revision = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    sha256 = fields.String(allow_none=True, metadata={"description": "Of its manifest.json, once submitted"})
+    previous_sha256 = fields.String(allow_none=True)
+    submitted_at = Timestamp(allow_none=True)
+    submitted_by = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class PeriodEvidenceSchema(Schema):
+    id = fields.String(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(("meeting", "expenditure")))
+    owner_id = fields.String(required=True, metadata={"description": "the meeting's or the expenditure's id"})
+    kind = fields.String(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    uploaded_at = fields.String(required=True)
 
 
 class ReportSchema(ReportSummarySchema):
     content = fields.Dict(required=True, metadata={
         "description": "Indicators, meetings of the period, financial summary and funding statement"})
+    narrative = fields.Nested(NarrativeSchema, metadata={"description": "Turkish and English, editable while draft"})
+    approval = fields.Nested(ApprovalSchema, allow_none=True, metadata={
+        "description": "Who submitted it (subject and role of the token) and when; null while draft"})
+    previous_sha256 = fields.String(allow_none=True, metadata={
+        "description": "The SHA-256 of the version it corrects (a revision only)"})
+    reason = fields.String(allow_none=True, metadata={"description": "Why it corrects that version"})
+    versions = fields.List(fields.Nested(VersionSchema), metadata={
+        "description": "Every version of the report, the first one first"})
+    evidence = fields.List(fields.Nested(PeriodEvidenceSchema), metadata={
+        "description": "The evidence of the period as it stands (files of its held meetings, kept by the events "
+                       "service at GET /api/v1/evidence/{id}, and of its expenditures, kept here)"})
 
 
 class ReportQuerySchema(PageQuerySchema):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Callable
+from typing import Any, Callable
 
 from shared.concurrency import Precondition
 
@@ -51,6 +51,22 @@ class RecomputeReport:
 @dataclass(frozen=True)
 class SubmitReport:
     report_id: str
+    prepared: Any = None  # package.Rendered: the files rendered before the command runs (else it renders them)
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    """A draft's narrative: {section: {"tr": …, "en": …}}."""
+    report_id: str
+    narrative: dict
+    precondition: Precondition | None = None
+
+
+@dataclass(frozen=True)
+class ReviseReport:
+    """A correction of a submitted report: a new draft version of it, with the reason why."""
+    report_id: str
+    reason: str
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,9 @@ def apply_events(gen, events: list[CloudEvent]) -> Deltas:
         _apply_meetings(gen, meeting_events, deltas, reach)
     if reach.seen:
         _apply_reach(gen, reach, deltas)
+    evidence = [e for e in events if e.type == rules.EVIDENCE_ADDED]
+    if evidence:
+        gen.save_meeting_evidence({e.data["evidence_id"]: _evidence_entry(e) for e in evidence})
     gen.add_to_buckets(deltas.merged())
     return deltas
 
@@ -82,6 +85,15 @@ def _apply_meetings(gen, events, deltas: Deltas, reach: Reach) -> None:
         doc["counted"] = rules.counted(doc)
         rules.move(deltas, before.get(meeting_id), doc["counted"])
     gen.save_meetings({meeting_id: docs[meeting_id] for meeting_id in changed})
+
+
+def _evidence_entry(event: CloudEvent) -> dict:
+    """What a report needs of a meeting's evidence file: the event's description of it (the bytes stay in the
+    events service and are fetched, checked against this SHA-256, when a package is built)."""
+    data = event.data
+    return {"_id": data["evidence_id"], "meeting_id": data["id"], "kind": data["kind"], "filename": data["filename"],
+            "content_type": data["content_type"], "size": data["size"], "sha256": data["sha256"],
+            "uploaded_at": data["uploaded_at"]}
 
 
 class _KnownMarks:

@@ -2,7 +2,8 @@
 
 Written by `reports.submit` in the same outbox write as `report.submitted`: the frozen
 indicator table (value, cumulative, target, % of target, breakdowns) with the period and the
-SHA-256. Not shown: who submitted it, the expenditures and their descriptions, the meetings.
+SHA-256 (of the package's manifest; a revision adds its number and the SHA-256 of the version it corrects).
+Not shown: who submitted it, why a revision corrects, the expenditures and their descriptions, the meetings.
 """
 from __future__ import annotations
 
@@ -27,4 +28,7 @@ def view(report: dict, content: dict, sha256: str, submitted_at: str) -> dict:
 
 
 def publication(report: dict, content: dict, sha256: str, submitted_at: str) -> list[tuple[str, dict]]:
-    return [(contract.REPORT_PUBLISHED, view(report, content, sha256, submitted_at) | {"changes": ["submitted"]})]
+    revision = report.get("revision") or 1
+    return [(contract.REPORT_PUBLISHED, view(report, content, sha256, submitted_at) | {
+        "changes": ["submitted"] if revision == 1 else ["revised"], "revision": revision,
+        "previous_sha256": report.get("previous_sha256")})]

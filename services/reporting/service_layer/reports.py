@@ -1,11 +1,16 @@
-"""Period reports: computed as drafts, recomputed at will, frozen when submitted.
+"""Period reports: computed as drafts, recomputed and narrated at will, frozen when submitted, corrected by
+revisions.
 
 A report's content is everything its exports show (indicators, meetings,
-financial summary, funding statement), computed once and stored. Submitting
-stores the content it hashes together with the SHA-256 and the
-`report.submitted` event, in one conditional write: from then on neither
+financial summary, funding statement), computed once and stored; its narrative
+(four sections in Turkish and English) is written while it is a draft. Submitting
+freezes its package (package.py: the PDF and XLSX are stored, the manifest lists
+them and the period's evidence) and stores the manifest's SHA-256 as the report's
+`sha256` (the content's own stays as `content_sha256`), the approval block and the
+`report.submitted` event, in one conditional write: from then on nothing of it
 changes, whatever events arrive later. One report per period and kind can be
-submitted.
+submitted; a correction is a revision of it (revisions.py), a new version with
+its own package whose manifest names the SHA-256 of the version it corrects.
 """
 from __future__ import annotations
 
@@ -14,19 +19,20 @@ import json
 
 from shared.auth import Principal
 from shared.clock import local_iso, utc_now
+from shared.concurrency import etag
 from shared.contracts import reporting as contract
 from shared.errors import Conflict
 from shared.ids import new_id
 from shared.messaging.outbox import Causation
 
-from ..domain import labels, money
+from ..domain import labels, money, narrative
 from ..domain.periods import Period, parse_period
-from . import expenditures, indicators, public
+from . import evidence, expenditures, indicators, package, public
 from . import programme as programme_settings
-from .commands import CreateReport, DeleteReport, RecomputeReport, SubmitReport
+from .commands import CreateReport, DeleteReport, RecomputeReport, SubmitReport, UpdateReport
 
-SUMMARY_FIELDS = ("period", "from", "to", "kind", "status", "sha256", "created_at", "created_by", "computed_at",
-                  "submitted_at", "submitted_by", "version", "revision")
+SUMMARY_FIELDS = ("period", "from", "to", "kind", "status", "sha256", "content_sha256", "created_at", "created_by",
+                  "computed_at", "submitted_at", "submitted_by", "version", "draft_version", "revision", "revision_of")
 
 
 def canonical(content: dict) -> bytes:
@@ -37,9 +43,9 @@ def sha256(content: dict) -> str:
     return hashlib.sha256(canonical(content)).hexdigest()
 
 
-def submitted_key(period: str, kind: str) -> str:
-    """Unique among submitted reports: one per period and kind."""
-    return f"{period}|{kind}"
+def submitted_key(period: str, kind: str, revision: int = 1) -> str:
+    """Unique among submitted reports: one per period and kind (its revisions are versions of that one)."""
+    return f"{period}|{kind}" if revision == 1 else f"{period}|{kind}|r{revision}"
 
 
 # -- content ---------------------------------------------------------------------------
@@ -106,26 +112,72 @@ def build_content(uow, period: Period, kind: str) -> dict:
 
 # -- use cases -------------------------------------------------------------------------
 
+def new_draft(uow, period: Period, kind: str, principal: Principal, report_id: str | None = None,
+              revision: int = 1, lineage: str | None = None) -> dict:
+    """A draft computed now: the first version of a report, or (with `lineage`) a revision of one."""
+    report_id = report_id or new_id()
+    content = build_content(uow, period, kind)
+    digest = sha256(content)
+    return {"_id": report_id, "period": period.label, "from": period.start.isoformat(),
+            "to": period.end.isoformat(), "kind": kind, "status": "draft", "content": content,
+            "sha256": digest, "content_sha256": digest, "created_at": utc_now(), "created_by": principal.subject,
+            "computed_at": content["computed_at"], "submitted_at": None, "submitted_by": None,
+            "narrative": narrative.empty(), "approval": None, "draft_version": 1, "revision": revision,
+            "lineage": lineage or report_id, "revision_of": None, "previous_sha256": None, "reason": None,
+            "revision_key": f"{lineage or report_id}|{revision}"}
+
+
 def create(uow, command: CreateReport, principal: Principal, cause: Causation) -> dict:
-    period = parse_period(command.period)
-    content = build_content(uow, period, command.kind)
-    document = {"_id": new_id(), "period": period.label, "from": period.start.isoformat(),
-                "to": period.end.isoformat(), "kind": command.kind, "status": "draft", "content": content,
-                "sha256": sha256(content), "created_at": utc_now(), "created_by": principal.subject,
-                "computed_at": content["computed_at"], "submitted_at": None, "submitted_by": None, "revision": 1}
+    document = new_draft(uow, parse_period(command.period), command.kind, principal)
     uow.reports.add(document, [], cause)
     return get(uow, document["_id"])
 
 
-def recompute(uow, command: RecomputeReport, principal: Principal, cause: Causation) -> dict:
-    report = get(uow, command.report_id)
+def _draft(uow, report_id: str, doing: str) -> dict:
+    report = get(uow, report_id)
     if report["status"] != "draft":
-        raise Conflict("a submitted report is frozen; it cannot be recomputed")
+        raise Conflict(f"a submitted report is frozen; it cannot be {doing} (create a revision to correct it)")
+    return report
+
+
+def recompute(uow, command: RecomputeReport, principal: Principal, cause: Causation) -> dict:
+    report = _draft(uow, command.report_id, "recomputed")
     content = build_content(uow, parse_period(report["period"]), report["kind"])
-    # Submitted or recomputed meanwhile: ConcurrencyConflict, and the bus runs this again from a fresh read.
-    uow.reports.replace_draft_content(command.report_id, report["revision"], {
-        "content": content, "sha256": sha256(content), "computed_at": content["computed_at"]})
+    digest = sha256(content)
+    # Submitted or changed meanwhile: ConcurrencyConflict, and the bus runs this again from a fresh read.
+    uow.reports.change_draft(command.report_id, draft_version(report), {
+        "content": content, "sha256": digest, "content_sha256": digest, "computed_at": content["computed_at"]})
     return get(uow, command.report_id)
+
+
+def update(uow, command: UpdateReport, principal: Principal, cause: Causation) -> dict:
+    """A draft's narrative, replaced whole (a section or language left out is empty)."""
+    report = get(uow, command.report_id)
+    if command.precondition is not None:
+        command.precondition.check(draft_version(report))
+    _draft(uow, command.report_id, "edited")
+    # Changed meanwhile: 412 when If-Match named the version read, else the bus runs this again.
+    uow.reports.change_draft(command.report_id, draft_version(report), {
+        "narrative": narrative.complete(command.narrative), "narrated_at": utc_now(),
+        "narrated_by": principal.subject})
+    return get(uow, command.report_id)
+
+
+def frozen_fields(report: dict, principal: Principal, now) -> dict:
+    """What submitting sets, but the SHA-256 (which hashes the files rendered from the report with these)."""
+    return {
+        "status": "submitted", "submitted_at": now, "submitted_by": principal.subject, "content": report["content"],
+        "content_sha256": sha256(report["content"]), "narrative": narrative.complete(report.get("narrative")),
+        "approval": {"submitted_by": principal.subject, "role": principal.role, "submitted_at": local_iso(now)},
+        "submitted_key": submitted_key(report["period"], report["kind"], report.get("revision", 1))}
+
+
+def prepare_submission(report: dict, principal: Principal) -> package.Rendered:
+    """The files of a draft as submitted now: rendered by the HTTP layer before the submission runs, since
+    rendering takes longer than a command's database budget allows."""
+    now = utc_now()
+    files = package.rendered(report | frozen_fields(report, principal, now))
+    return package.Rendered(draft_version(report), now, files)
 
 
 def submit(uow, command: SubmitReport, principal: Principal, cause: Causation) -> dict:
@@ -133,19 +185,27 @@ def submit(uow, command: SubmitReport, principal: Principal, cause: Causation) -
     report = get(uow, report_id)
     if report["status"] != "draft":
         raise Conflict(f"report {report_id} was already submitted on {local_iso(report['submitted_at'])}")
-    content, digest, now, actor = report["content"], sha256(report["content"]), utc_now(), principal.subject
+    prepared = command.prepared or prepare_submission(report, principal)
+    if prepared.draft_version != draft_version(report):
+        raise Conflict(f"report {report_id} changed while its files were rendered; submit it again")
+    frozen = frozen_fields(report, principal, prepared.at) | {"package_key": prepared.key}
+    # The files and the manifest first (a lost race below writes them again under the same names); the
+    # manifest's SHA-256 is the report's from now on.
+    frozen["sha256"] = digest = package.freeze(uow, report | frozen, prepared.files)
+    content, now, actor = report["content"], prepared.at, principal.subject
+    revision = report.get("revision", 1)
     payload = {
         "id": report_id, "period": report["period"], "from": report["from"], "to": report["to"],
         "kind": report["kind"], "sha256": digest, "submitted_at": local_iso(now), "submitted_by": actor,
         "indicators": [{"code": i["code"], "value": i["value"], "cumulative": i["cumulative"], "target": i["target"],
                         "percent_of_target": i["percent_of_target"]} for i in content["indicators"]],
+        "content_sha256": frozen["content_sha256"], "revision": revision, "revision_of": report.get("revision_of"),
+        "previous_sha256": report.get("previous_sha256"),
     }
     # Changed meanwhile: ConcurrencyConflict, and the bus runs this again (409 above once it is submitted);
     # another report of the period and kind submitted first: 409 from the repository (a unique index).
-    uow.reports.save(report_id, report["version"], [(contract.SUBMITTED, payload)], cause, set_fields={
-        "status": "submitted", "submitted_at": now, "submitted_by": actor, "sha256": digest, "content": content,
-        "submitted_key": submitted_key(report["period"], report["kind"])},
-        public=public.publication(report, content, digest, local_iso(now)))
+    uow.reports.save(report_id, report["version"], [(contract.SUBMITTED, payload)], cause, set_fields=frozen,
+                     public=public.publication(report | frozen, content, digest, local_iso(now)))
     return get(uow, report_id)
 
 
@@ -160,6 +220,34 @@ def delete(uow, command: DeleteReport, principal: Principal, cause: Causation) -
 
 def get(uow, report_id: str) -> dict:
     return uow.reports.get(report_id)
+
+
+def draft_version(report: dict) -> int:
+    return report.get("draft_version") or 1
+
+
+def report_etag(report: dict) -> str:
+    """A report's ETag: its draft version, which every change of a draft moves on."""
+    return etag(draft_version(report))
+
+
+def version_entry(report: dict) -> dict:
+    approval = report.get("approval") or {}
+    return {"id": report["_id"], "revision": report.get("revision", 1), "status": report["status"],
+            "sha256": report["sha256"] if report["status"] == "submitted" else None,
+            "previous_sha256": report.get("previous_sha256"), "submitted_at": report.get("submitted_at"),
+            "submitted_by": approval.get("submitted_by") or report.get("submitted_by"),
+            "reason": report.get("reason")}
+
+
+def detail(uow, report_id: str) -> dict:
+    """A report as the API shows it: with its narrative in full, the history of its versions and the evidence
+    of its period as it stands now (evidence.evidence_of_period)."""
+    report = get(uow, report_id)
+    versions = uow.reports.versions(report.get("lineage") or report_id)
+    entries = evidence.evidence_of_period(uow, parse_period(report["period"]))
+    return report | {"narrative": narrative.complete(report.get("narrative")), "draft_version": draft_version(report),
+                     "versions": [version_entry(v) for v in versions], "evidence": [e.as_dict() for e in entries]}
 
 
 # The list's `sort` values: by when the report was made, or by the period's start (a year before its halves

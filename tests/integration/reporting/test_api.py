@@ -160,14 +160,16 @@ def test_report_draft_submit_and_freeze(api, feed, stream, db, programme):
     ws, scheduled = stream.schedule("matchmaking", "2026-09-15T10:00:00+03:00", ids["Keşan TSO"])
     feed(scheduled, stream.attend(ws, firm), stream.held(ws), *late)
     recomputed = api("POST", f"/reports/{draft['id']}/recompute", role="programme_officer").json
-    assert recomputed["revision"] == 2 and recomputed["sha256"] != draft["sha256"]
+    assert recomputed["draft_version"] == 2 and recomputed["sha256"] != draft["sha256"]
     oi5 = next(i for i in recomputed["content"]["indicators"] if i["code"] == "OI.5")
     assert oi5["value"] == 4
     submitted = api("POST", f"/reports/{draft['id']}/submit", role="programme_officer",
                     headers={"X-Correlation-Id": "submit-1"})
     assert submitted.status_code == 200, submitted.json
     frozen = submitted.json
-    assert frozen["status"] == "submitted" and frozen["sha256"] == recomputed["sha256"]
+    # the content's SHA-256 is kept as content_sha256; the report's is now its frozen manifest's, which names it
+    assert frozen["status"] == "submitted" and frozen["content_sha256"] == recomputed["sha256"]
+    assert len(frozen["sha256"]) == 64 and frozen["sha256"] != recomputed["sha256"]
     assert frozen["content"] == recomputed["content"] and frozen["submitted_by"]
     # whatever arrives later, the submitted report never changes
     ws2, scheduled2 = stream.schedule("workshop", "2026-09-20T10:00:00+03:00", ids["Keşan TSO"])

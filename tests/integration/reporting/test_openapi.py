@@ -16,8 +16,11 @@ def test_openapi_document_validates(reporting_client):
     for path in ("/api/v1/programme", "/api/v1/indicators", "/api/v1/expenditures",
                  "/api/v1/expenditures/{expenditure_id}", "/api/v1/reports", "/api/v1/reports/{report_id}",
                  "/api/v1/reports/{report_id}/submit", "/api/v1/reports/{report_id}/recompute",
-                 "/api/v1/reports/{report_id}/export"):
+                 "/api/v1/reports/{report_id}/export", "/api/v1/reports/{report_id}/revisions",
+                 "/api/v1/reports/{report_id}/package.zip"):
         assert path in paths, path
+    assert "application/zip" in paths["/api/v1/reports/{report_id}/package.zip"]["get"]["responses"]["200"]["content"]
+    assert {"409", "412", "422"} <= set(paths["/api/v1/reports/{report_id}"]["put"]["responses"])
     export = paths["/api/v1/reports/{report_id}/export"]["get"]
     assert set(export["responses"]["200"]["content"]) == {
         "application/pdf", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

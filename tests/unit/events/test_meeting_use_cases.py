@@ -9,6 +9,7 @@ import pytest
 from services.events.bootstrap import COMMANDS
 from services.events.service_layer import meetings
 from services.events.service_layer.commands import (
+    AttachMeetingEvidence,
     CancelMeeting,
     CancelRegistration,
     CheckIn,
@@ -378,4 +379,5 @@ def test_the_bus_runs_a_command_again_after_a_lost_race_and_answers_412_when_it_
 
 def test_every_command_has_its_use_case():
     assert set(COMMANDS) == {ScheduleMeeting, RescheduleMeeting, CancelMeeting, CloseMeeting, Register,
-                             CancelRegistration, RecordAttendance, CheckIn, RecordDecision, RunRetention}
+                             CancelRegistration, RecordAttendance, CheckIn, RecordDecision, RunRetention,
+                             AttachMeetingEvidence}

@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from services.reporting.adapters.repositories import already_submitted, journal_entry, journal_events
 from services.reporting.service_layer.programme import ID as PROGRAMME_ID
 from shared.clock import utc_now
-from shared.errors import DuplicateKey
+from shared.errors import Conflict, DuplicateKey
 from shared.messaging.outbox import ConcurrencyConflict
 
 from ..fake_uow import FakeRepository, FakeUnitOfWork
@@ -49,7 +49,7 @@ class FakeExpenditures(FakeRepository):
 class FakeReports(FakeRepository):
     collection = "reports"
     noun = "report"
-    unique = ("submitted_key",)
+    unique = ("submitted_key", "revision_key")
 
     def save(self, aggregate_id, expected_version, events, cause, **changes):
         try:
@@ -57,17 +57,55 @@ class FakeReports(FakeRepository):
         except DuplicateKey:
             raise already_submitted(changes["set_fields"]["submitted_key"]) from None
 
-    def replace_draft_content(self, report_id: str, revision: int, set_fields: dict) -> None:
+    def change_draft(self, report_id: str, draft_version: int, set_fields: dict) -> None:
         current = self.docs.get(report_id)
-        if current is None or current["status"] != "draft" or current["revision"] != revision:
-            raise ConcurrencyConflict(f"report {report_id} is no longer a draft at revision {revision}")
-        current.update(copy.deepcopy(set_fields), revision=revision + 1)
+        if current is None or current["status"] != "draft" or current.get("draft_version") != draft_version:
+            raise ConcurrencyConflict(f"report {report_id} is no longer a draft at version {draft_version}")
+        current.update(copy.deepcopy(set_fields), draft_version=draft_version + 1)
+
+    def add_revision(self, document: dict, cause) -> None:
+        try:
+            self.add(document, [], cause)
+        except DuplicateKey:
+            raise Conflict("revised already") from None
+
+    def versions(self, lineage: str) -> list[dict]:
+        found = [copy.deepcopy(d) for d in self.docs.values() if lineage in (d.get("lineage"), d["_id"])]
+        return sorted(found, key=lambda d: d.get("revision", 1))
 
     def delete_draft(self, report_id: str) -> bool:
         if (self.docs.get(report_id) or {}).get("status") == "draft":
             del self.docs[report_id]
             return True
         return False
+
+
+class FakeReportFiles(FakeRepository):
+    """GridFS in a dict: file id -> bytes."""
+    collection = "report_files"
+    noun = "report file"
+
+    def put(self, file_id: str, filename: str, data: bytes, content_type: str) -> None:
+        self.docs[file_id] = {"_id": file_id, "data": bytes(data)}
+
+    def exists(self, file_id: str) -> bool:
+        return file_id in self.docs
+
+    def read(self, file_id: str) -> bytes:
+        return self.docs[file_id]["data"]
+
+    def chunks(self, file_id: str):
+        yield self.read(file_id)
+
+
+class FakeEvidence(FakeRepository):
+    """The expenditures' evidence records (shared/evidence's store), without bytes: none in these tests."""
+    collection = "evidence"
+    noun = "evidence file"
+
+    def of_owners(self, owner_type: str, owner_ids) -> list[dict]:
+        return [copy.deepcopy(d) for d in self.docs.values()
+                if d["owner_type"] == owner_type and d["owner_id"] in owner_ids]
 
 
 class FakeJournal(FakeRepository):
@@ -130,6 +168,10 @@ class FakeGeneration:
 
     def save_firsts(self, documents: dict) -> None:
         self._replace("firsts", documents)
+
+    def evidence_of_meetings(self, meeting_ids) -> list[dict]:
+        """The meetings' evidence records, in upload order (the projection of meeting.evidence_added)."""
+        return [copy.deepcopy(d) for d in self._data.get("evidence", {}).values() if d["meeting_id"] in meeting_ids]
 
     def meeting_known(self, meeting_id: str) -> bool:
         return meeting_id in self._data["meetings"]
@@ -214,4 +256,6 @@ def fake_uow(programme: dict | None = None, expenditures=(), reports=(), state: 
     """A unit of work over fresh fakes; `programme` is stored as the configured settings (version 1)."""
     stored = [{"_id": PROGRAMME_ID, "version": 1, **programme}] if programme else []
     return FakeUnitOfWork(programme=FakeProgramme(stored), expenditures=FakeExpenditures(list(expenditures)),
-                          reports=FakeReports(list(reports)), journal=FakeJournal(), projections=FakeProjections(state))
+                          reports=FakeReports(list(reports)), report_files=FakeReportFiles(), evidence=FakeEvidence(),
+                          journal=FakeJournal(),
+                          projections=FakeProjections(state))

@@ -1,11 +1,13 @@
 """Period reports against the fakes: drafts, recomputation, submission (report.submitted and the public view),
 deletion, and their refusals."""
+import hashlib
+import json
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
 
-from services.reporting.service_layer import expenditures, projector, reports
+from services.reporting.service_layer import expenditures, package, projector, reports
 from services.reporting.service_layer.commands import (
     CreateReport,
     DeleteReport,
@@ -51,12 +53,13 @@ def test_a_draft_holds_everything_its_exports_show(uow):
     assert uow.events == []
 
 
-def test_recompute_takes_in_new_figures_and_counts_the_revision(uow):
+def test_recompute_takes_in_new_figures_and_counts_the_draft_version(uow):
     report = reports.create(uow, CreateReport("2026-Q3", "interim"), OFFICER, CAUSE)
     expenditures.record(uow, RecordExpenditure(date(2026, 8, 2), "travel", Decimal("500"), "EUR", "Bus"),
                         OFFICER, CAUSE)
     again = reports.recompute(uow, RecomputeReport(report["_id"]), OFFICER, CAUSE)
-    assert again["revision"] == 2 and again["content"]["financial"]["total_eur"] == 1500
+    assert again["draft_version"] == 2 and again["content"]["financial"]["total_eur"] == 1500
+    assert again["revision"] == 1  # a recomputation is not a revision: still the first version
     assert again["sha256"] != report["sha256"] and again["sha256"] == reports.sha256(again["content"])
 
 
@@ -67,11 +70,16 @@ def test_submit_freezes_and_announces_the_report_and_its_public_view(uow):
     [event] = uow.events
     assert event.type == SUBMITTED and event.subject == f"report/{report['_id']}" and event.correlationid == "corr-1"
     assert {k: event.data[k] for k in ("id", "period", "kind", "sha256", "submitted_by")} == {
-        "id": report["_id"], "period": "2026-Q3", "kind": "interim", "sha256": report["sha256"],
+        "id": report["_id"], "period": "2026-Q3", "kind": "interim", "sha256": submitted["sha256"],
         "submitted_by": "officer-1"}
+    # the submitted SHA-256 is that of the frozen manifest, which names the content's (the draft's SHA-256)
+    manifest = uow.report_files.read(package.file_id(submitted, "manifest.json"))
+    assert submitted["sha256"] == hashlib.sha256(manifest).hexdigest() != report["sha256"]
+    assert event.data["content_sha256"] == submitted["content_sha256"] == report["sha256"]
+    assert json.loads(manifest)["content_sha256"] == report["sha256"]
     assert {i["code"] for i in event.data["indicators"]} >= {"OI.1", "FI.1"}
     [view] = uow.reports.public
-    assert view.type == REPORT_PUBLISHED and view.data["sha256"] == report["sha256"]
+    assert view.type == REPORT_PUBLISHED and view.data["sha256"] == submitted["sha256"]
     assert "submitted_by" not in view.data
 
 

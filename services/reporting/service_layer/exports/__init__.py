@@ -30,4 +30,8 @@ def render(report: dict, fmt: str, lang: str = "bi") -> tuple[bytes, str]:
         from .pdf import render_pdf as render_one
     else:
         raise Unprocessable(f"unknown export format {fmt!r}: xlsx, csv or pdf", {"format": ["xlsx, csv or pdf"]})
-    return render_one(report, lang), filename(report, fmt, lang)
+    # The PDF and XLSX print the SHA-256 of the content: a submitted report's own `sha256` is that of its
+    # package's manifest, which lists these very files, so it cannot be printed in them. The CSV, in no
+    # package, gives the report's.
+    shown = report if fmt == "csv" else report | {"sha256": report.get("content_sha256") or report["sha256"]}
+    return render_one(shown, lang), filename(report, fmt, lang)

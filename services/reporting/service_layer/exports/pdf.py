@@ -30,6 +30,7 @@ from ...domain import labels
 from . import common, formats
 from .pdf_charts import EU_BLUE, INK, MUTED, RULE, bar_chart, chart_language, pie_chart, progress_chart
 from .pdf_metadata import canvas_dated, document_info, report_moment
+from .pdf_narrative import approval_block, narrative_sections, revision_note
 
 log = logging.getLogger(__name__)
 
@@ -349,13 +350,13 @@ def render_pdf(report: dict, lang: str) -> bytes:
     # Invariant: fixed object ids, so the same report is the same bytes; dated by the report, not 2000-01-01.
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=22 * mm,
                             bottomMargin=20 * mm, invariant=1, **document_info(report, lang))
-    story = _title_block(report, lang, st)
+    story = _title_block(report, lang, st) + revision_note(report, lang, st) + narrative_sections(report, lang, st)
     story += [P(labels.text("indicators", lang), st.h1), _indicator_table(items, lang, st), Spacer(1, 5 * mm),
               progress_chart(items, lang, 174 * mm)]
     story += [CondPageBreak(120 * mm)] + _breakdowns(items, lang, st)
     story += [CondPageBreak(60 * mm)] + _meetings(content, lang, st)
     story += [CondPageBreak(90 * mm)] + _financial(content, lang, st)
-    story += _statement(content, lang, st)
+    story += _statement(content, lang, st) + approval_block(report, lang, st)
     page = _Page(report, lang)
     doc.build(story, onFirstPage=page, onLaterPages=page, canvasmaker=canvas_dated(report_moment(report)))
     return out.getvalue()

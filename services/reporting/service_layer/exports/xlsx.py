@@ -28,6 +28,7 @@ from ...domain import labels, money
 from . import common, formats
 from .pdf_metadata import report_moment
 from .xlsx_finish import Totals, finish
+from .xlsx_narrative import narrative_sheet
 
 BLUE = "003399"
 HEAD_FILL = PatternFill("solid", fgColor=BLUE)
@@ -366,6 +367,7 @@ def render_xlsx(report: dict, lang: str) -> bytes:
     _meetings(wb, report, lang, totals)
     _financial(wb, report, lang, totals)
     _expenditures(wb, report, lang, totals)
+    narrative_sheet(wb, report, lang)
     wb.properties.title = f"{labels.text('report_title', lang)} — {report['period']}"
     wb.properties.subject = labels.value(report["kind"], lang)
     wb.properties.creator = labels.text("platform", lang)
