@@ -20,7 +20,7 @@ browser-assets: $(STAMP)  ## axe-core for the browser tests, with npm, as tests/
 run: install            ## start MongoDB, Kafka and the three services; Ctrl-C stops
 	$(VENV)/bin/tvp up
 
-test: install lint      ## quality gates, then the whole suite: unit, integration (real servers), end-to-end (gunicorn)
+test: install lint      ## quality gates, then the whole suite on 3 workers (pytest -n 0: one process; docs/testing.md)
 	$(PY) -m pytest
 
 lint: install audit     ## ruff lints the tree; ruff format and mypy hold shared/; the security audit

@@ -35,6 +35,19 @@ from shared.messaging.broker import APACHE_KAFKA, Broker
 
 ID_PREFIX = b'{"id":"'
 COMMIT_INTERVAL_S = 1.0
+# How long to try the bootstrap servers before "cannot reach Kafka": 10 s rides out a broker that is still
+# starting; TVP_SUBSCRIBE_BOOTSTRAP_TIMEOUT_MS shortens it where nothing is expected to answer (the tests).
+BOOTSTRAP_TIMEOUT_ENV = "TVP_SUBSCRIBE_BOOTSTRAP_TIMEOUT_MS"
+DEFAULT_BOOTSTRAP_TIMEOUT_MS = 10_000
+
+
+def bootstrap_timeout_ms() -> int:
+    value = os.environ.get(BOOTSTRAP_TIMEOUT_ENV, "").strip()
+    if not value:
+        return DEFAULT_BOOTSTRAP_TIMEOUT_MS
+    if not value.isdigit() or int(value) == 0:
+        raise SubscribeError(f"{BOOTSTRAP_TIMEOUT_ENV} must be a positive number of milliseconds, not {value!r}")
+    return int(value)
 
 
 class SubscribeError(RuntimeError):
@@ -176,7 +189,7 @@ class Subscriber:
                 bootstrap_servers=[s.strip() for s in self.bootstrap.split(",") if s.strip()],
                 group_id=self.group, enable_auto_commit=False, auto_offset_reset="earliest",
                 fetch_max_wait_ms=200, max_poll_records=2000, metadata_max_age_ms=5000,
-                request_timeout_ms=10000, bootstrap_timeout_ms=10000,
+                request_timeout_ms=10000, bootstrap_timeout_ms=bootstrap_timeout_ms(),
                 client_id=f"tvp-subscribe-{self.group}", **self.security)
         except KafkaError:
             raise SubscribeError(f"cannot reach Kafka at {self.bootstrap}") from None

@@ -18,8 +18,9 @@ from .support.servers import (
     uses_testcontainers,
 )
 
-# The real-browser fixtures (browser, new_context, axe_check, screenshot) and their closing table of axe counts.
-pytest_plugins = ("tests.support.browser",)
+# The real-browser fixtures (browser, new_context, axe_check, screenshot) and their closing table of axe counts;
+# how pytest-xdist's workers share the suite (a file or a group of files at a time).
+pytest_plugins = ("tests.support.browser", "tests.support.parallel")
 
 # Tests of the Kafka protocol the platform relies on (produce/consume, groups, dead letters, replay,
 # subscribe) carry this mark: where the suite runs on Apache Kafka they run on Tansu too, the broker

@@ -4,7 +4,9 @@ import pytest
 
 from benchmarks import faults
 
-pytestmark = pytest.mark.e2e
+# A whole `tvp up` stack (or the fault suite's) per test, with boot timeouts: under pytest-xdist these files run
+# one after another on one worker (tests/support/parallel.py), so that no two such stacks boot at once.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("whole stacks")]
 
 
 def test_database_and_worker_kills_lose_nothing_and_heal(capsys):

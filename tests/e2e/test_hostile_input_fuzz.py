@@ -24,7 +24,9 @@ from hypothesis import strategies as st
 from ..support.fuzz_depth import examples, time_bound
 from .test_events_fuzz import active_host
 
-pytestmark = pytest.mark.e2e
+# The API fuzzers keep the CPU busy (and each has a time bound): under pytest-xdist they run one after another on
+# one worker (tests/support/parallel.py), beside the tests that mostly wait.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("fuzzers")]
 
 EXAMPLES = examples(10)
 WRITES = ("post", "put", "patch", "delete")

@@ -10,7 +10,9 @@ from openapi_spec_validator import validate
 from ..support.api_fuzz import fuzz_api
 from ..support.fuzz_depth import at_least, examples, time_bound
 
-pytestmark = pytest.mark.e2e
+# The API fuzzers keep the CPU busy (and each has a time bound): under pytest-xdist they run one after another on
+# one worker (tests/support/parallel.py), beside the tests that mostly wait.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("fuzzers")]
 
 # Cases per operation and mode; every operation is reached (assert_clean). TVP_FUZZ_DEPTH searches deeper.
 FUZZ_EXAMPLES = examples(11)

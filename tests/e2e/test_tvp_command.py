@@ -18,7 +18,9 @@ from shared.auth import ensure_dev_keys
 
 # Only test_up_uses_existing_servers_and_starts_none_of_its_own asks for servers: its stack starts on empty
 # databases, publishes nothing and its assertions read nothing from the broker, so the session's broker serves it.
-pytestmark = [pytest.mark.e2e, pytest.mark.session_broker]
+# A whole `tvp up` stack (or the fault suite's) per test, with boot timeouts: under pytest-xdist these files run
+# one after another on one worker (tests/support/parallel.py), so that no two such stacks boot at once.
+pytestmark = [pytest.mark.e2e, pytest.mark.session_broker, pytest.mark.xdist_group("whole stacks")]
 TVP = str(Path(sys.executable).with_name("tvp"))
 
 

@@ -10,7 +10,9 @@ from infra import apache_kafka
 from ..support.kafka_read import read_topic
 from .test_tvp_command import Up, _env
 
-pytestmark = [pytest.mark.e2e,
+# A whole `tvp up` stack (or the fault suite's) per test, with boot timeouts: under pytest-xdist these files run
+# one after another on one worker (tests/support/parallel.py), so that no two such stacks boot at once.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("whole stacks"),
               pytest.mark.skipif(not apache_kafka.java_available(), reason="Apache Kafka needs java and mvn")]
 
 

@@ -15,7 +15,9 @@ from infra.runfile import pid_alive
 
 from .test_tvp_command import TVP, Up, _env
 
-pytestmark = pytest.mark.e2e
+# A whole `tvp up` stack (or the fault suite's) per test, with boot timeouts: under pytest-xdist these files run
+# one after another on one worker (tests/support/parallel.py), so that no two such stacks boot at once.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("whole stacks")]
 
 
 def status(env) -> tuple[int, dict]:

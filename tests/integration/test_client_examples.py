@@ -2,8 +2,9 @@
 
 The code is read from the documents themselves, so the docs cannot drift from what works:
 only the bootstrap address (and the group, so runs do not share offsets) is substituted.
-The examples bound themselves (they stop after 10 s without news); the subprocess timeout
-is the test's own bound. kcat is a system tool: its tests skip where it is not installed.
+The examples bound themselves (they stop after 10 s without news); the tests end them once
+they have read the events published (tests/support/example_bounds.py), and the subprocess
+timeout is the test's own bound. kcat is a system tool: its tests skip where it is not installed.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import pytest
 from shared.contracts import REGISTRY
 from shared.contracts import public as public_contract
 
+from ..support.example_bounds import bounded
 from ..support.processes import discard_broker
 from ..support.servers import create_platform_topics, start_private_kafka
 from .test_subscribe import meeting, publish
@@ -81,8 +83,10 @@ def localised(code: str, bootstrap: str) -> str:
     return code.replace(EMBEDDED, bootstrap).replace("my-chamber", f"docs-{uuid.uuid4().hex[:8]}")
 
 
-def run_python(code: str, timeout_s: float = 90) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout_s, cwd=ROOT)
+def run_python(code: str, events: int, timeout_s: float = 90) -> list[str]:
+    """What the example prints, run until it has read `events` events (not for its 10 s idle timeout)."""
+    done = subprocess.run([sys.executable, "-c", bounded(code, events)], capture_output=True, text=True,
+                          timeout=timeout_s, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.splitlines()
 
@@ -96,7 +100,7 @@ def test_the_documents_hold_every_kind_of_example():
 @pytest.mark.parametrize("where,code", python_examples("kafka"), ids=[w for w, _ in python_examples("kafka")])
 def test_kafka_python_examples(meetings, where, code):
     bootstrap, batch = meetings
-    printed = run_python(localised(code, bootstrap))
+    printed = run_python(localised(code, bootstrap), COUNT)
     assert len(printed) == COUNT, printed
     expected = {e["subject"].split("/")[-1]: e for e in batch}
     for line in printed:
@@ -112,7 +116,7 @@ def test_kafka_python_examples(meetings, where, code):
                          ids=[w for w, _ in python_examples("confluent_kafka")])
 def test_confluent_kafka_example(meetings, where, code):
     bootstrap, batch = meetings
-    printed = run_python(localised(code, bootstrap))
+    printed = run_python(localised(code, bootstrap), COUNT)
     assert sorted(printed) == sorted(f"{e['type']} {e['subject']} {e['data']['status']} {e['data']['registrations']}"
                                      for e in batch)
 

@@ -230,7 +230,7 @@ EXAMPLES = python_examples("kafka") + python_examples("confluent_kafka")
 @pytest.mark.parametrize("where,code", EXAMPLES, ids=[f"{w}-{n}" for n, (w, _) in enumerate(EXAMPLES)])
 def test_the_documents_python_examples_read_as_the_chamber(broker, where, code):
     node, batch = broker
-    printed = run_python(secured_example(code, node.external_bootstrap))
+    printed = run_python(secured_example(code, node.external_bootstrap), COUNT)
     assert len(printed) == COUNT, printed
     for event in batch:
         key = event["subject"].split("/")[-1]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -64,6 +64,14 @@ class BrowserReport:
     axe: list[AxeRecord] = field(default_factory=list)
     screenshots: list[Path] = field(default_factory=list)
 
+    def to_json(self) -> dict:
+        return {"axe": [asdict(r) for r in self.axe], "screenshots": [str(p) for p in self.screenshots]}
+
+    def merge(self, data: dict) -> None:
+        """Add what another process of the run saw (an xdist worker's report, see pytest_testnodedown)."""
+        self.axe.extend(AxeRecord(**r) for r in data.get("axe", []))
+        self.screenshots.extend(Path(p) for p in data.get("screenshots", []))
+
     def lines(self) -> list[str]:
         if not self.axe and not self.screenshots:
             return []
@@ -84,6 +92,22 @@ REPORT = BrowserReport()
 
 def _shown(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def pytest_sessionfinish(session):
+    """Under pytest-xdist each worker sees only its own pages: it hands its report to the controller, which
+    prints the one closing table of the run."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["browser_report"] = REPORT.to_json()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist's controller: a worker has finished; its pages join the closing table."""
+    report = getattr(node, "workeroutput", {}).get("browser_report")
+    if report:
+        REPORT.merge(report)
 
 
 def pytest_terminal_summary(terminalreporter):

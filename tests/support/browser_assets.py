@@ -6,6 +6,7 @@ that a test run needs no network; the fixtures call it too, for a tree installed
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import shutil
 import subprocess
@@ -27,7 +28,16 @@ def _lock_digest() -> str:
 
 
 def installed_dir() -> Path:
-    """node_modules of the pinned packages, installed with `npm ci` unless the cache matches the lock."""
+    """node_modules of the pinned packages, installed with `npm ci` unless the cache matches the lock. Under a
+    lock file: the workers of a parallel test run (pytest-xdist) may all ask at once, and one `npm ci` must not
+    empty node_modules while another worker reads it."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(CACHE_DIR.with_name("browser-assets.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _installed_dir()
+
+
+def _installed_dir() -> Path:
     stamp = CACHE_DIR / ".lock-sha256"
     digest = _lock_digest()
     if stamp.is_file() and stamp.read_text() == digest:
