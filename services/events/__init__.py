@@ -12,13 +12,14 @@ def create_app(settings=None):
     from .bootstrap import bus
     from .entrypoints.meetings_api import blp as meetings
     from .entrypoints.membership_api import blp as member_organisations
+    from .entrypoints.notifications_api import blp as notifications
     from .entrypoints.retention_api import blp as retention
     from .service_layer import data_subject
 
     app = create_service_app(
         "events", "TVP Events API",
         "Board and advisory-board meetings, workshops and trainings of the Thrace Productivity Platform.",
-        [meetings, member_organisations, retention, audit_blueprint(),
+        [meetings, member_organisations, notifications, retention, audit_blueprint(),
          data_subjects_blueprint("events", data_subject.holdings)],
         AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=ensure_indexes,
         asyncapi_document=lambda: build_document(REGISTRY), bus=bus,

@@ -39,6 +39,7 @@ ACCESS = {
     ("POST", f"{MEETING}/decisions"): allow("chamber_admin", own=True, note=HOSTS),
     ("GET", f"{API}/member-organisations"): allow(*EVERY_ROLE),
     ("GET", f"{API}/member-organisations/{{organisation_id}}"): allow(*EVERY_ROLE),
+    ("GET", f"{API}/notifications"): allow(note="recipients' e-mail addresses"),
     **privacy_rows(),
     **retention_rows(),
 }
