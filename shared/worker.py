@@ -141,8 +141,13 @@ class Worker:
         )
         return side.name, f"{self.settings.consumer_group}.{side.name}", bus.subscriptions(self.spec.registry), consumer
 
-    def _consume(self, name: str = "consumer", group: str | None = None, subscriptions: list[str] | None = None,
-                 consumer: EventConsumer | None = None) -> None:
+    def _consume(
+        self,
+        name: str = "consumer",
+        group: str | None = None,
+        subscriptions: list[str] | None = None,
+        consumer: EventConsumer | None = None,
+    ) -> None:
         subscriptions = self.subscriptions if subscriptions is None else subscriptions
         if not subscriptions:
             return
@@ -154,8 +159,14 @@ class Worker:
                     subscriptions,
                     self.settings.kafka_session_timeout_ms,
                 )
-                run_consumer_loop(kafka_consumer, consumer or self.consumer, self.db, self.stop,
-                                  broker=self.settings.broker, lag_key=name)
+                run_consumer_loop(
+                    kafka_consumer,
+                    consumer or self.consumer,
+                    self.db,
+                    self.stop,
+                    broker=self.settings.broker,
+                    lag_key=name,
+                )
             except Exception as exc:  # noqa: BLE001 - broker away at start or mid-run: try again
                 log.warning("%s stopped (%s); reconnecting in 2s", name, exc)
                 self.stop.wait(2.0)
