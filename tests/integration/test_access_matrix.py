@@ -75,6 +75,8 @@ def events_request(world: World, method: str, path: str, variant: str) -> dict:
         return {"params": {"meeting_id": world.id(_flip(variant), "meeting_id")},
                 "json": {"person_id": world.id(variant, "person_id")}}
     request: dict = {"params": {"meeting_id": meeting}}
+    if (method, path) == ("GET", "/api/v1/notifications"):
+        request["query_string"] = {"meeting": meeting}
     if (method, path) in bodies:
         request["json"] = bodies[(method, path)]
     return request
