@@ -31,6 +31,7 @@ COMMANDS = {
     commands.Register: meetings.register,
     commands.CancelRegistration: meetings.cancel_registration,
     commands.RecordAttendance: meetings.record_attendance,
+    commands.CheckIn: meetings.check_in,
     commands.RecordDecision: meetings.record_decision,
     retention.RunRetention: retention.run_retention,
 }

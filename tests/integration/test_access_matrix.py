@@ -69,7 +69,10 @@ def events_request(world: World, method: str, path: str, variant: str) -> dict:
         ("POST", "/api/v1/meetings/{meeting_id}/attendance"): {"registration_id": world.id(variant,
                                                                                            "registration_id")},
         ("POST", "/api/v1/meetings/{meeting_id}/decisions"): {"text": "Approved"},
+        ("POST", "/api/v1/meetings/{meeting_id}/check-in"): {"code": "ZZZZ-ZZZZ"},
     }
+    if (method, path) == ("GET", "/api/v1/decisions.pdf"):
+        return {"query_string": {"body": "board", "year": 2026}}
     if (method, path) == ("POST", "/api/v1/meetings/{meeting_id}/registrations"):
         # "own": A's person at B's meeting (allowed); "other": B's person at A's meeting (the contract's 403).
         return {"params": {"meeting_id": world.id(_flip(variant), "meeting_id")},

@@ -54,7 +54,9 @@ class MeetingDocument(_Aggregate):
     capacity = IntField()
     status = StringField(required=True)  # scheduled | cancelled | held
     final_sequence = IntField()
+    reschedules = IntField()  # how often it was moved: the SEQUENCE of its calendar entry (adapters/calendar.py)
     registrations = ListField(DictField())
+    check_in_codes = DictField()  # registration id → check-in code (domain/check_in.py)
     decisions = ListField(DictField())
     created_by = StringField()
     cancellation = DictField()
@@ -71,6 +73,7 @@ class MeetingDocument(_Aggregate):
             {"fields": ["host_organisation_id"], "name": "by_host"},
             {"fields": ["kind"], "name": "by_kind"},
             {"fields": ["registrations.person_id"], "name": "by_registered_person"},
+            {"fields": ["registrations.id"], "name": "by_registration"},  # a badge names only its registration
         ],
     }
 

@@ -8,7 +8,7 @@ whatever the driver's tz_aware setting, so the domain compares them safely.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from pymongo import ReturnDocument
@@ -50,6 +50,43 @@ class Meetings(MongoRepository):
         cursor = self.documents.find({"body": body, "status": {"$ne": "cancelled"}},
                                      {"starts_at": 1, "final_sequence": 1}, session=self.session)
         return [Numbered(m["_id"], aware(m["starts_at"]), m.get("final_sequence")) for m in cursor]
+
+    def for_calendar(self, ending_after: datetime, limit: int) -> list[dict]:
+        """The meetings that end after `ending_after`, by start (index by_start): the public calendar's."""
+        # A meeting lasts at most 31 days: the bound on the start lets the index do the work.
+        criteria = {"starts_at": {"$gt": ending_after - timedelta(days=31)}, "ends_at": {"$gt": ending_after}}
+        cursor = self.documents.find(criteria, self.hidden, session=self.session)
+        return aware(list(cursor.sort([("starts_at", 1), ("_id", 1)]).limit(limit)))
+
+    def scheduled_with_confirmed(self) -> list[dict]:
+        """Scheduled meetings with confirmed registrations: their ids, registrations' ids and statuses, codes."""
+        cursor = self.documents.find({"status": "scheduled", "registrations.status": "confirmed"},
+                                     {"registrations.id": 1, "registrations.status": 1, "check_in_codes": 1},
+                                     session=self.session)
+        return list(cursor)
+
+    def add_check_in_codes(self, meeting_id: str, codes: dict[str, str]) -> int:
+        """Give registrations their codes, each only if it has none yet (a concurrent writer's code stays);
+        no event and no new version: a code is the meeting's bookkeeping, not a change anyone subscribes to."""
+        added = 0
+        for registration_id, code in codes.items():
+            field = f"check_in_codes.{registration_id}"
+            result = self.documents.update_one({"_id": meeting_id, field: {"$exists": False}},
+                                               {"$set": {field: code}}, session=self.session)
+            added += result.modified_count
+        return added
+
+    def with_registration(self, registration_id: str) -> dict | None:
+        """The meeting holding the registration (index by_registration)."""
+        return aware(self.documents.find_one({"registrations.id": registration_id}, self.hidden,
+                                             session=self.session))
+
+    def with_decisions_of_body(self, body: str, starting_from: datetime, starting_before: datetime) -> list[dict]:
+        """The body's meetings with decisions that start in [starting_from, starting_before), by start."""
+        criteria = {"body": body, "decisions.0": {"$exists": True},
+                    "starts_at": {"$gte": starting_from, "$lt": starting_before}}
+        cursor = self.documents.find(criteria, self.hidden, session=self.session)
+        return aware(list(cursor.sort([("starts_at", 1), ("_id", 1)])))
 
     def with_registered_person(self, person_id: str) -> list[dict]:
         """The meetings where `person_id` has a registration (any status), by start (index by_registered_person)."""

@@ -7,7 +7,7 @@ chamber admin. programme_officer and auditor: read, without contact data.
 """
 from __future__ import annotations
 
-from shared.access import EVERY_ROLE, allow, privacy_rows, retention_rows
+from shared.access import EVERY_ROLE, allow, privacy_rows, public, retention_rows
 from shared.auth import Principal
 from shared.permissions import acts_for, sees_contact_of
 
@@ -22,6 +22,8 @@ ACCESS = {
     ("POST", f"{API}/meetings"): allow("chamber_admin", own=True, note="hosted by its own organisation; "
                                                                      "governance meetings: platform admins"),
     ("GET", MEETING): allow(*EVERY_ROLE),
+    ("GET", f"{MEETING}/calendar.ics"): allow(*EVERY_ROLE, note="whoever may read the meeting"),
+    ("GET", f"{API}/public/calendar.ics"): public(note="only what the public meetings topic shows"),
     ("POST", f"{MEETING}/reschedule"): allow("chamber_admin", own=True, note=HOSTS),
     ("POST", f"{MEETING}/cancel"): allow("chamber_admin", own=True, note=HOSTS),
     ("POST", f"{MEETING}/close"): allow("chamber_admin", own=True, note=HOSTS),
@@ -35,6 +37,13 @@ ACCESS = {
                                                                       note="its own people's, or any at meetings "
                                                                            "it hosts"),
     ("POST", f"{MEETING}/attendance"): allow("chamber_admin", own=True, note=f"{HOSTS}; {CONTACT}"),
+    ("POST", f"{MEETING}/check-in"): allow("chamber_admin", own=True, note=f"{HOSTS}; by a badge's code"),
+    ("GET", f"{MEETING}/attendance-sheet.pdf"): allow("chamber_admin", own=True, note=f"{HOSTS} (participants' "
+                                                                                   "names)"),
+    ("GET", f"{API}/registrations/{{registration_id}}/badge.pdf"): allow("chamber_admin", own=True,
+                                                                         note="the registrant's own chamber admin "
+                                                                              "(as for its e-mail)"),
+    ("GET", f"{API}/decisions.pdf"): allow(*EVERY_ROLE, note="as the meetings' decisions"),
     ("GET", f"{MEETING}/decisions"): allow(*EVERY_ROLE),
     ("POST", f"{MEETING}/decisions"): allow("chamber_admin", own=True, note=HOSTS),
     ("GET", f"{API}/member-organisations"): allow(*EVERY_ROLE),

@@ -17,6 +17,7 @@ from ..service_layer import views
 from ..service_layer.commands import (
     CancelMeeting,
     CancelRegistration,
+    CheckIn,
     CloseMeeting,
     RecordAttendance,
     RecordDecision,
@@ -27,6 +28,7 @@ from ..service_layer.commands import (
 from .schemas import (
     AttendanceCreateSchema,
     CancelSchema,
+    CheckInSchema,
     DecisionCreateSchema,
     DecisionSchema,
     MeetingCreateSchema,
@@ -123,8 +125,9 @@ class Close(MethodView):
         return _meeting_response(handle(CloseMeeting(meeting_id, _if_match())))
 
 
-def _one_registration(registration: dict) -> dict:
-    return views.present_registrations(reading(), [registration], current_principal())[0]
+def _one_registration(meeting: dict, registration: dict) -> dict:
+    return views.present_registrations(reading(), [registration], current_principal(),
+                                       meeting.get("check_in_codes"))[0]
 
 
 @blp.route("/<meeting_id>/registrations")
@@ -144,8 +147,8 @@ class Registrations(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Already registered, or the meeting is not scheduled")
     def post(self, data, meeting_id):
         """Register a member's person or an outside participant (waitlisted beyond capacity)"""
-        _, registration = handle(Register(meeting_id, data.get("person_id"), data.get("participant")))
-        return _one_registration(registration)
+        meeting, registration = handle(Register(meeting_id, data.get("person_id"), data.get("participant")))
+        return _one_registration(meeting, registration)
 
 
 @blp.route("/<meeting_id>/registrations/<registration_id>")
@@ -156,7 +159,7 @@ class RegistrationById(MethodView):
     def get(self, meeting_id, registration_id):
         """Get a registration"""
         query = {"meeting_id": meeting_id, "registration_id": registration_id}
-        return _one_registration(views.get_registration(reading(), query, current_principal()))
+        return _one_registration(*views.get_registration(reading(), query, current_principal()))
 
     @guarded(blp)
     @blp.response(200, RegistrationSchema)
@@ -164,8 +167,7 @@ class RegistrationById(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Already cancelled, attended, or meeting not scheduled")
     def delete(self, meeting_id, registration_id):
         """Cancel a registration; the first on the waiting list takes the place"""
-        _, registration = handle(CancelRegistration(meeting_id, registration_id))
-        return _one_registration(registration)
+        return _one_registration(*handle(CancelRegistration(meeting_id, registration_id)))
 
 
 @blp.route("/<meeting_id>/attendance")
@@ -177,8 +179,22 @@ class Attendance(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Before the start, after closing, or not confirmed")
     def post(self, data, meeting_id):
         """Record that a registered participant attended (from the start until the meeting is closed)"""
-        _, registration = handle(RecordAttendance(meeting_id, data["registration_id"]))
-        return _one_registration(registration)
+        return _one_registration(*handle(RecordAttendance(meeting_id, data["registration_id"])))
+
+
+@blp.route("/<meeting_id>/check-in")
+class CheckInByCode(MethodView):
+    @guarded(blp)
+    @blp.arguments(CheckInSchema)
+    @blp.response(201, RegistrationSchema)
+    @blp.alt_response(200, schema=RegistrationSchema, description="Already checked in: nothing changed")
+    @blp.alt_response(404, schema=ErrorSchema, description="Unknown meeting")
+    @blp.alt_response(409, schema=ErrorSchema, description="Before the start, after closing, or not confirmed")
+    @blp.alt_response(422, schema=ErrorSchema, description="No registration of this meeting has the code")
+    def post(self, data, meeting_id):
+        """Record attendance by a badge's check-in code (rules of `attendance`; scanning twice changes nothing)"""
+        meeting, registration, recorded = handle(CheckIn(meeting_id, data["code"]))
+        return _one_registration(meeting, registration), 201 if recorded else 200
 
 
 @blp.route("/<meeting_id>/decisions")

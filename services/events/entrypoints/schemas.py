@@ -280,6 +280,24 @@ class RegistrationSchema(Schema):
     created_at = Timestamp(required=True)
     cancelled_at = Timestamp(allow_none=True)
     cancel_reason = fields.String(allow_none=True)
+    check_in_code = fields.String(allow_none=True, metadata={
+        "description": "What the badge's QR code carries (confirmed registrations); null unless the caller may "
+                       "see the e-mail"})
+
+
+class CheckInSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=32),
+                         metadata={"description": "The badge's code as typed or scanned (case and dashes ignored)"})
+
+
+class PrintoutQuerySchema(Schema):
+    lang = fields.String(load_default="tr", validate=validate.OneOf(("tr", "en")),
+                         metadata={"description": "Language of the printout: Turkish (default) or English"})
+
+
+class DecisionBookQuerySchema(PrintoutQuerySchema):
+    body = fields.String(required=True, validate=validate.Regexp(BODY_PATTERN, error="a body code such as board"))
+    year = fields.Integer(required=True, strict=False, validate=validate.Range(min=2000, max=2099))
 
 
 class VotesOutSchema(Schema):

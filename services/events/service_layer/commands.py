@@ -68,6 +68,13 @@ class RecordAttendance:
 
 
 @dataclass(frozen=True)
+class CheckIn:
+    """Attendance by the code of a badge (domain/check_in.py)."""
+    meeting_id: str
+    code: str
+
+
+@dataclass(frozen=True)
 class RecordDecision:
     meeting_id: str
     text: str

@@ -23,6 +23,7 @@ from shared.messaging.outbox import Causation
 from shared.permissions import require
 from shared.service_layer.unit_of_work import UnitOfWork
 
+from ..domain import check_in as codes
 from ..domain import meeting as rules
 from ..domain import permissions
 from ..domain.numbering import Numbered, assign_sequences, blocking_final
@@ -33,6 +34,7 @@ from . import payloads
 from .commands import (
     CancelMeeting,
     CancelRegistration,
+    CheckIn,
     CloseMeeting,
     RecordAttendance,
     RecordDecision,
@@ -44,7 +46,8 @@ from .invitations import new_registration, reconcile
 from .membership import active_host, organisation, person, person_snapshot, ref_of_member, seated_people, snapshot_of
 from .public import publication
 
-UNTRACKED = {"_id", "version", "outbox", "outbox_pending"}
+# check_in_codes is written key by key (_issue_codes), never as a whole: see domain/check_in.py.
+UNTRACKED = {"_id", "version", "outbox", "outbox_pending", "check_in_codes"}
 
 
 def _diff(before: dict, after: dict) -> tuple[dict, list[str]]:
@@ -68,10 +71,18 @@ def change_meeting(uow: UnitOfWork, meeting_id: str, change: Callable[[dict], tu
         return meeting, result
     meeting["updated_at"] = now or utc_now()
     set_fields, unset_fields = _diff(before, meeting)
+    set_fields.update(_issue_codes(meeting))
     uow.meetings.save(meeting_id, before["version"], events, cause, set_fields=set_fields,
                       unset_fields=unset_fields or None, public=publication(before, meeting, events))
     meeting["version"] = before["version"] + len(events)
     return meeting, result
+
+
+def _issue_codes(meeting: dict) -> dict:
+    """Give the newly confirmed registrations their check-in codes, in memory and as the fields to set."""
+    issued = codes.missing_codes(meeting)
+    meeting.setdefault("check_in_codes", {}).update(issued)
+    return {f"check_in_codes.{rid}": code for rid, code in issued.items()}
 
 
 # -- numbering -------------------------------------------------------------------
@@ -135,6 +146,7 @@ def schedule(uow: UnitOfWork, command: ScheduleMeeting, principal: Principal, ca
         "created_at": now, "updated_at": now, "created_by": principal.subject,
     }
     invitations = reconcile(uow, meeting, now)
+    _issue_codes(meeting)
     events = [payloads.scheduled(meeting, sequence_of(uow, meeting, numbered=numbered))] + invitations
     uow.meetings.add(meeting, events, cause, public=publication(None, meeting, events))
     return uow.meetings.get(meeting["_id"])
@@ -153,6 +165,7 @@ def reschedule(uow: UnitOfWork, command: RescheduleMeeting, principal: Principal
             _check_placement(numbered, meeting["body"], starts_at, moving_id=meeting["_id"])
         previous = meeting["starts_at"], meeting["ends_at"]
         meeting["starts_at"], meeting["ends_at"] = starts_at, ends_at
+        meeting["reschedules"] = (meeting.get("reschedules") or 0) + 1
         invitations = reconcile(uow, meeting, now)
         sequence = sequence_of(uow, meeting, numbered=numbered)
         return [payloads.rescheduled(meeting, *previous, sequence)] + invitations, None
@@ -278,14 +291,40 @@ def record_attendance(uow: UnitOfWork, command: RecordAttendance, principal: Pri
             raise Unprocessable(f"meeting {meeting_id} has no registration {registration_id}",
                                 {"registration_id": ["no such registration in this meeting"]})
         rules.check_attendance(meeting, registration, now)
-        _fill_snapshot(uow, registration)
-        registration.update(attended=True, attended_at=now)
-        seated = False
-        if meeting.get("body") and registration.get("person_id"):
-            seated = registration["person_id"] in seated_people(uow, meeting["body"], local_date(meeting["starts_at"]))
-        return [payloads.attendance_recorded(meeting, registration, seated)], registration
+        return [_attend(uow, meeting, registration, now)], registration
 
     return change_meeting(uow, command.meeting_id, change, cause, now=now)
+
+
+def _attend(uow: UnitOfWork, meeting: dict, registration: dict, now: datetime) -> tuple[str, dict]:
+    """Mark the registration attended (the rules were checked); the event announcing it."""
+    _fill_snapshot(uow, registration)
+    registration.update(attended=True, attended_at=now)
+    seated = False
+    if meeting.get("body") and registration.get("person_id"):
+        seated = registration["person_id"] in seated_people(uow, meeting["body"], local_date(meeting["starts_at"]))
+    return payloads.attendance_recorded(meeting, registration, seated)
+
+
+def check_in(uow: UnitOfWork, command: CheckIn, principal: Principal, cause: Causation) -> tuple[dict, dict, bool]:
+    """Attendance by a badge's code, with the rules of `record_attendance`; a second scan of the same code
+    changes nothing and answers the registration again (the third value says whether this scan recorded it)."""
+    now = utc_now()
+
+    def change(meeting):
+        _ensure_manager(principal, meeting)
+        registration_id = codes.registration_with_code(meeting, command.code)
+        if registration_id is None:
+            raise Unprocessable(f"no registration of meeting {command.meeting_id} has the code {command.code!r} "
+                                "(a badge of another meeting?)", {"code": ["unknown code for this meeting"]})
+        registration = rules.registration_of(meeting, registration_id)
+        if registration.get("attended") and registration["status"] == "confirmed":
+            return [], registration
+        rules.check_attendance(meeting, registration, now)
+        return [_attend(uow, meeting, registration, now)], registration
+
+    meeting, registration = change_meeting(uow, command.meeting_id, change, cause, now=now)
+    return meeting, registration, registration.get("attended_at") == now
 
 
 def current_quorum(uow: UnitOfWork, meeting: dict) -> Quorum | None:

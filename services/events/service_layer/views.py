@@ -89,9 +89,10 @@ class Presenter:
         }
 
 
-def present_registrations(uow: UnitOfWork, registrations: list[dict], principal: Principal) -> list[dict]:
-    """Registrations as the principal may see them: a participant's e-mail only for platform admins and the
-    participant's own chamber admin (shown as null to everyone else)."""
+def present_registrations(uow: UnitOfWork, registrations: list[dict], principal: Principal,
+                          codes: dict[str, str] | None = None) -> list[dict]:
+    """Registrations as the principal may see them: a participant's e-mail and check-in code (from `codes`, the
+    meeting's check_in_codes) only for platform admins and the participant's own chamber admin (null to others)."""
     people = names_of(uow, [r["person_id"] for r in registrations if r.get("person_id")])
     organisations = organisation_names(uow, [(r.get("organisation") or {}).get("id") for r in registrations])
     shown = []
@@ -105,8 +106,9 @@ def present_registrations(uow: UnitOfWork, registrations: list[dict], principal:
             full_name, email = found.get("full_name"), found.get("email")
         else:
             full_name, email = participant.get("full_name"), participant.get("email")
+        code = (codes or {}).get(r["id"]) if r["status"] == "confirmed" else None
         if not permissions.can_see_contact(principal, r):
-            email = None
+            email = code = None
         shown.append({
             "id": r["id"], "status": r["status"], "source": r["source"], "registrant": r["registrant"],
             "person_id": r.get("person_id"), "seat_id": r.get("seat_id"), "role": r.get("role"),
@@ -117,7 +119,7 @@ def present_registrations(uow: UnitOfWork, registrations: list[dict], principal:
                              "name": organisations.get(organisation.get("id")) or participant.get("organisation_name")},
             "waitlist_position": r.get("waitlist_position"), "attended": bool(r.get("attended")),
             "attended_at": r.get("attended_at"), "created_at": r["created_at"], "cancelled_at": r.get("cancelled_at"),
-            "cancel_reason": r.get("cancel_reason"),
+            "cancel_reason": r.get("cancel_reason"), "check_in_code": code,
         })
     return shown
 
@@ -170,11 +172,12 @@ def list_registrations(uow: UnitOfWork, query: dict, principal: Principal) -> di
         registrations = [r for r in registrations if bool(r.get("attended")) == query["attended"]]
     page, page_size = query["page"], query["page_size"]
     chunk = registrations[(page - 1) * page_size: page * page_size]
-    return {"items": present_registrations(uow, chunk, principal), "total": len(registrations), "page": page,
-            "page_size": page_size}
+    shown = present_registrations(uow, chunk, principal, meeting.get("check_in_codes"))
+    return {"items": shown, "total": len(registrations), "page": page, "page_size": page_size}
 
 
-def get_registration(uow: UnitOfWork, query: dict, principal: Principal) -> dict:
+def get_registration(uow: UnitOfWork, query: dict, principal: Principal) -> tuple[dict, dict]:
+    """The meeting and its registration `query["registration_id"]`, if the principal may see it."""
     meeting_id, registration_id = query["meeting_id"], query["registration_id"]
     meeting = uow.meetings.get(meeting_id)
     found = rules.registration_of(meeting, registration_id)
@@ -182,7 +185,7 @@ def get_registration(uow: UnitOfWork, query: dict, principal: Principal) -> dict
         raise NotFound(f"no registration {registration_id} in meeting {meeting_id}")
     require(permissions.can_see_registration(principal, meeting, found),
             "a chamber admin sees only its own people's registrations")
-    return found
+    return meeting, found
 
 
 # -- the membership view ------------------------------------------------------------

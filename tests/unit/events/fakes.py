@@ -38,6 +38,30 @@ class FakeMeetings(FakeRepository):
         return [m["_id"] for m in self.docs.values()
                 if m.get("body") == body and m["status"] == "scheduled" and m["starts_at"] > now]
 
+    def for_calendar(self, ending_after: datetime, limit: int) -> list[dict]:
+        found = sorted((m for m in self.docs.values() if m["ends_at"] > ending_after),
+                       key=lambda m: (m["starts_at"], m["_id"]))
+        return copy.deepcopy(found[:limit])
+
+    def with_registration(self, registration_id: str) -> dict | None:
+        return next((copy.deepcopy(m) for m in self.docs.values()
+                     if any(r["id"] == registration_id for r in m.get("registrations", []))), None)
+
+    def with_decisions_of_body(self, body: str, starting_from: datetime, starting_before: datetime) -> list[dict]:
+        found = [m for m in self.docs.values() if m.get("body") == body and m.get("decisions")
+                 and starting_from <= m["starts_at"] < starting_before]
+        return copy.deepcopy(sorted(found, key=lambda m: (m["starts_at"], m["_id"])))
+
+    def scheduled_with_confirmed(self) -> list[dict]:
+        return [copy.deepcopy(m) for m in self.docs.values() if m["status"] == "scheduled"
+                and any(r["status"] == "confirmed" for r in m.get("registrations", []))]
+
+    def add_check_in_codes(self, meeting_id: str, codes: dict[str, str]) -> int:
+        stored = self.docs[meeting_id].setdefault("check_in_codes", {})
+        added = {rid: code for rid, code in codes.items() if rid not in stored}
+        stored.update(added)
+        return len(added)
+
     def participants_with_contacts(self, ended_before: datetime) -> list[tuple[str, str]]:
         return [(m["_id"], r["id"]) for m in self.docs.values() if m["ends_at"] <= ended_before
                 for r in m.get("registrations", [])

@@ -11,6 +11,7 @@ from services.events.service_layer import meetings
 from services.events.service_layer.commands import (
     CancelMeeting,
     CancelRegistration,
+    CheckIn,
     CloseMeeting,
     RecordAttendance,
     RecordDecision,
@@ -377,4 +378,4 @@ def test_the_bus_runs_a_command_again_after_a_lost_race_and_answers_412_when_it_
 
 def test_every_command_has_its_use_case():
     assert set(COMMANDS) == {ScheduleMeeting, RescheduleMeeting, CancelMeeting, CloseMeeting, Register,
-                             CancelRegistration, RecordAttendance, RecordDecision, RunRetention}
+                             CancelRegistration, RecordAttendance, CheckIn, RecordDecision, RunRetention}

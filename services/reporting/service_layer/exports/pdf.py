@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.piecharts import Pie
-from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -24,6 +24,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from shared.pdf_branding import EU_BLUE, EU_YELLOW, FUNDED_BY, eu_emblem
 from shared.pdf_fonts import fonts, printable
 
 from ...domain import labels
@@ -31,8 +32,6 @@ from . import common
 
 log = logging.getLogger(__name__)
 
-EU_BLUE = colors.HexColor("#003399")
-EU_YELLOW = colors.HexColor("#FFCC00")
 INK = colors.HexColor("#1F2937")
 MUTED = colors.HexColor("#6B7280")
 RULE = colors.HexColor("#D1D5DB")
@@ -253,25 +252,6 @@ def pie_chart(rows: list[tuple[str, float]], lang: str, width: float, height: fl
     return d
 
 
-def eu_emblem(width: float = 27, height: float = 18) -> Drawing:
-    d = Drawing(width, height)
-    d.add(Rect(0, 0, width, height, fillColor=EU_BLUE, strokeColor=None))
-    cx, cy, r = width / 2, height / 2, height / 3
-    for n in range(12):
-        a = math.radians(90 - 30 * n)
-        d.add(_star(cx + r * math.cos(a), cy + r * math.sin(a), height / 18))
-    return d
-
-
-def _star(x, y, size) -> Polygon:
-    points = []
-    for n in range(10):
-        radius = size if n % 2 == 0 else size * 0.4
-        a = math.radians(90 + 36 * n)
-        points += [x + radius * math.cos(a), y + radius * math.sin(a)]
-    return Polygon(points, fillColor=EU_YELLOW, strokeColor=None)
-
-
 # -- document -------------------------------------------------------------------------
 
 class _Page:
@@ -293,9 +273,7 @@ class _Page:
         emblem = eu_emblem(24, 16)
         emblem.drawOn(canvas, width - 18 * mm - 24, height - 14.5 * mm)
         canvas.setFont(regular, 6.5)
-        funded = {"en": "Co-financed by the European Union and the Republic of Türkiye",
-                  "tr": "Avrupa Birliği ve Türkiye Cumhuriyeti tarafından finanse edilmektedir"}
-        lines = [funded["tr"], funded["en"]] if self.lang == "bi" else [funded[self.lang]]
+        lines = [FUNDED_BY["tr"], FUNDED_BY["en"]] if self.lang == "bi" else [FUNDED_BY[self.lang]]
         for n, line in enumerate(lines):
             canvas.drawRightString(width - 18 * mm - 28, height - 8.5 * mm - n * 8, _t(line))
         # footer
