@@ -17,7 +17,6 @@ from shared.messaging.outbox import Outbox
 from shared.service_layer.messagebus import MessageBus
 from shared.service_layer.unit_of_work import MongoUnitOfWork
 
-from .adapters.calendar_port import meeting_calendar
 from .adapters.mail import SmtpMailer, smtp_from_environment
 from .adapters.repositories import REPOSITORIES
 from .service_layer import commands, meetings, membership_handlers, notifications, retention
@@ -57,5 +56,5 @@ def mail_sender(client: MongoClient, db: Database, settings: Any = None, policy:
                 mailer: Any = None) -> MailSender:
     """The worker's mail sender on its connection: SMTP from TVP_SMTP_URL, policy from TVP_MAIL_* (adapters/mail)."""
     smtp, environment_policy = smtp_from_environment()
-    return MailSender(partial(unit_of_work, db, client=client), mailer or SmtpMailer(smtp), meeting_calendar(),
+    return MailSender(partial(unit_of_work, db, client=client), mailer or SmtpMailer(smtp),
                       policy or SenderPolicy(**environment_policy))

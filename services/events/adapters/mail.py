@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from shared.clock import as_utc
 
 from ..domain.notifications import message_id
-from .calendar_port import MeetingCalendar
+from .calendar import meeting_ics
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "mail"
 DEFAULT_SMTP_URL = "smtp://127.0.0.1:8025"
@@ -38,6 +38,14 @@ _text = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefi
                     keep_trailing_newline=False)
 _html = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                     undefined=StrictUndefined)
+
+
+# The `.ics` of a stored meeting (adapters/calendar.py); a parameter so that tests may pass another.
+MeetingCalendar = Callable[[dict], bytes]
+
+
+def meeting_attachment(meeting: dict) -> bytes:
+    return meeting_ics(meeting, meeting.get("host_name"))
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,7 @@ def render(template: str, language: str, context: dict) -> Rendered:
     return Rendered(subject, text, html)
 
 
-def compose(notification: dict, calendar: MeetingCalendar, sender: str = DEFAULT_SENDER,
+def compose(notification: dict, calendar: MeetingCalendar = meeting_attachment, sender: str = DEFAULT_SENDER,
             domain: str = "tvp.events") -> EmailMessage:
     """The mail a notification record stands for; its Message-ID is derived from the record, so a mail sent
     twice (a sender that died between the send and its record) is recognisably the same."""
@@ -75,10 +83,9 @@ def compose(notification: dict, calendar: MeetingCalendar, sender: str = DEFAULT
     message["X-TVP-Notification"] = notification["_id"]
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
-    meeting = notification["context"]["meeting"]
-    method = "CANCEL" if meeting.get("status") == "cancelled" else "PUBLISH"
-    message.add_attachment(calendar(meeting), maintype="text", subtype="calendar", filename="meeting.ics",
-                           params={"method": method})
+    # METHOD:PUBLISH in the file (a cancelled meeting says STATUS:CANCELLED): the header's method must match it.
+    message.add_attachment(calendar(notification["context"]["meeting"]), maintype="text", subtype="calendar",
+                           filename="meeting.ics", params={"method": "PUBLISH"})
     message["Content-Language"] = notification["language"]  # after the parts: set_content drops Content-*
     return message
 

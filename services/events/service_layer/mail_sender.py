@@ -20,8 +20,7 @@ from typing import Callable
 from shared.clock import utc_now
 from shared.service_layer.unit_of_work import UnitOfWork
 
-from ..adapters.calendar_port import MeetingCalendar
-from ..adapters.mail import Mailer, PermanentFailure, TemporaryFailure, compose
+from ..adapters.mail import Mailer, MeetingCalendar, PermanentFailure, TemporaryFailure, compose, meeting_attachment
 from ..domain import notifications as rules
 from .notifications import owe_reminder
 
@@ -41,7 +40,8 @@ class SenderPolicy:
 
 
 class MailSender:
-    def __init__(self, unit_of_work: Callable[[], UnitOfWork], mailer: Mailer, calendar: MeetingCalendar,
+    def __init__(self, unit_of_work: Callable[[], UnitOfWork], mailer: Mailer,
+                 calendar: MeetingCalendar = meeting_attachment,
                  policy: SenderPolicy | None = None, clock: Callable[[], datetime] = utc_now):
         self.unit_of_work = unit_of_work
         self.mailer = mailer

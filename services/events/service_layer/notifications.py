@@ -27,8 +27,9 @@ from ..domain import notifications as rules
 from ..domain.meeting import active_registrations, registration_of
 
 LOCALES = {"tr": "tr_TR", "en": "en_GB"}
-MEETING_FIELDS = ("_id", "kind", "title", "body", "host_organisation_id", "province", "starts_at", "ends_at",
-                  "venue", "status", "updated_at", "version", "cancellation")
+# What the `.ics` of a mail is built from (adapters/calendar.py, meeting_ics).
+MEETING_FIELDS = ("_id", "kind", "title", "description", "body", "host_organisation_id", "province", "starts_at",
+                  "ends_at", "venue", "status", "reschedules", "updated_at", "version")
 
 
 def moment_text(moment: datetime, language: str) -> str:
@@ -46,7 +47,8 @@ def mail_context(uow: UnitOfWork, meeting: dict, name: str | None, language: str
              "ends_time": format_time(local(meeting["ends_at"]), "HH:mm", locale=LOCALES[language])}
     for key, value in extra.items():
         shown[key] = moment_text(value, language) if isinstance(value, datetime) else value
-    return {"mail": shown, "meeting": {k: meeting.get(k) for k in MEETING_FIELDS if meeting.get(k) is not None}}
+    snapshot = {k: meeting.get(k) for k in MEETING_FIELDS if meeting.get(k) is not None}
+    return {"mail": shown, "meeting": snapshot | {"host_name": host.get("name")}}
 
 
 def _recipient(uow: UnitOfWork, registration: dict) -> tuple[rules.Recipient, rules.Verdict, str | None]:

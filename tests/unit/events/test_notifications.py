@@ -7,7 +7,6 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from services.events.adapters.calendar_port import minimal_calendar
 from services.events.adapters.mail import PermanentFailure, TemporaryFailure, compose, render
 from services.events.bootstrap import EVENTS
 from services.events.domain import notifications as rules
@@ -98,18 +97,20 @@ def test_every_template_renders_in_turkish_and_in_english(template):
 def test_a_mail_has_a_text_body_an_html_alternative_the_ics_and_a_message_id_from_its_record():
     starts = datetime(2026, 12, 4, 7, tzinfo=timezone.utc)
     meeting = {"_id": "m1", "title": "Board", "status": "scheduled", "starts_at": starts,
-               "ends_at": starts + timedelta(hours=2)}
+               "ends_at": starts + timedelta(hours=2), "updated_at": starts, "reschedules": 1,
+               "host_name": "Edirne TSO"}
     record = {"_id": "n1", "template": "invitation", "language": "en", "to": "a@example.org",
               "created_at": starts, "context": {"mail": CONTEXT, "meeting": meeting}}
-    message = message_from_bytes(compose(record, minimal_calendar).as_bytes(), policy=policy.default)
+    message = message_from_bytes(compose(record).as_bytes(), policy=policy.default)
     assert message["Message-ID"] == "<n1@tvp.events>" and message["To"] == "a@example.org"
     assert message.get_body(("plain",)).get_content().startswith("Dear Ayşe Yılmaz")
     assert "<p>Dear Ayşe Yılmaz,</p>" in message.get_body(("html",)).get_content()
     [ics] = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
     body = ics.get_content()
     assert ics.get_filename() == "meeting.ics"
-    assert "UID:meeting-m1@tvp.events" in body and "DTSTART:20261204T070000Z" in body
-    assert compose(record, minimal_calendar)["Message-ID"] == message["Message-ID"]
+    assert "UID:m1@" in body and "DTSTART;TZID=Europe/Istanbul:20261204T100000" in body and "SEQUENCE:1" in body
+    assert "BEGIN:VTIMEZONE" in body and "Edirne TSO" in body
+    assert compose(record)["Message-ID"] == message["Message-ID"]
 
 
 # -- the consent rule ---------------------------------------------------------------------------
@@ -203,7 +204,7 @@ def test_a_reminder_is_due_24_hours_before_moves_with_a_reschedule_and_is_owed_o
     assert uow.reminders.docs[meeting["_id"]]["due_at"] == starts - timedelta(hours=24)
 
     clock = [starts - timedelta(hours=23)]
-    sender = MailSender(lambda: uow, FakeMailer(), minimal_calendar, SenderPolicy(), clock=lambda: clock[0])
+    sender = MailSender(lambda: uow, FakeMailer(), policy=SenderPolicy(), clock=lambda: clock[0])
     assert sender.owe_reminders() == 2
     assert sender.owe_reminders() == 0  # done: a later pass (or a restarted sender) owes none again
     reminders = [n for n in owed(uow) if n["template"] == "reminder"]
@@ -217,7 +218,7 @@ def test_a_reminder_claimed_by_a_sender_that_died_is_taken_over_after_its_lease(
     notify(uow, *uow.events)
     due = uow.reminders.docs[meeting["_id"]]["due_at"]
     assert uow.reminders.claim_due(due, due + timedelta(seconds=120)) is not None  # then the sender died
-    sender = MailSender(lambda: uow, FakeMailer(), minimal_calendar, SenderPolicy(lease_s=120),
+    sender = MailSender(lambda: uow, FakeMailer(), policy=SenderPolicy(lease_s=120),
                         clock=lambda: due + timedelta(seconds=60))
     assert sender.owe_reminders() == 0  # still leased
     sender.clock = lambda: due + timedelta(seconds=121)
@@ -247,19 +248,19 @@ def test_backoff_doubles_up_to_its_cap():
 def test_a_sent_mail_is_recorded_with_its_time_and_message_id():
     uow, _, notification_id = pending_invitation()
     mailer = FakeMailer()
-    counts = MailSender(lambda: uow, mailer, minimal_calendar).send_pending()
+    counts = MailSender(lambda: uow, mailer).send_pending()
     record = uow.notifications.docs[notification_id]
     assert counts == {"sent": 1} and record["status"] == "sent" and record["sent_at"] is not None
     assert record["message_id"] == f"<{notification_id}@tvp.events>" == mailer.sent[0]["Message-ID"]
-    assert MailSender(lambda: uow, mailer, minimal_calendar).send_pending() == {}  # nothing twice
+    assert MailSender(lambda: uow, mailer).send_pending() == {}  # nothing twice
 
 
 def test_a_failing_server_is_tried_again_with_backoff_then_the_mail_is_dead_lettered():
     uow, _, notification_id = pending_invitation()
     now = datetime.now(timezone.utc)
     clock = [now]
-    sender = MailSender(lambda: uow, FakeMailer(TemporaryFailure("ConnectionRefusedError")), minimal_calendar,
-                        SenderPolicy(max_attempts=3, backoff_s=10, backoff_cap_s=100), clock=lambda: clock[0])
+    sender = MailSender(lambda: uow, FakeMailer(TemporaryFailure("ConnectionRefusedError")),
+                        policy=SenderPolicy(max_attempts=3, backoff_s=10, backoff_cap_s=100), clock=lambda: clock[0])
     assert sender.send_pending() == {"pending": 1}
     record = uow.notifications.docs[notification_id]
     assert record["attempts"] == 1 and record["next_attempt_at"] == now + timedelta(seconds=10)
@@ -274,8 +275,7 @@ def test_a_failing_server_is_tried_again_with_backoff_then_the_mail_is_dead_lett
 
 def test_a_refused_address_fails_at_once_with_the_servers_answer():
     uow, _, notification_id = pending_invitation()
-    sender = MailSender(lambda: uow, FakeMailer(PermanentFailure("recipient refused: 550 no such user")),
-                        minimal_calendar)
+    sender = MailSender(lambda: uow, FakeMailer(PermanentFailure("recipient refused: 550 no such user")))
     assert sender.send_pending() == {"failed": 1}
     assert "550" in uow.notifications.docs[notification_id]["last_error"]
 
@@ -284,7 +284,7 @@ def test_a_consent_withdrawn_before_the_send_skips_the_mail():
     uow, person_id, notification_id = pending_invitation()
     uow.member_people.docs[person_id]["consents"] = [WITHDRAWN]
     mailer = FakeMailer()
-    assert MailSender(lambda: uow, mailer, minimal_calendar).send_pending() == {"skipped": 1}
+    assert MailSender(lambda: uow, mailer).send_pending() == {"skipped": 1}
     assert mailer.sent == [] and uow.notifications.docs[notification_id]["attempts"] == 0
 
 
