@@ -57,4 +57,4 @@ def mail_sender(client: MongoClient, db: Database, settings: Any = None, policy:
     """The worker's mail sender on its connection: SMTP from TVP_SMTP_URL, policy from TVP_MAIL_* (adapters/mail)."""
     smtp, environment_policy = smtp_from_environment()
     return MailSender(partial(unit_of_work, db, client=client), mailer or SmtpMailer(smtp),
-                      policy or SenderPolicy(**environment_policy))
+                      policy=policy or SenderPolicy(**environment_policy))
