@@ -207,6 +207,11 @@ def test_redelivered_events_owe_nothing_twice_and_people_without_consent_are_ski
     found = {n["person_id"]: n for n in db.notifications.find({"meeting_id": meeting_id})}
     assert len(found) == 3 and found[person_id]["status"] == "skipped" and found[person_id]["to"] is None
     assert {found[p]["status"] for p in consenting} == {"pending"}
+    # An access request names the mails owed to the person.
+    held = events_client.get(f"/api/v1/data-subjects/{consenting[0]}", headers=token()).json
+    assert [(n["meeting_id"], n["template"], n["status"], n["to"]) for n in held["notifications"]] == [
+        (meeting_id, "invitation", "pending", "uye0@example.org")]
+    assert held["holds"]["person"]["consents"][0]["purpose"] == "meeting_notifications"
 
 
 # -- reminders ------------------------------------------------------------------------------------

@@ -148,12 +148,19 @@ class FakeNotifications(FakeRepository):
     def of_meeting(self, meeting_id: str, page: int, page_size: int) -> dict:
         return self.page({"meeting_id": meeting_id}, [("created_at", 1), ("_id", 1)], page, page_size)
 
+    def of_person(self, person_id: str) -> list[dict]:
+        return [_hide(n, self.hidden) for n in self.docs.values() if n.get("person_id") == person_id]
+
     def forget_person(self, person_id: str, now: datetime) -> None:
         for found in self.docs.values():
             if found.get("person_id") == person_id:
                 if found["status"] in ("pending", "sending"):
                     found.update(status="skipped", reason="erased")
                 found["to"] = None
+
+
+def _hide(document: dict, hidden: dict) -> dict:
+    return {k: copy.deepcopy(v) for k, v in document.items() if k not in hidden}
 
 
 class FakeReminders(FakeRepository):
