@@ -194,6 +194,12 @@ class Notifications(MongoRepository):
         found = self.page({"meeting_id": meeting_id}, [("created_at", 1), ("_id", 1)], page, page_size)
         return found | {"items": aware(found["items"])}
 
+    def told(self, meeting_id: str) -> set[str]:
+        """The recipients a mail about the meeting was sent or is owed to (not skipped, not failed)."""
+        cursor = self.documents.find({"meeting_id": meeting_id, "status": {"$in": ["pending", "sending", "sent"]}},
+                                     {"recipient": 1}, session=self.session)
+        return {n["recipient"] for n in cursor}
+
     def of_person(self, person_id: str) -> list[dict]:
         return aware(list(self.documents.find({"person_id": person_id}, self.hidden, session=self.session)))
 

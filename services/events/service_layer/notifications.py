@@ -80,6 +80,18 @@ def owe(uow: UnitOfWork, event_id: str, event_type: str, meeting: dict, registra
     return uow.notifications.owe(notification)
 
 
+def _told(uow: UnitOfWork, meeting: dict) -> list[dict]:
+    """The active registrations whose person was told of the meeting (an invitation, a confirmation or a promotion
+    owed or sent): the ones a change of it concerns. A meeting cancelled before its invitations went out (or
+    someone who may not be mailed) gets no notice of a change they never heard of."""
+    told = uow.notifications.told(meeting["_id"])
+    return [r for r in active_registrations(meeting) if _recipient_key(r) in told]
+
+
+def _recipient_key(registration: dict) -> str:
+    return registration.get("person_id") or f"registration:{registration['id']}"
+
+
 def _upcoming(uow: UnitOfWork, meeting_id: str, now: datetime) -> dict | None:
     """The meeting if mails about it still make sense: scheduled and not started (a past meeting recorded
     afterwards, or one already under way, gets no invitations)."""
@@ -137,7 +149,7 @@ def meeting_rescheduled(uow: UnitOfWork, event: CloudEvent, principal: Principal
     meeting = current | {"starts_at": parse_moment(event.data["starts_at"]),
                          "ends_at": parse_moment(event.data["ends_at"])}
     previous = parse_moment(event.data["previous_starts_at"])
-    for registration in active_registrations(meeting):
+    for registration in _told(uow, meeting):
         owe(uow, event.id, event.type, meeting, registration, rules.RESCHEDULED, now, previous_starts=previous)
 
 
@@ -147,7 +159,7 @@ def meeting_cancelled(uow: UnitOfWork, event: CloudEvent, principal: Principal, 
     now = utc_now()
     if meeting is None or meeting["starts_at"] <= now:
         return
-    for registration in active_registrations(meeting):
+    for registration in _told(uow, meeting):
         owe(uow, event.id, event.type, meeting | {"status": "cancelled"}, registration, rules.CANCELLED, now,
             reason=event.data.get("reason"))
 

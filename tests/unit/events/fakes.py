@@ -148,6 +148,10 @@ class FakeNotifications(FakeRepository):
     def of_meeting(self, meeting_id: str, page: int, page_size: int) -> dict:
         return self.page({"meeting_id": meeting_id}, [("created_at", 1), ("_id", 1)], page, page_size)
 
+    def told(self, meeting_id: str) -> set[str]:
+        return {n["recipient"] for n in self.docs.values()
+                if n["meeting_id"] == meeting_id and n["status"] in ("pending", "sending", "sent")}
+
     def of_person(self, person_id: str) -> list[dict]:
         return [_hide(n, self.hidden) for n in self.docs.values() if n.get("person_id") == person_id]
 

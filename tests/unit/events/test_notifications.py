@@ -292,3 +292,22 @@ def test_the_notifications_consumer_handles_the_meeting_events_and_erasures():
     assert set(notifications.HANDLERS) == {contract.SCHEDULED, contract.REGISTRATION_CREATED,
                                            contract.REGISTRATION_CANCELLED, contract.RESCHEDULED,
                                            contract.CANCELLED, members.PERSON_ERASED}
+
+
+def test_a_meeting_cancelled_before_its_invitations_went_out_sends_no_notice():
+    _, uow, _ = advisory_board([["meeting_notifications"]] * 2)
+    meeting = schedule(uow)
+    meetings.cancel(uow, CancelMeeting(meeting_id=meeting["_id"], reason="Yanlış tarih"), ADMIN, CAUSE)
+    notify(uow, *uow.events)  # the consumer sees the invitations only once the meeting is cancelled
+    assert owed(uow) == []
+
+
+def test_change_notices_go_only_to_those_who_were_told_of_the_meeting():
+    _, uow, people = advisory_board([["meeting_notifications"], ["newsletter"]])
+    meeting = schedule(uow)
+    notify(uow, *uow.events)
+    uow.events.clear()
+    meetings.cancel(uow, CancelMeeting(meeting_id=meeting["_id"], reason="Salon yok"), ADMIN, CAUSE)
+    notify(uow, *uow.events)
+    notices = [n for n in owed(uow) if n["template"] == "cancelled"]
+    assert [n["person_id"] for n in notices] == [people[0]]  # the other was never mailed: no notice either
