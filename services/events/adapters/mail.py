@@ -34,10 +34,9 @@ FOOTER = {
           "this event). Your chamber can withdraw that consent for you.",
 }
 
-_text = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
-                    keep_trailing_newline=False)
-_html = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                    undefined=StrictUndefined)
+# The `.jinja` templates are plain text (not escaped); `layout.html`, the HTML alternative, escapes everything.
+_templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                         undefined=StrictUndefined)
 
 
 # The `.ics` of a stored meeting (adapters/calendar.py); a parameter so that tests may pass another.
@@ -57,13 +56,13 @@ class Rendered:
 
 def render(template: str, language: str, context: dict) -> Rendered:
     """The subject, text and HTML of `template` in `language` (tr or en) for `context` (adapters/mail_context)."""
-    page = _text.get_template(f"{language}/{template}.jinja")
+    page = _templates.get_template(f"{language}/{template}.jinja")
     values = {"name": None, "host": None, "place": None, "reason": None, "previous_starts": None, **context}
     subject = " ".join("".join(page.blocks["subject"](page.new_context(values))).split())
     body = "".join(page.blocks["body"](page.new_context(values))).strip()
     text = f"{body}\n\n-- \n{FOOTER[language]}\n"
     paragraphs = [p.strip().splitlines() for p in body.split("\n\n") if p.strip()]
-    html = _html.get_template("layout.html").render(language=language, subject=subject, paragraphs=paragraphs,
+    html = _templates.get_template("layout.html").render(language=language, subject=subject, paragraphs=paragraphs,
                                                     footer=FOOTER[language])
     return Rendered(subject, text, html)
 
