@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -26,7 +26,7 @@ from ..adapters.api import ApiError
 from ..formats import parse_when
 from ..labels import label
 from ..month import month_grid, parse_month
-from ..web import NavEntry, api, current_user, gather, page_language, render_form_errors
+from ..web import NavEntry, api, current_user, gather, page_language, public, render_form_errors
 
 blp = Blueprint("meetings", __name__)
 NAV = [NavEntry("meetings.index", _l("Meetings"))]
@@ -45,6 +45,11 @@ SORTS = {  # the events API's `sort`
     "-title": _l("Title, Z to A"),
 }
 CALENDAR_FILTERS = ("kind", "host", "theme", "status")
+BADGE = "/api/v1/registrations/{registration_id}/badge.pdf"
+DECISION_BOOK = "/api/v1/decisions.pdf"
+PUBLIC_CALENDAR = "/api/v1/public/calendar.ics"
+PASSED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Length", "Cache-Control")
+DOWNLOAD_CHUNK = 64 * 1024
 PAGE_SIZES = (20, 50, 100)
 API_PAGE = 100  # the API's largest page
 MOST_PAGES = 20  # a calendar month or a meeting's registrations beyond 2,000 would not be read whole
@@ -214,7 +219,15 @@ def _offers(meeting: dict) -> dict:
         "attendance": scheduled and allowed("POST", "/attendance", host),
         "decide": (meeting["status"] == "held" or scheduled and started) and allowed("POST", "/decisions", host),
         "cancel_registration": scheduled and may(EVENTS, "DELETE", MEETING + "/registrations/{registration_id}"),
+        "attendance_sheet": meeting["status"] != "cancelled" and allowed("GET", "/attendance-sheet.pdf", host),
     }
+
+
+@blp.app_template_global()
+def may_print_badge(registration: dict) -> bool:
+    """A confirmed registration's badge: platform admins and the registrant's own chamber admin."""
+    owner = (registration.get("organisation") or {}).get("id")
+    return registration["status"] == "confirmed" and may(EVENTS, "GET", BADGE, owner=owner)
 
 
 def _registrations_by_kind(registrations: list[dict]) -> dict:
@@ -259,6 +272,7 @@ def _detail_context(meeting_id: str) -> dict:
         "people": [] if people is None or isinstance(people, ApiError) else people,
         "organisations": _organisations(results.get("organisations", [])),
         "governance": meeting["kind"] in GOVERNANCE_KINDS,
+        "decision_book_year": parse_when(meeting["starts_at"]).astimezone(PLATFORM_ZONE).year,
         "genders": GENDERS, "organisation_kinds": ORGANISATION_KINDS, "size_classes": SIZE_CLASSES,
         "provinces": PROVINCES, "local_input": meeting_forms.local_input,
     }
@@ -400,17 +414,79 @@ def check_in_people(meeting_id: str):
 
 @blp.post("/meetings/<meeting_id>/check-in")
 def record_attendance(meeting_id: str):
-    registration_id = request.form.get("registration_id", "")
+    """A tap on a person, or a badge's code typed or scanned (a scanner types the code and Enter)."""
+    code = request.form.get("code")
+    if code is not None:
+        route, body = "/check-in", {"code": code.strip()}
+    else:
+        route, body = "/attendance", {"registration_id": request.form.get("registration_id", "")}
     message, failed = None, None
     try:
-        answer = api().post(EVENTS, MEETING.format(meeting_id=meeting_id) + "/attendance",
-                            json={"registration_id": registration_id},
+        answer = api().post(EVENTS, MEETING.format(meeting_id=meeting_id) + route, json=body,
                             idempotency_key=request.form.get("idempotency_key"))
-        message = _("%(name)s is checked in.", name=answer.data.get("full_name") or "")
+        name = answer.data.get("full_name") or ""
+        message = (_("%(name)s is checked in.", name=name) if answer.status != 200
+                   else _("%(name)s was already checked in.", name=name))
     except ApiError as error:
-        failed = meeting_forms.problem(error)
+        if code is not None and error.status == 422:  # the API's only 422 here: no such code in this meeting
+            failed = _("No registration of this meeting has the code %(code)s.", code=code.strip())
+        else:
+            failed = meeting_forms.problem(error)
     if request.headers.get("HX-Request"):
         return render_template("meetings/_check_in_people.html", message=message, failed=failed,
                                **_check_in_context(meeting_id))
     flash(message or failed, "message" if message else "error")
     return redirect(url_for("meetings.check_in", meeting_id=meeting_id, q=request.form.get("q") or None))
+
+
+# --- files: calendars and printouts ------------------------------------------------------------------------
+
+def _plain_id(value: str) -> str:
+    # An id goes into the API's path: one that is not a plain token cannot reach another route.
+    if not value.replace("-", "").replace("_", "").isalnum():
+        abort(404)
+    return value
+
+
+def _passed_on(service: str, path: str, params: dict | None = None) -> Response:
+    """The API's file as it is, under the user's token (none on a public route), streamed through."""
+    answer = api().download(service, path, params=params)
+    headers = {name: answer.headers[name] for name in PASSED_HEADERS if name in answer.headers}
+    streamed = Response(answer.iter_content(DOWNLOAD_CHUNK), status=200, headers=headers)
+    streamed.call_on_close(answer.close)
+    return streamed
+
+
+def _printout_language() -> str:
+    lang = request.args.get("lang") or page_language()
+    return lang if lang in ("tr", "en") else "tr"
+
+
+@blp.get("/meetings/<meeting_id>/calendar.ics")
+def meeting_calendar(meeting_id: str):
+    return _passed_on(EVENTS, MEETING.format(meeting_id=_plain_id(meeting_id)) + "/calendar.ics")
+
+
+@blp.get("/calendar.ics")
+@public
+def public_calendar():
+    """The public feed from the console's own address: what a calendar app subscribes to."""
+    return _passed_on(EVENTS, PUBLIC_CALENDAR)
+
+
+@blp.get("/meetings/<meeting_id>/attendance-sheet.pdf")
+def attendance_sheet(meeting_id: str):
+    return _passed_on(EVENTS, MEETING.format(meeting_id=_plain_id(meeting_id)) + "/attendance-sheet.pdf",
+                      params={"lang": _printout_language()})
+
+
+@blp.get("/registrations/<registration_id>/badge.pdf")
+def badge(registration_id: str):
+    return _passed_on(EVENTS, BADGE.format(registration_id=_plain_id(registration_id)),
+                      params={"lang": _printout_language()})
+
+
+@blp.get("/decisions/<body>/<int:year>.pdf")
+def decision_book(body: str, year: int):
+    return _passed_on(EVENTS, DECISION_BOOK, params={"body": _plain_id(body), "year": year,
+                                                      "lang": _printout_language()})

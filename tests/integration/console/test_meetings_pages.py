@@ -305,3 +305,63 @@ def test_a_platform_admin_sees_the_meetings_e_mails_and_a_reader_does_not(live_b
     reader = type(live_browser)(live_browser.app)
     reader.sign_in("programme_officer")
     assert 'id="notifications"' not in page_text(reader.get(f"/meetings/{board['id']}"))
+
+
+# --- calendars, printouts and check-in by code (issue 12) --------------------------------------------------
+
+def _codes(services, issuer, meeting_id) -> dict[str, str]:
+    """Full name → check-in code, as the platform admin reads them from the events API."""
+    admin = {"Authorization": f"Bearer {issuer.issue('platform_admin', subject='setup')}"}
+    items = requests.get(f"{services.urls['events']}/api/v1/meetings/{meeting_id}/registrations", headers=admin,
+                         timeout=10).json()["items"]
+    return {r["full_name"]: r["check_in_code"] for r in items if r["check_in_code"]}
+
+
+def test_a_meetings_page_links_its_calendar_file_attendance_sheet_and_badges(live_browser, platform):
+    live_browser.sign_in("platform_admin")
+    board = platform["board"]
+    page = page_text(live_browser.get(f"/meetings/{board['id']}?lang=en"))
+    for link in (f"/meetings/{board['id']}/calendar.ics", f"/meetings/{board['id']}/attendance-sheet.pdf",
+                 "/decisions/advisory_board/"):
+        assert f'href="{link}' in page, link
+    badges = re.findall(r'href="(/registrations/[^"]+/badge\.pdf)"', page)
+    assert len(badges) == 3  # one per invited president
+    ics = live_browser.get(f"/meetings/{board['id']}/calendar.ics")
+    assert ics.status_code == 200 and ics.mimetype == "text/calendar" and b"BEGIN:VEVENT" in ics.data
+    sheet = live_browser.get(f"/meetings/{board['id']}/attendance-sheet.pdf?lang=en")
+    assert sheet.status_code == 200 and sheet.mimetype == "application/pdf" and sheet.data.startswith(b"%PDF")
+    badge = live_browser.get(badges[0])
+    assert badge.status_code == 200 and badge.data.startswith(b"%PDF")
+
+    live_browser.sign_in("programme_officer")
+    page = page_text(live_browser.get(f"/meetings/{board['id']}"))
+    assert "calendar.ics" in page and "attendance-sheet.pdf" not in page and "badge.pdf" not in page
+
+
+def test_the_list_links_the_public_feed_which_needs_no_session(live_browser, platform):
+    live_browser.sign_in("auditor")
+    page = page_text(live_browser.get("/meetings"))
+    assert 'href="http://localhost/calendar.ics"' in page
+    live_browser.client.delete_cookie("tvp_console_session")
+    feed = live_browser.get("/calendar.ics")
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    assert "Enerji verimliliği atölyesi" in feed.get_data(as_text=True)
+    assert "Başkanı" not in feed.get_data(as_text=True)  # no participant in the public feed
+
+
+def test_check_in_by_a_badges_code_then_again_then_a_wrong_code(live_browser, platform, services, issuer):
+    live_browser.sign_in("platform_admin")
+    board = platform["board"]
+    path = f"/meetings/{board['id']}/check-in"
+    page = page_text(live_browser.get(path + "?lang=en"))
+    assert 'name="code"' in page and "Badge code" in page
+    code = _codes(services, issuer, board["id"])["Keşan Başkanı"]
+    scanned = form_post(live_browser, path, {"code": code.lower()}, page=path)
+    assert scanned.status_code == 302
+    page = page_text(live_browser.get(path + "?lang=en"))
+    assert "Keşan Başkanı is checked in." in page and "1 of 3 present" in page
+    form_post(live_browser, path, {"code": code}, page=path)
+    assert "Keşan Başkanı was already checked in." in page_text(live_browser.get(path + "?lang=en"))
+    form_post(live_browser, path, {"code": "ZZZZ-ZZZZ"}, page=path)
+    page = page_text(live_browser.get(path + "?lang=en"))
+    assert "1 of 3 present" in page and "No registration of this meeting has the code ZZZZ-ZZZZ." in page

@@ -105,3 +105,16 @@ def test_the_public_feed_leaves_out_meetings_that_ended_over_a_year_ago():
                                            starts_at=long_ago, ends_at=long_ago + timedelta(hours=1)), ADMIN, CAUSE)
     parsed, _ = both_parsers(calendars.public_calendar(uow))
     assert [e["SUMMARY"] for e in parsed.walk("VEVENT")] == ["Kaynak verimliliği çalıştayı"]
+
+
+def test_the_public_feed_is_built_again_only_when_a_meeting_changed(monkeypatch):
+    uow, meeting = uow_with_meeting()
+    built = []
+    real = calendars.calendar_bytes
+    monkeypatch.setattr(calendars, "calendar_bytes", lambda *a, **k: built.append(1) or real(*a, **k))
+    first = calendars.public_calendar(uow)
+    assert calendars.public_calendar(uow) == first and len(built) == 1
+    starts = later(days=40)
+    meetings.reschedule(uow, RescheduleMeeting(meeting["_id"], starts, starts + timedelta(hours=1)), ADMIN, CAUSE)
+    moved = calendars.public_calendar(uow)
+    assert len(built) == 2 and event_of(moved)["SEQUENCE"] == 1
