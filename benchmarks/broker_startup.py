@@ -94,7 +94,7 @@ def tvp_up_ready(var_dir: Path, broker: str) -> float:
     env.update(TVP_VAR_DIR=str(var_dir), TVP_BROKER=broker, TVP_EMBEDDED_MONGO_PORT=str(embedded.free_port()),
                TVP_EMBEDDED_KAFKA_PORT=str(embedded.free_port()), TVP_MEMBERS_PORT=str(embedded.free_port()),
                TVP_EVENTS_PORT=str(embedded.free_port()), TVP_REPORTING_PORT=str(embedded.free_port()),
-               TVP_CONSOLE_PORT=str(embedded.free_port()))
+               TVP_CONSOLE_PORT=str(embedded.free_port()), TVP_MAIL_CATCHER_PORT=str(embedded.free_port()))
     tvp = str(Path(sys.executable).with_name("tvp"))
     started = time.monotonic()
     proc = subprocess.Popen([tvp, "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -31,7 +31,7 @@ class SupervisedStack:
         self.ports = {name: free_port() for name in SERVICES}
         self.env.update(TVP_VAR_DIR=str(self.work / "var"), TVP_EMBEDDED_MONGO_PORT=str(free_port()),
                         TVP_EMBEDDED_KAFKA_PORT=str(free_port()), TVP_LOG_LEVEL="WARNING",
-                        TVP_CONSOLE_PORT=str(free_port()),
+                        TVP_CONSOLE_PORT=str(free_port()), TVP_MAIL_CATCHER_PORT=str(free_port()),
                         **{f"TVP_{name.upper()}_PORT": str(port) for name, port in self.ports.items()})
         if broker:
             self.env["TVP_BROKER"] = broker

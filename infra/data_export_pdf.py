@@ -135,8 +135,10 @@ def _service(name: str, answer: dict, styles, width) -> list:
     notifications = answer.get("notifications")
     story.append(KeepTogether([
         _p("Bildirimler / Notifications", styles["h2"]),
-        _p("Bu servis henüz bildirim göndermiyor. / This service sends no notifications yet."
+        _p("Bu servis bildirim göndermiyor. / This service sends no notifications."
            if notifications is None else f"{len(notifications)}", styles["muted"])]))
+    for item in notifications or []:  # the mails owed to the person: which, to where, what became of them
+        story += [_record_table(item, styles, width), Spacer(1, 3)]
     story += [CondPageBreak(30 * mm),
               _p("Kişiyi konu alan denetim kayıtları / Audit entries naming the person", styles["h2"]),
               _audit_table(answer.get("audit"), styles, width)]

@@ -318,6 +318,16 @@ def service_processes(name: str, port: int, env: dict, log_dir: Path, cwd: str |
     return web, worker
 
 
+def mail_catcher_process(port: int, mail_dir: Path, log_dir: Path) -> ManagedProcess:
+    """The local mail catcher (infra/mail_catcher.py): every mail the events worker sends lands in `mail_dir`."""
+    return ManagedProcess("mail catcher", [sys.executable, "-m", "infra.mail_catcher", "--port", str(port),
+                                           "--dir", str(mail_dir)], log_dir / "mail-catcher.log", port=port)
+
+
+def wait_for_mail_catcher(process: ManagedProcess, port: int, timeout_s: float = 30) -> None:
+    process.wait_until(lambda: _tcp_open(port), timeout_s, "reachable")
+
+
 def console_process(port: int, service_ports: dict[str, int], env: dict, log_dir: Path,
                     cwd: str | None = None) -> ManagedProcess:
     """The console (services/console) under gunicorn, calling the services on this machine's `service_ports`."""

@@ -17,7 +17,7 @@ from .config import Settings, load_settings
 from .db import connect
 from .ids import new_id
 from .logs import configure_logging
-from .messaging.consumer import EventConsumer, KafkaDeadLetter, run_consumer_loop
+from .messaging.consumer import PROCESSED, EventConsumer, KafkaDeadLetter, run_consumer_loop
 from .messaging.kafka import make_consumer, make_producer
 from .messaging.outbox import Causation, Outbox, ensure_outbox_indexes
 from .messaging.registry import EventRegistry
@@ -41,6 +41,22 @@ class Scheduled:
     every_s: float = 3600.0
 
 
+@dataclass(frozen=True)
+class SideConsumer:
+    """A further consumer in the worker, beside the service's main one: its own consumer group
+    (`<group>.<name>`), its own processed-event records (`processed_events_<name>`), so it sees every event
+    of its subscriptions whatever the main consumer did with them, and its own bus (`bus(client, db, outbox)`),
+    whose event table names what it consumes."""
+
+    name: str
+    bus: Callable[..., MessageBus]
+
+
+# A background loop of the worker: `loop(client, db, settings)` returns what runs in its own thread until the
+# stop event is set (`run(stop)`); e.g. the events service's mail sender.
+Loop = Callable[[Any, Any, Settings], Callable[[threading.Event], None]]
+
+
 @dataclass
 class WorkerSpec:
     """What a service's worker consists of."""
@@ -54,6 +70,8 @@ class WorkerSpec:
     setup: Callable | None = None
     after_publish: Callable | None = None  # see OutboxRelay
     scheduled: list[Scheduled] = field(default_factory=list)
+    side_consumers: list[SideConsumer] = field(default_factory=list)
+    loops: dict[str, Loop] = field(default_factory=dict)
 
 
 def run_every(task: Scheduled, bus: MessageBus, stop: threading.Event) -> None:
@@ -106,27 +124,59 @@ class Worker:
             batch_handler=batch_handler,
             start_session=self.sessions.start_session,
         )
+        self.side_consumers = [self._side_consumer(side) for side in spec.side_consumers]
+        self.loops = {name: loop(self.client, self.db, self.settings) for name, loop in spec.loops.items()}
 
-    def _consume(self) -> None:
-        if not self.subscriptions:
+    def _side_consumer(self, side: SideConsumer) -> tuple[str, str, list[str], EventConsumer]:
+        bus = side.bus(self.client, self.db, Outbox(self.db, self.spec.registry))
+        consumer = EventConsumer(
+            self.client,
+            self.db,
+            self.spec.registry,
+            bus.event_handlers(),
+            self.dead_letter,
+            max_retries=self.settings.consumer_max_retries,
+            start_session=self.sessions.start_session,
+            processed=f"{PROCESSED}_{side.name}",
+        )
+        return side.name, f"{self.settings.consumer_group}.{side.name}", bus.subscriptions(self.spec.registry), consumer
+
+    def _consume(
+        self,
+        name: str = "consumer",
+        group: str | None = None,
+        subscriptions: list[str] | None = None,
+        consumer: EventConsumer | None = None,
+    ) -> None:
+        subscriptions = self.subscriptions if subscriptions is None else subscriptions
+        if not subscriptions:
             return
         while not self.stop.is_set():
             try:
                 kafka_consumer = make_consumer(
                     self.settings.kafka_bootstrap,
-                    self.settings.consumer_group,
-                    self.subscriptions,
+                    group or self.settings.consumer_group,
+                    subscriptions,
                     self.settings.kafka_session_timeout_ms,
                 )
-                run_consumer_loop(kafka_consumer, self.consumer, self.db, self.stop, broker=self.settings.broker)
+                run_consumer_loop(
+                    kafka_consumer,
+                    consumer or self.consumer,
+                    self.db,
+                    self.stop,
+                    broker=self.settings.broker,
+                    lag_key=name,
+                )
             except Exception as exc:  # noqa: BLE001 - broker away at start or mid-run: try again
-                log.warning("consumer stopped (%s); reconnecting in 2s", exc)
+                log.warning("%s stopped (%s); reconnecting in 2s", name, exc)
                 self.stop.wait(2.0)
 
     def run(self) -> None:
         threads = [
             threading.Thread(target=self.relay.run, args=(self.stop,), name="relay"),
             threading.Thread(target=self._consume, name="consumer"),
+            *(threading.Thread(target=self._consume, args=side, name=side[0]) for side in self.side_consumers),
+            *(threading.Thread(target=run, args=(self.stop,), name=name) for name, run in self.loops.items()),
             *(
                 threading.Thread(target=run_every, args=(task, self.bus, self.stop), name=task.name)
                 for task in self.spec.scheduled

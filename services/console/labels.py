@@ -100,6 +100,23 @@ REGISTRATION_SOURCES = {
     "invitation": _l("Invitation"),
 }
 
+NOTIFICATION_TEMPLATES = {
+    "invitation": _l("Invitation"),
+    "registration_confirmed": _l("Registration confirmed"),
+    "waitlist_promoted": _l("Place from the waiting list"),
+    "reminder": _l("Reminder, a day before"),
+    "rescheduled": _l("New date"),
+    "cancelled": _l("Cancellation notice"),
+}
+
+NOTIFICATION_STATUSES = {
+    "pending": _l("Waiting to be sent"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Not sent"),
+    "skipped": _l("Not sent: not allowed"),
+}
+
 GENDERS = {
     "female": _l("Female"),
     "male": _l("Male"),
@@ -129,6 +146,8 @@ TABLES = {
     "theme": THEMES,
     "registration_status": REGISTRATION_STATUSES,
     "registration_source": REGISTRATION_SOURCES,
+    "notification_template": NOTIFICATION_TEMPLATES,
+    "notification_status": NOTIFICATION_STATUSES,
 }
 
 

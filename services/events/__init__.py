@@ -22,6 +22,7 @@ def create_app(settings=None):
     from .entrypoints.evidence_api import blp as evidence
     from .entrypoints.meetings_api import blp as meetings
     from .entrypoints.membership_api import blp as member_organisations
+    from .entrypoints.notifications_api import blp as notifications
     from .entrypoints.printouts_api import blp as printouts
     from .entrypoints.retention_api import blp as retention
     from .service_layer import data_subject
@@ -29,7 +30,7 @@ def create_app(settings=None):
     app = create_service_app(
         "events", "TVP Events API",
         "Board and advisory-board meetings, workshops and trainings of the Thrace Productivity Platform.",
-        [meetings, calendars, printouts, evidence, member_organisations, retention, audit_blueprint(),
+        [meetings, calendars, printouts, evidence, member_organisations, notifications, retention, audit_blueprint(),
          data_subjects_blueprint("events", data_subject.holdings)],
         AGGREGATE_COLLECTIONS, REGISTRY, settings=settings, setup=_setup,
         asyncapi_document=lambda: build_document(REGISTRY), bus=bus,

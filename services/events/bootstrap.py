@@ -17,8 +17,10 @@ from shared.messaging.outbox import Outbox
 from shared.service_layer.messagebus import MessageBus
 from shared.service_layer.unit_of_work import MongoUnitOfWork
 
+from .adapters.mail import SmtpMailer, smtp_from_environment
 from .adapters.repositories import REPOSITORIES
-from .service_layer import commands, evidence, meetings, membership_handlers, retention
+from .service_layer import commands, evidence, meetings, membership_handlers, notifications, retention
+from .service_layer.mail_sender import MailSender, SenderPolicy
 
 COMMANDS = {
     commands.ScheduleMeeting: meetings.schedule,
@@ -44,3 +46,16 @@ def unit_of_work(db: Database, session: Any = None, outbox: Outbox | None = None
 
 def bus(client: MongoClient, db: Database, outbox: Outbox) -> MessageBus:
     return MessageBus("events", partial(unit_of_work, db, outbox=outbox, client=client), COMMANDS, EVENTS)
+
+
+def notifications_bus(client: MongoClient, db: Database, outbox: Outbox) -> MessageBus:
+    """The notifications consumer's bus: no commands, the meeting events and person erasures that owe mails."""
+    return MessageBus("events", partial(unit_of_work, db, outbox=outbox, client=client), {}, notifications.HANDLERS)
+
+
+def mail_sender(client: MongoClient, db: Database, settings: Any = None, policy: SenderPolicy | None = None,
+                mailer: Any = None) -> MailSender:
+    """The worker's mail sender on its connection: SMTP from TVP_SMTP_URL, policy from TVP_MAIL_* (adapters/mail)."""
+    smtp, environment_policy = smtp_from_environment()
+    return MailSender(partial(unit_of_work, db, client=client), mailer or SmtpMailer(smtp),
+                      policy=policy or SenderPolicy(**environment_policy))

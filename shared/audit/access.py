@@ -39,13 +39,17 @@ def plain(value: Any) -> Any:
 def access_request(
     uow: UnitOfWork, service: str, holdings: Holdings, person_id: str, principal: Principal, with_audit: bool = True
 ) -> dict:
-    """The answer to an access request: the service's holdings, its audit entries naming the person."""
+    """The answer to an access request: the service's holdings, its audit entries naming the person.
+
+    A service that sends messages to people lists them under `notifications` in its holdings; they are shown
+    apart (null for a service that sends none)."""
+    held = holdings(uow, person_id, principal)
+    notifications = held.pop("notifications", None)
     return {
         "person_id": person_id,
         "service": service,
         "generated_at": utc_now(),
-        "holds": plain(holdings(uow, person_id, principal)),
-        # No service sends messages to people yet; their notifications will be listed here.
-        "notifications": None,
+        "holds": plain(held),
+        "notifications": None if notifications is None else plain(notifications),
         "audit": uow.audit_trail.naming(f"person/{person_id}") if with_audit else None,
     }

@@ -74,8 +74,18 @@ class MembershipChangedPayload(OrganisationPayload):
     at = fields.String(required=True)
 
 
+class ConsentPayload(Schema):
+    """One consent as the members service keeps it (purposes: docs/privacy.md)."""
+
+    purpose = fields.String(required=True)
+    granted_at = fields.String(required=True)
+    withdrawn_at = fields.String(allow_none=True)
+    text_version = fields.String(allow_none=True)
+
+
 class PersonPayload(Schema):
-    """Internal topic only. `full_name` and `email` are null in the event log once the person is erased."""
+    """Internal topic only. `full_name`, `email` and `consents` are null in the event log once the person is
+    erased. `consents` is absent from events written before it was carried (read as unknown, not as none)."""
 
     id = fields.String(required=True)
     organisation_id = fields.String(required=True)
@@ -84,6 +94,7 @@ class PersonPayload(Schema):
     title = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
     gender = fields.String(allow_none=True, validate=validate.OneOf(GENDERS))
+    consents = fields.List(fields.Nested(ConsentPayload), allow_none=True)
 
 
 class PersonUpdatedPayload(PersonPayload):

@@ -90,8 +90,12 @@ class EventConsumer:
         retry_backoff_s: float = 0.2,
         batch_handler: BatchHandler | None = None,
         start_session: Callable[[], ContextManager[ClientSession]] | None = None,
+        processed: str = PROCESSED,
     ):
         self.client = client
+        # A second consumer of the same service (its own group) keeps its own records: the same event is
+        # fresh for each of them.
+        self.processed = processed
         # The worker passes its SessionLedger's (shared/session_ledger.py): a successor can end what a kill left open.
         self.start_session = start_session or client.start_session
         self.db = db
@@ -157,7 +161,7 @@ class EventConsumer:
 
     def _apply(self, events: list[CloudEvent], session) -> None:
         ids = [e.id for e in events]
-        done = {d["_id"] for d in self.db[PROCESSED].find({"_id": {"$in": ids}}, {"_id": 1}, session=session)}
+        done = {d["_id"] for d in self.db[self.processed].find({"_id": {"$in": ids}}, {"_id": 1}, session=session)}
         now = datetime.now(timezone.utc)
         fresh, fresh_events = [], []
         for event in events:
@@ -171,7 +175,7 @@ class EventConsumer:
         if self.batch_handler is not None and fresh_events:
             self.batch_handler(fresh_events, BatchContext(self.db, session, self.outbox, fresh_events))
         if fresh:
-            self.db[PROCESSED].insert_many(fresh, session=session)
+            self.db[self.processed].insert_many(fresh, session=session)
         self.applied += len(fresh)
         self.skipped += len(events) - len(fresh)
 
@@ -226,6 +230,7 @@ def run_consumer_loop(
     stop: threading.Event,
     lag_every_s: float = 5.0,
     broker: Broker = APACHE_KAFKA,
+    lag_key: str = "consumer",
 ) -> None:
     """Poll, store, commit; on stop finish the batch, commit and leave the group."""
     last_lag = 0.0
@@ -247,7 +252,7 @@ def run_consumer_loop(
                 kafka_consumer.commit()
             if time.monotonic() - last_lag > lag_every_s:
                 last_lag = time.monotonic()
-                _record_lag(kafka_consumer, db, broker)
+                _record_lag(kafka_consumer, db, broker, lag_key)
     finally:
         try:
             kafka_consumer.close(autocommit=False)  # leaves the group at once
@@ -264,7 +269,7 @@ def _rewind_to_committed(kafka_consumer) -> None:
             kafka_consumer.seek(tp, committed)
 
 
-def _record_lag(kafka_consumer, db: Database, broker: Broker) -> None:
+def _record_lag(kafka_consumer, db: Database, broker: Broker, lag_key: str = "consumer") -> None:
     try:
         assignment = kafka_consumer.assignment()
         if not assignment:
@@ -280,7 +285,7 @@ def _record_lag(kafka_consumer, db: Database, broker: Broker) -> None:
                 ends.update(kafka_consumer.end_offsets(missing))
         lag = sum(max(0, ends[tp] - kafka_consumer.position(tp)) for tp in assignment)
         db[RUNTIME_STATUS].update_one(
-            {"_id": "consumer"}, {"$set": {"lag": lag, "updated_at": datetime.now(timezone.utc)}}, upsert=True
+            {"_id": lag_key}, {"$set": {"lag": lag, "updated_at": datetime.now(timezone.utc)}}, upsert=True
         )
     except Exception as exc:  # noqa: BLE001 - lag is a metric, never a reason to stop
         log.debug("could not measure lag: %s", exc)

@@ -29,7 +29,7 @@ def _env(tmp_path, **extra):
     env.update(TVP_VAR_DIR=str(tmp_path / "var"), TVP_EMBEDDED_MONGO_PORT=str(free_port()),
                TVP_EMBEDDED_KAFKA_PORT=str(free_port()), TVP_MEMBERS_PORT=str(free_port()),
                TVP_EVENTS_PORT=str(free_port()), TVP_REPORTING_PORT=str(free_port()),
-               TVP_CONSOLE_PORT=str(free_port()))
+               TVP_CONSOLE_PORT=str(free_port()), TVP_MAIL_CATCHER_PORT=str(free_port()))
     env.update(extra)
     return env
 
@@ -98,7 +98,7 @@ def test_up_runs_keeps_data_and_stops_cleanly(tmp_path):
         assert up.stop() == 0
     # Nothing was left behind: every port is free again.
     for name in ("TVP_MEMBERS_PORT", "TVP_EVENTS_PORT", "TVP_REPORTING_PORT", "TVP_CONSOLE_PORT",
-                 "TVP_EMBEDDED_MONGO_PORT", "TVP_EMBEDDED_KAFKA_PORT"):
+                 "TVP_EMBEDDED_MONGO_PORT", "TVP_EMBEDDED_KAFKA_PORT", "TVP_MAIL_CATCHER_PORT"):
         assert port_is_free(int(env[name])), name
 
     again = Up(env)
@@ -171,7 +171,7 @@ def test_run_json_status_logs_and_stop_of_a_running_stack(tmp_path):
         assert run["kafka_bootstrap"] == f"127.0.0.1:{env['TVP_EMBEDDED_KAFKA_PORT']}"
         assert run["kafka_broker"] == preferred_broker()  # Apache Kafka wherever Java can run it
         assert run["started_at"].endswith("+00:00")
-        names = ["mongodb", "kafka", "members-web", "members-worker", "events-web", "events-worker",
+        names = ["mongodb", "kafka", "mail-catcher", "members-web", "members-worker", "events-web", "events-worker",
                  "reporting-web", "reporting-worker", "console-web"]
         assert [p["name"] for p in run["processes"]] == names
         assert all(p["restarts"] == 0 and p["pid"] > 0 for p in run["processes"])

@@ -98,6 +98,8 @@ def events_request(world: World, method: str, path: str, variant: str) -> dict:
     request: dict = {"params": {"meeting_id": meeting}}
     if (method, path) == ("POST", "/api/v1/meetings/{meeting_id}/evidence"):
         request.update(evidence_upload())
+    if (method, path) == ("GET", "/api/v1/notifications"):
+        request["query_string"] = {"meeting": meeting}
     if (method, path) in bodies:
         request["json"] = bodies[(method, path)]
     return request

@@ -235,6 +235,17 @@ def up() -> int:
         if not settings.jwt_private_key_file.exists():
             raise CliError(f"no private key at {settings.jwt_private_key_file}: only its owner can issue tokens")
         issuer = TokenIssuer(settings.jwt_private_key_file.read_bytes(), settings.jwt_issuer)
+        smtp_url = os.environ.get("TVP_SMTP_URL")
+        if smtp_url:
+            say(f"mail: sending through {smtp_url}")
+        else:
+            # A mail catcher, so that nothing leaves this machine: each mail becomes var/mail/<time>-<id>.eml.
+            mail_port = int(os.environ.get("TVP_MAIL_CATCHER_PORT", "8025"))
+            catcher = stack.add(embedded.mail_catcher_process(mail_port, var_dir / "mail", log_dir), "server")
+            embedded.wait_for_mail_catcher(catcher, mail_port)
+            smtp_url = f"smtp://127.0.0.1:{mail_port}"
+            say(f"mail: catcher on {smtp_url}, messages in {var_dir / 'mail'}")
+        env["TVP_SMTP_URL"] = smtp_url
         webs, ports = [], {}
         for name in SERVICES:
             port = load_settings(name).port
@@ -258,6 +269,7 @@ def up() -> int:
                 "mongo_uri": mongo_uri,
                 "kafka_bootstrap": bootstrap,
                 "kafka_broker": kind,
+                "smtp_url": smtp_url,
                 "var_dir": str(var_dir),
                 "databases": databases,
                 "log_dir": str(log_dir),

@@ -37,6 +37,7 @@ MEETINGS = "/api/v1/meetings"
 MEETING = MEETINGS + "/{meeting_id}"
 ORGANISATIONS = "/api/v1/member-organisations"
 PEOPLE = "/api/v1/people"
+NOTIFICATIONS = "/api/v1/notifications"
 LIST_FILTERS = ("q", "kind", "host", "theme", "status", "from", "to", "sort")
 SORTS = {  # the events API's `sort`
     "starts_at": _l("Earliest first"),
@@ -252,6 +253,8 @@ def _detail_context(meeting_id: str) -> dict:
         "decisions": lambda: caller.get(EVENTS, path + "/decisions"),
         "evidence": lambda: every_page(caller, EVENTS, path + "/evidence"),
     }
+    if may(EVENTS, "GET", NOTIFICATIONS):  # platform admins: the mails of the meeting, who and which
+        jobs["notifications"] = lambda: every_page(caller, EVENTS, NOTIFICATIONS, params={"meeting": meeting_id})
     if may(EVENTS, "POST", MEETING + "/registrations"):
         jobs["people"] = lambda: every_page(caller, "members", PEOPLE, params=people_params)
         jobs["organisations"] = lambda: every_page(caller, EVENTS, ORGANISATIONS)
@@ -271,6 +274,7 @@ def _detail_context(meeting_id: str) -> dict:
         # A 403 (another chamber: sheets carry names and signatures) leaves the panel out.
         "evidence": None if isinstance(results["evidence"], ApiError) else results["evidence"],
         "evidence_kinds": evidence.KINDS,
+        "notifications": _notifications(results.get("notifications")),
         "people": [] if people is None or isinstance(people, ApiError) else people,
         "organisations": _organisations(results.get("organisations", [])),
         "governance": meeting["kind"] in GOVERNANCE_KINDS,
@@ -278,6 +282,14 @@ def _detail_context(meeting_id: str) -> dict:
         "genders": GENDERS, "organisation_kinds": ORGANISATION_KINDS, "size_classes": SIZE_CLASSES,
         "provinces": PROVINCES, "local_input": meeting_forms.local_input,
     }
+
+
+def _notifications(found) -> list[dict] | None:
+    """The meeting's mails, or None where the role may not see them (or the API did not answer: the rest of the
+    page still shows)."""
+    if found is None or isinstance(found, ApiError):
+        return None
+    return found
 
 
 @blp.get("/meetings/<meeting_id>")

@@ -10,7 +10,7 @@ through the repositories (adapters/repositories.py) with pymongo, since a change
 and its events must be one document write (mongoengine 0.29 has no transactions).
 Index names are the ones earlier releases created, so existing databases keep them.
 """
-from mongoengine import BooleanField, DateTimeField, DictField, IntField, ListField, StringField
+from mongoengine import BooleanField, DateTimeField, DictField, Document, IntField, ListField, StringField
 from pymongo.database import Database
 
 from shared.adapters.documents import AggregateDocument, ReadModelDocument, create_declared_indexes
@@ -24,6 +24,8 @@ MEETINGS = "meetings"
 ORGANISATIONS = "member_organisations"
 PEOPLE = "member_people"
 SEATS = "member_seats"
+NOTIFICATIONS = "notifications"
+REMINDERS = "reminders"
 
 
 class _Aggregate(AggregateDocument):
@@ -93,6 +95,7 @@ class MemberPersonDocument(_ReadModel):
     full_name = StringField()  # None once erased
     email = StringField()  # None once erased
     gender = StringField()
+    consents = ListField(DictField())  # purpose, granted_at, withdrawn_at, text_version; None if never told
     erased = BooleanField()
     erased_at = StringField()
 
@@ -115,7 +118,60 @@ class MemberSeatDocument(_ReadModel):
     }
 
 
-DOCUMENTS = (MeetingDocument, MemberOrganisationDocument, MemberPersonDocument, MemberSeatDocument)
+class NotificationDocument(Document):
+    """One mail owed for one triggering event to one recipient with one template (services/events/domain/
+    notifications.py): written by the notifications consumer with its processed-event record, sent by the mail
+    sender (service_layer/mail_sender.py). `context` is what the mail shows, fixed when the event arrived."""
+
+    id = StringField(primary_key=True)  # notification_id(event_id, recipient, template)
+    event_id = StringField(required=True)
+    event_type = StringField()
+    meeting_id = StringField(required=True)
+    recipient = StringField(required=True)  # a person id, or "registration:<id>" for an outside participant
+    person_id = StringField()
+    to = StringField()  # None once the person is erased
+    template = StringField(required=True)
+    language = StringField(required=True)
+    context = DictField()
+    status = StringField(required=True)  # pending | sending | sent | failed | skipped
+    reason = StringField()  # why skipped
+    attempts = IntField(default=0)
+    next_attempt_at = DateTimeField()
+    lease_until = DateTimeField()
+    last_error = StringField()
+    message_id = StringField()
+    created_at = DateTimeField(required=True)
+    sent_at = DateTimeField()
+
+    meta = {
+        "collection": NOTIFICATIONS, "db_alias": ALIAS, "strict": False,
+        "indexes": [
+            {"fields": ["event_id", "recipient", "template"], "name": "one_per_event_recipient_template",
+             "unique": True},
+            {"fields": ["status", "next_attempt_at"], "name": "due"},
+            {"fields": ["meeting_id", "created_at"], "name": "by_meeting"},
+            {"fields": ["person_id"], "name": "by_person"},
+        ],
+    }
+
+
+class ReminderDocument(Document):
+    """A meeting's reminder, due 24 h before it starts (`_id` = the meeting id): moved by a reschedule, removed by
+    a cancellation, claimed with a lease by the mail sender, `done` once its notifications are written."""
+
+    id = StringField(primary_key=True)
+    due_at = DateTimeField(required=True)
+    starts_at = DateTimeField(required=True)
+    status = StringField(required=True)  # pending | claimed | done
+    lease_until = DateTimeField()
+    done_at = DateTimeField()
+
+    meta = {"collection": REMINDERS, "db_alias": ALIAS, "strict": False,
+            "indexes": [{"fields": ["status", "due_at"], "name": "due"}]}
+
+
+DOCUMENTS = (MeetingDocument, MemberOrganisationDocument, MemberPersonDocument, MemberSeatDocument,
+             NotificationDocument, ReminderDocument)
 AGGREGATE_COLLECTIONS: list[str] = [MEETINGS]
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
+from pymongo import ReturnDocument
+
 from shared.adapters.repository import MongoRepository, Page
 from shared.adapters.retention import RetentionLedger
 from shared.evidence.store import EvidenceFiles
@@ -18,7 +20,7 @@ from shared.messaging.envelope import CloudEvent
 from shared.messaging.projection import apply_if_newer
 
 from ..domain.numbering import Numbered
-from .documents import MEETINGS, ORGANISATIONS, PEOPLE, SEATS
+from .documents import MEETINGS, NOTIFICATIONS, ORGANISATIONS, PEOPLE, REMINDERS, SEATS
 
 
 def aware(value):
@@ -144,7 +146,8 @@ class MemberPeople(_ReadModel):
 
     def forget_names(self, person_id: str) -> None:
         """Erasure is final: also when a replay brings an older event back after it."""
-        self.documents.update_one({"_id": person_id}, {"$set": {"full_name": None, "email": None, "erased": True}},
+        self.documents.update_one({"_id": person_id}, {"$set": {"full_name": None, "email": None, "consents": None,
+                                                                  "erased": True}},
                                   session=self.session)
 
 
@@ -159,7 +162,91 @@ class MemberSeats(_ReadModel):
         return list(self.documents.find({"person_id": person_id}, self.hidden, session=self.session))
 
 
+class Notifications(MongoRepository):
+    """The mails owed (documents.NotificationDocument): written once per (event, recipient, template), then
+    claimed one at a time with a lease by the mail sender."""
+    collection = NOTIFICATIONS
+    noun = "notification"
+    hidden: dict = {"context": 0, "lease_until": 0}
+
+    def owe(self, notification: dict) -> bool:
+        """Store it unless it exists (an upsert: a duplicate-key error would abort the consumer's transaction);
+        whether it is new."""
+        result = self.documents.update_one({"_id": notification["_id"]}, {"$setOnInsert": notification},
+                                           upsert=True, session=self.session)
+        return result.upserted_id is not None
+
+    def claim_next(self, now: datetime, lease_until: datetime) -> dict | None:
+        """The next mail due (or one whose sender died holding it), now leased to the caller."""
+        due = {"$or": [{"status": "pending", "next_attempt_at": {"$lte": now}},
+                       {"status": "sending", "lease_until": {"$lte": now}}]}
+        return aware(self.documents.find_one_and_update(
+            due, {"$set": {"status": "sending", "lease_until": lease_until}}, sort=[("next_attempt_at", 1)],
+            return_document=ReturnDocument.AFTER, session=self.session))
+
+    def settle(self, notification_id: str, fields: dict, attempted: bool = True) -> None:
+        """End a claim: sent, to be tried again, failed or skipped (`fields`), counting the attempt."""
+        change: dict = {"$set": fields, "$unset": {"lease_until": ""}}
+        if attempted:
+            change["$inc"] = {"attempts": 1}
+        self.documents.update_one({"_id": notification_id, "status": "sending"}, change, session=self.session)
+
+    def of_meeting(self, meeting_id: str, page: int, page_size: int) -> Page:
+        found = self.page({"meeting_id": meeting_id}, [("created_at", 1), ("_id", 1)], page, page_size)
+        return found | {"items": aware(found["items"])}
+
+    def told(self, meeting_id: str) -> set[str]:
+        """The recipients a mail about the meeting was sent or is owed to (not skipped, not failed)."""
+        cursor = self.documents.find({"meeting_id": meeting_id, "status": {"$in": ["pending", "sending", "sent"]}},
+                                     {"recipient": 1}, session=self.session)
+        return {n["recipient"] for n in cursor}
+
+    def of_person(self, person_id: str) -> list[dict]:
+        return aware(list(self.documents.find({"person_id": person_id}, self.hidden, session=self.session)))
+
+    def forget_person(self, person_id: str, now: datetime) -> None:
+        """An erased person gets nothing more, and their address goes from what was sent."""
+        self.documents.update_many({"person_id": person_id, "status": {"$in": ["pending", "sending"]}},
+                                   {"$set": {"status": "skipped", "reason": "erased"}}, session=self.session)
+        self.documents.update_many({"person_id": person_id}, {"$set": {"to": None, "context.name": None}},
+                                   session=self.session)
+
+
+class Reminders(MongoRepository):
+    """One reminder per meeting (documents.ReminderDocument), due 24 h before it starts."""
+    collection = REMINDERS
+    noun = "reminder"
+
+    def schedule(self, meeting_id: str, starts_at: datetime, due_at: datetime) -> None:
+        """Due at `due_at`; unchanged if already there for that time (a replay must not owe it again)."""
+        self.documents.update_one(
+            {"_id": meeting_id, "due_at": {"$ne": due_at}},
+            {"$set": {"due_at": due_at, "starts_at": starts_at, "status": "pending"},
+             "$unset": {"lease_until": "", "done_at": ""}}, upsert=False, session=self.session)
+        self.documents.update_one({"_id": meeting_id},
+                                  {"$setOnInsert": {"due_at": due_at, "starts_at": starts_at, "status": "pending"}},
+                                  upsert=True, session=self.session)
+
+    def remove(self, meeting_id: str) -> None:
+        self.documents.delete_one({"_id": meeting_id}, session=self.session)
+
+    def claim_due(self, now: datetime, lease_until: datetime) -> dict | None:
+        due = {"$or": [{"status": "pending", "due_at": {"$lte": now}},
+                       {"status": "claimed", "lease_until": {"$lte": now}}]}
+        return aware(self.documents.find_one_and_update(
+            due, {"$set": {"status": "claimed", "lease_until": lease_until}}, sort=[("due_at", 1)],
+            return_document=ReturnDocument.AFTER, session=self.session))
+
+    def done(self, meeting_id: str, due_at: datetime, now: datetime) -> bool:
+        """Mark the claimed reminder done, unless a reschedule moved it meanwhile (then it is owed again)."""
+        result = self.documents.update_one({"_id": meeting_id, "due_at": due_at, "status": "claimed"},
+                                           {"$set": {"status": "done", "done_at": now}, "$unset": {"lease_until": ""}},
+                                           session=self.session)
+        return result.modified_count == 1
+
+
 # What the unit of work hands out, by the name use cases use (`uow.meetings` …).
 REPOSITORIES = {"meetings": Meetings, "member_organisations": MemberOrganisations, "member_people": MemberPeople,
                 "member_seats": MemberSeats, "retention": RetentionLedger,
-                "evidence": EvidenceFiles}  # the meetings' evidence files (GridFS)
+                "evidence": EvidenceFiles,  # the meetings' evidence files (GridFS)
+                "notifications": Notifications, "reminders": Reminders}

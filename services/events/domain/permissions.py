@@ -53,6 +53,7 @@ ACCESS = {
                                                        note=EVIDENCE),
     ("GET", f"{API}/member-organisations"): allow(*EVERY_ROLE),
     ("GET", f"{API}/member-organisations/{{organisation_id}}"): allow(*EVERY_ROLE),
+    ("GET", f"{API}/notifications"): allow(note="recipients' e-mail addresses"),
     **privacy_rows(),
     **retention_rows(),
 }

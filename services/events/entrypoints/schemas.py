@@ -20,6 +20,9 @@ from shared.web.fields import ProvinceField, Timestamp
 from shared.web.schemas import PageQuerySchema
 
 from ..domain.clock import EARLIEST, LATEST
+from ..domain.notifications import LANGUAGES as NOTIFICATION_LANGUAGES
+from ..domain.notifications import STATUSES as NOTIFICATION_STATUSES
+from ..domain.notifications import TEMPLATES as NOTIFICATION_TEMPLATES
 from ..domain.vocabulary import BODY_PATTERN
 
 ID = validate.Length(min=1, max=100)
@@ -324,3 +327,30 @@ class MemberOrganisationSchema(Schema):
     version = fields.Integer(required=True)
     may_host = fields.Boolean(required=True, metadata={"description": "Active members may host meetings"})
 
+
+
+# -- notifications ------------------------------------------------------------------
+
+class NotificationQuerySchema(PageQuerySchema):
+    meeting = fields.String(required=True, validate=ID, metadata={"description": "The meeting's id"})
+
+
+class NotificationSchema(Schema):
+    id = fields.String(required=True)
+    meeting_id = fields.String(required=True)
+    to = fields.String(allow_none=True, metadata={"description": "The address; null if skipped or erased"})
+    recipient = fields.String(required=True, metadata={
+        "description": "A member's person id, or registration:<id> for an outside participant"})
+    template = fields.String(required=True, validate=validate.OneOf(NOTIFICATION_TEMPLATES))
+    language = fields.String(required=True, validate=validate.OneOf(NOTIFICATION_LANGUAGES))
+    status = fields.String(required=True, validate=validate.OneOf(NOTIFICATION_STATUSES), metadata={
+        "description": "pending (to be sent or tried again), sending, sent, failed (refused, or not sent after "
+                       "every try; `last_error` says why) or skipped (`reason`: no consent, erased …)"})
+    reason = fields.String(allow_none=True)
+    attempts = fields.Integer(required=True)
+    last_error = fields.String(allow_none=True)
+    sent_at = Timestamp(allow_none=True)
+    created_at = Timestamp(required=True)
+    event_id = fields.String(required=True, metadata={
+        "description": "The triggering event's id (reminder:<meeting>:<due> for a reminder)"})
+    message_id = fields.String(allow_none=True)

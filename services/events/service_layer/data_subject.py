@@ -6,7 +6,7 @@ waitlisted and cancelled ones. `attendances` are the registrations whose attenda
 records an attendance) and `waitlist` those waiting for a place. The person's organisation, which decides
 whether a chamber admin may ask, is the one of the membership view. A person this service knows nothing of
 (no membership view, no registration) is a 404. Registrations of participants who are not members' people
-carry no person id, so they are not found by one.
+carry no person id, so they are not found by one. `notifications` are the meeting mails owed to the person.
 """
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from shared.service_layer.unit_of_work import UnitOfWork
 MEETING_FIELDS = ("title", "kind", "body", "starts_at", "ends_at", "status", "host_organisation_id")
 REGISTRATION_FIELDS = ("status", "source", "registrant", "seat_id", "role", "gender", "province", "organisation",
                        "waitlist_position", "attended", "attended_at", "created_at", "cancelled_at", "cancel_reason")
-VIEW_FIELDS = ("organisation_id", "full_name", "email", "gender", "erased", "erased_at", "version")
+VIEW_FIELDS = ("organisation_id", "full_name", "email", "gender", "consents", "erased", "erased_at", "version")
+NOTIFICATION_FIELDS = ("meeting_id", "template", "language", "to", "status", "reason", "sent_at", "created_at")
 SEAT_FIELDS = ("body", "organisation_id", "role", "term_start", "term_end", "status", "ended_on")
 
 
@@ -41,6 +42,9 @@ def holdings(uow: UnitOfWork, person_id: str, principal: Principal) -> dict:
                         for r in registrations if r["attended"]],
         "waitlist": [{"meeting": r["meeting"], "registration_id": r["id"], "position": r["waitlist_position"]}
                      for r in registrations if r["status"] == "waitlisted"],
+        # The meeting mails owed to the person (docs/notifications.md): which, where to, and what became of them.
+        "notifications": [{"id": n["_id"], **{k: n.get(k) for k in NOTIFICATION_FIELDS}}
+                          for n in uow.notifications.of_person(person_id)],
     }
 
 

@@ -24,7 +24,8 @@ from .invitations import reconcile
 from .meetings import change_meeting
 
 ORGANISATION_FIELDS = ("name", "kind", "province", "size_class", "is_sme", "status")
-PERSON_FIELDS = ("organisation_id", "full_name", "email", "gender")
+# `consents` decides who gets meeting mails (domain/notifications.py); absent from older events: None, unknown.
+PERSON_FIELDS = ("organisation_id", "full_name", "email", "gender", "consents")
 SEAT_FIELDS = ("body", "person_id", "organisation_id", "role", "term_start", "term_end")
 
 
@@ -44,7 +45,7 @@ def person_changed(uow: UnitOfWork, event: CloudEvent, principal: Principal, cau
 def person_erased(uow: UnitOfWork, event: CloudEvent, principal: Principal, cause: Causation) -> None:
     """Keep the opaque id, organisation and gender (the counts need them); drop the name and e-mail."""
     fields = {"organisation_id": event.data["organisation_id"], "full_name": None, "email": None,
-              "erased": True, "erased_at": event.data.get("at")}
+              "consents": None, "erased": True, "erased_at": event.data.get("at")}
     if not uow.member_people.apply(event, fields):
         # Already past this version (a replay): the erasure still holds.
         uow.member_people.forget_names(event.aggregate_id)

@@ -8,7 +8,7 @@ from shared.errors import Conflict, Unprocessable
 # Everything that identifies a person; erased on a KVKK/GDPR erasure request.
 IDENTIFYING_FIELDS = ["full_name", "email", "phone", "title", "consents", "gender", "name_folded", "email_key"]
 # The same fields as they appear in the payload of person events.
-IDENTIFYING_PAYLOAD_FIELDS = ["full_name", "email", "phone", "title"]
+IDENTIFYING_PAYLOAD_FIELDS = ["full_name", "email", "phone", "title", "consents"]
 EDITABLE_FIELDS = ["full_name", "email", "title", "phone", "gender", "consents"]
 REQUIRED_FIELDS = {"full_name", "email"}
 CLOCK_SKEW = timedelta(minutes=5)

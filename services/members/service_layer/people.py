@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from shared.auth import Principal
-from shared.clock import to_millis, utc_now
+from shared.clock import local_iso, to_millis, utc_now
 from shared.contracts import members as contract
 from shared.errors import Conflict, DuplicateKey, NotFound, Unprocessable
 from shared.ids import new_id
@@ -34,7 +34,13 @@ EVERYTHING_BUT_OUTBOX = {"outbox": 0}
 
 
 def payload_of(person: dict) -> dict:
-    return pick(person, PAYLOAD_FIELDS)
+    return pick(person, PAYLOAD_FIELDS) | {"consents": [consent_payload(c) for c in person.get("consents") or []]}
+
+
+def consent_payload(consent: dict) -> dict:
+    """What the other services need of a consent (events' notifications ask whether one covers a mail)."""
+    return {"purpose": consent["purpose"], "granted_at": local_iso(consent["granted_at"]),
+            "withdrawn_at": local_iso(consent.get("withdrawn_at")), "text_version": consent.get("text_version")}
 
 
 def _email_taken() -> Conflict:

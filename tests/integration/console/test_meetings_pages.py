@@ -277,6 +277,36 @@ def test_the_reschedule_confirmation_shows_the_new_times_in_istanbul(live_browse
     assert "10:00" in asked and "12:30" in asked and 'name="starts_at" value="2030-12-10T10:00"' in asked
 
 
+def test_a_platform_admin_sees_the_meetings_e_mails_and_a_reader_does_not(live_browser, platform, services):
+    from datetime import timezone
+
+    board = platform["board"]
+    now = datetime.now(timezone.utc)
+    base = {"meeting_id": board["id"], "event_id": "e1", "event_type": "x", "language": "tr", "context": {},
+            "attempts": 1, "next_attempt_at": now, "created_at": now}
+    services.apps["events"].extensions["tvp"].db.notifications.insert_many([
+        {**base, "_id": "n1", "recipient": "p1", "person_id": "p1", "to": "baskan@kesantso.org.tr",
+         "template": "invitation", "status": "sent", "sent_at": now},
+        {**base, "_id": "n2", "recipient": "p2", "person_id": "p2", "to": "nobody@example.org",
+         "template": "invitation", "status": "failed", "last_error": "recipient refused: 550 mailbox unavailable"},
+        {**base, "_id": "n3", "recipient": "p3", "person_id": "p3", "to": None, "template": "invitation",
+         "status": "skipped", "reason": "no current consent for meeting_notifications", "attempts": 0},
+    ])
+    live_browser.sign_in("platform_admin")
+    page = page_text(live_browser.get(f"/meetings/{board['id']}?lang=en"))
+    mails = page[page.index('id="notifications"'):].split("</table>")[0]
+    assert mails.count("<tr>") == 4  # the header and the three mails
+    assert "baskan@kesantso.org.tr" in mails and "Sent" in mails and "Invitation" in mails
+    assert "550 mailbox unavailable" in mails and "Not sent" in mails
+    assert "(no address kept)" in mails and "no current consent" in mails
+    turkish = page_text(live_browser.get(f"/meetings/{board['id']}?lang=tr"))
+    assert "E-postalar" in turkish and "Gönderildi" in turkish and "Davet" in turkish
+
+    reader = type(live_browser)(live_browser.app)
+    reader.sign_in("programme_officer")
+    assert 'id="notifications"' not in page_text(reader.get(f"/meetings/{board['id']}"))
+
+
 # --- calendars, printouts and check-in by code (issue 12) --------------------------------------------------
 
 def _codes(services, issuer, meeting_id) -> dict[str, str]:

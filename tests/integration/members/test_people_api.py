@@ -27,7 +27,11 @@ def test_register_person_with_consents(api):
     assert event["type"] == "tr.tvp.members.person.registered.v1"
     assert {k: event["data"][k] for k in ("id", "organisation_id", "gender")} == {
         "id": person["id"], "organisation_id": org["id"], "gender": "female"}
-    assert "consents" not in event["data"]
+    # The consents travel on the internal topic (the events service mails only under one), without their source.
+    assert [(c["purpose"], c["withdrawn_at"]) for c in event["data"]["consents"]] == [
+        ("newsletter", None), ("event_photos", None)]
+    assert event["data"]["consents"][1]["granted_at"] == "2026-03-01T10:00:00+03:00"
+    assert all(set(c) == {"purpose", "granted_at", "withdrawn_at", "text_version"} for c in event["data"]["consents"])
 
 
 def test_consents_are_read_only_by_the_own_organisation_and_platform_admins(api):
@@ -129,7 +133,7 @@ def test_erasure_removes_identifying_data_ends_seats_and_announces_it(api):
     assert erased["type"] == "tr.tvp.members.person.erased.v1" and erased["aggregateversion"] == 2
     assert erased["data"]["id"] == person["id"] and erased["data"]["organisation_id"] == org["id"]
     assert api.db.event_log.find_one({"_id": "logged-1"})["event"]["data"] == {
-        "full_name": None, "email": None, "phone": None, "title": None}
+        "full_name": None, "email": None, "phone": None, "title": None, "consents": None}
     ended = api.events("seats", seat["id"])[-1]
     assert ended["type"] == "tr.tvp.members.seat.ended.v1" and ended["data"]["reason"] == "person erased"
     assert ended["correlationid"] == "erase-1" and ended["causationid"] == erased["id"]

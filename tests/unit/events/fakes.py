@@ -116,11 +116,93 @@ class FakeMemberSeats(_FakeReadModel):
         return [copy.deepcopy(s) for s in self.docs.values() if s.get("body") == body]
 
 
+class FakeNotifications(FakeRepository):
+    collection = "notifications"
+    noun = "notification"
+    hidden = {"context": 0, "lease_until": 0}
+
+    def owe(self, notification: dict) -> bool:
+        if notification["_id"] in self.docs:
+            return False
+        self.docs[notification["_id"]] = copy.deepcopy(notification)
+        return True
+
+    def claim_next(self, now: datetime, lease_until: datetime) -> dict | None:
+        due = sorted((n for n in self.docs.values()
+                      if (n["status"] == "pending" and n["next_attempt_at"] <= now)
+                      or (n["status"] == "sending" and n["lease_until"] <= now)), key=lambda n: n["next_attempt_at"])
+        if not due:
+            return None
+        due[0].update(status="sending", lease_until=lease_until)
+        return copy.deepcopy(due[0])
+
+    def settle(self, notification_id: str, fields: dict, attempted: bool = True) -> None:
+        found = self.docs.get(notification_id)
+        if found is None or found["status"] != "sending":
+            return
+        found.update(copy.deepcopy(fields))
+        found.pop("lease_until", None)
+        if attempted:
+            found["attempts"] = found.get("attempts", 0) + 1
+
+    def of_meeting(self, meeting_id: str, page: int, page_size: int) -> dict:
+        return self.page({"meeting_id": meeting_id}, [("created_at", 1), ("_id", 1)], page, page_size)
+
+    def told(self, meeting_id: str) -> set[str]:
+        return {n["recipient"] for n in self.docs.values()
+                if n["meeting_id"] == meeting_id and n["status"] in ("pending", "sending", "sent")}
+
+    def of_person(self, person_id: str) -> list[dict]:
+        return [_hide(n, self.hidden) for n in self.docs.values() if n.get("person_id") == person_id]
+
+    def forget_person(self, person_id: str, now: datetime) -> None:
+        for found in self.docs.values():
+            if found.get("person_id") == person_id:
+                if found["status"] in ("pending", "sending"):
+                    found.update(status="skipped", reason="erased")
+                found["to"] = None
+
+
+def _hide(document: dict, hidden: dict) -> dict:
+    return {k: copy.deepcopy(v) for k, v in document.items() if k not in hidden}
+
+
+class FakeReminders(FakeRepository):
+    collection = "reminders"
+    noun = "reminder"
+
+    def schedule(self, meeting_id: str, starts_at: datetime, due_at: datetime) -> None:
+        found = self.docs.get(meeting_id)
+        if found is None or found["due_at"] != due_at:
+            self.docs[meeting_id] = {"_id": meeting_id, "due_at": due_at, "starts_at": starts_at, "status": "pending"}
+
+    def remove(self, meeting_id: str) -> None:
+        self.docs.pop(meeting_id, None)
+
+    def claim_due(self, now: datetime, lease_until: datetime) -> dict | None:
+        due = sorted((r for r in self.docs.values()
+                      if (r["status"] == "pending" and r["due_at"] <= now)
+                      or (r["status"] == "claimed" and r["lease_until"] <= now)), key=lambda r: r["due_at"])
+        if not due:
+            return None
+        due[0].update(status="claimed", lease_until=lease_until)
+        return copy.deepcopy(due[0])
+
+    def done(self, meeting_id: str, due_at: datetime, now: datetime) -> bool:
+        found = self.docs.get(meeting_id)
+        if found is None or found["due_at"] != due_at or found["status"] != "claimed":
+            return False
+        found.update(status="done", done_at=now)
+        found.pop("lease_until", None)
+        return True
+
+
 def fake_uow(meetings: list[dict] | None = None, organisations: list[dict] | None = None,
              people: list[dict] | None = None, seats: list[dict] | None = None) -> FakeUnitOfWork:
     return FakeUnitOfWork(meetings=FakeMeetings(meetings), member_organisations=FakeMemberOrganisations(organisations),
                           member_people=FakeMemberPeople(people), member_seats=FakeMemberSeats(seats),
-                          retention=FakeRetentionLedger())
+                          retention=FakeRetentionLedger(), notifications=FakeNotifications(),
+                          reminders=FakeReminders())
 
 
 # -- the membership view, as documents -------------------------------------------------------
@@ -155,11 +237,17 @@ def later(days=10, hours=0) -> datetime:
 class MembersEvents(EventStream):
     """The members' events the events service consumes, with per-aggregate versions."""
 
-    def person(self, organisation_id, full_name="Ayşe Yılmaz", gender="female", person_id=None):
+    def person(self, organisation_id, full_name="Ayşe Yılmaz", gender="female", person_id=None, consents=None):
+        """A person.registered; `consents` (a list of purposes, or consent payloads) only when given, as in the
+        events written before person events carried them."""
         person_id = person_id or uuid.uuid4().hex
-        return person_id, self.event(PERSON + "registered.v1", person_id, {
-            "id": person_id, "organisation_id": organisation_id, "full_name": full_name,
-            "email": f"{person_id[:8]}@example.org", "title": None, "phone": None, "gender": gender})
+        data = {"id": person_id, "organisation_id": organisation_id, "full_name": full_name,
+                "email": f"{person_id[:8]}@example.org", "title": None, "phone": None, "gender": gender}
+        if consents is not None:
+            data["consents"] = [c if isinstance(c, dict) else {"purpose": c, "granted_at": "2026-01-05T10:00:00+03:00",
+                                                                "withdrawn_at": None, "text_version": None}
+                                for c in consents]
+        return person_id, self.event(PERSON + "registered.v1", person_id, data)
 
     def erase(self, person_id, organisation_id):
         return self.event(PERSON + "erased.v1", person_id, {

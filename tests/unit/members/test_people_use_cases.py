@@ -117,7 +117,7 @@ def test_erasure_removes_identifying_data_ends_seats_and_scrubs_outbox_and_log()
     assert stored["status"] == "erased" and not {"full_name", "email", "phone", "email_key"} & set(stored)
     assert stored["outbox"][0]["data"]["full_name"] is None
     assert uow.event_log.docs["e1"]["event"]["data"] == {"full_name": None, "organisation_id": org, "email": None,
-                                                         "phone": None, "title": None}
+                                                         "phone": None, "title": None, "consents": None}
     with pytest.raises(NotFound):
         people.get_person(uow, GetPerson(found["_id"]), OFFICER)
     with pytest.raises(NotFound):  # erasing twice: already gone
