@@ -246,6 +246,8 @@ def up() -> int:
             smtp_url = f"smtp://127.0.0.1:{mail_port}"
             say(f"mail: catcher on {smtp_url}, messages in {var_dir / 'mail'}")
         env["TVP_SMTP_URL"] = smtp_url
+        # Reporting reads the meetings' evidence files from events for a report's package: on events' own port.
+        env.setdefault("TVP_EVENTS_URL", f"http://127.0.0.1:{load_settings('events').port}")
         webs, ports = [], {}
         for name in SERVICES:
             port = load_settings(name).port
