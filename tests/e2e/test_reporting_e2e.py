@@ -146,7 +146,8 @@ def test_member_registration_to_submitted_report(stack_factory, servers, token, 
     assert draft["content"]["meetings"][0]["host_name"] == "Hakkari TSO"
     assert draft["content"]["meetings"][0]["numbered_title"] == "1st Advisory Board Meeting"
     submitted = officer("POST", f"/reports/{draft['id']}/submit", 200, correlation=f"submit-{run_id}").json()
-    assert submitted["status"] == "submitted" and submitted["sha256"] == draft["sha256"]
+    # Submission freezes the content as drafted; its sha256 is now its package manifest's (docs/reporting.md).
+    assert submitted["status"] == "submitted" and submitted["content_sha256"] == draft["sha256"]
     assert officer("POST", f"/reports/{draft['id']}/submit").status_code == 409
     pdf = officer("GET", f"/reports/{draft['id']}/export?format=pdf", 200)
     assert pdf.headers["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")

@@ -310,21 +310,25 @@ def check_in(uow: UnitOfWork, command: CheckIn, principal: Principal, cause: Cau
     """Attendance by a badge's code, with the rules of `record_attendance`; a second scan of the same code
     changes nothing and answers the registration again (the third value says whether this scan recorded it)."""
     now = utc_now()
+    recorded = False
 
     def change(meeting):
+        nonlocal recorded
         _ensure_manager(principal, meeting)
         registration_id = codes.registration_with_code(meeting, command.code)
         if registration_id is None:
             raise Unprocessable(f"no registration of meeting {command.meeting_id} has the code {command.code!r} "
                                 "(a badge of another meeting?)", {"code": ["unknown code for this meeting"]})
         registration = rules.registration_of(meeting, registration_id)
-        if registration.get("attended") and registration["status"] == "confirmed":
+        # Set on every attempt: change_meeting may call this again after a concurrent write.
+        recorded = not (registration.get("attended") and registration["status"] == "confirmed")
+        if not recorded:
             return [], registration
         rules.check_attendance(meeting, registration, now)
         return [_attend(uow, meeting, registration, now)], registration
 
     meeting, registration = change_meeting(uow, command.meeting_id, change, cause, now=now)
-    return meeting, registration, registration.get("attended_at") == now
+    return meeting, registration, recorded
 
 
 def current_quorum(uow: UnitOfWork, meeting: dict) -> Quorum | None:
