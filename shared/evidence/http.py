@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from typing import Iterable
-from urllib.parse import quote
 
 from flask import Response
 
-
-def content_disposition(filename: str) -> str:
-    """`attachment` with the name in ASCII for old clients and in UTF-8 (RFC 6266/5987) for the others."""
-    fallback = filename.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "_") or "evidence"
-    fallback = fallback.replace("\\", "_")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+from ..web.files import content_disposition
 
 
 def download_response(stored: dict, chunks: Iterable[bytes]) -> Response:

@@ -5,6 +5,7 @@ from flask import Response
 from flask.views import MethodView
 
 from shared.web.bus import reading
+from shared.web.files import file_response
 from shared.web.http import ApiBlueprint
 from shared.web.schemas import ErrorSchema
 from shared.web.security import current_principal, guarded
@@ -22,8 +23,7 @@ blp = ApiBlueprint("calendars", __name__, url_prefix="/api/v1",
 
 
 def _ics(body: bytes, filename: str, disposition: str = "attachment") -> Response:
-    return Response(body, status=200, content_type=f"{ICS}; charset=utf-8",
-                    headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
+    return file_response(body, f"{ICS}; charset=utf-8", filename, disposition)
 
 
 @blp.route("/meetings/<meeting_id>/calendar.ics")

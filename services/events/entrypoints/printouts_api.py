@@ -5,6 +5,7 @@ from flask import Response
 from flask.views import MethodView
 
 from shared.web.bus import reading
+from shared.web.files import file_response
 from shared.web.http import ApiBlueprint
 from shared.web.schemas import ErrorSchema
 from shared.web.security import current_principal, guarded
@@ -21,8 +22,7 @@ blp = ApiBlueprint("printouts", __name__, url_prefix="/api/v1",
 
 
 def _pdf(body: bytes, filename: str) -> Response:
-    return Response(body, status=200, mimetype=PDF,
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    return file_response(body, PDF, filename, disposition="inline")
 
 
 @blp.route("/meetings/<meeting_id>/attendance-sheet.pdf")

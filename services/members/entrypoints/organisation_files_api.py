@@ -1,13 +1,13 @@
 """HTTP entrypoint for organisation files: importing a CSV or XLSX (dry run, commit) and exporting the list."""
 from __future__ import annotations
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import ValidationError
 
 from shared.clock import today
 from shared.web.bus import message_bus, reading
+from shared.web.files import file_response
 from shared.web.http import UPLOAD, ApiBlueprint, cause
 from shared.web.idempotency import BY_CONTENT
 from shared.web.outages import DATABASE_BUDGET_S
@@ -90,8 +90,7 @@ class Export(MethodView):
         documents = ({**document, "id": document["_id"]} for document in found)
         body = csv_bytes(EXPORT_COLUMNS, documents) if fmt == "csv" else xlsx_bytes(EXPORT_COLUMNS, documents)
         filename = f"organisations-{today().isoformat()}.{fmt}"
-        return Response(body, status=200, content_type=CONTENT_TYPES[fmt],
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        return file_response(body, CONTENT_TYPES[fmt], filename)
 
 
 def _registering():

@@ -1,10 +1,11 @@
 """HTTP entrypoint for period reports and their exports."""
 from __future__ import annotations
 
-from flask import Response, request
+from flask import request
 from flask.views import MethodView
 
 from shared.web.bus import handle, reading
+from shared.web.files import file_response
 from shared.web.http import ETAG, IF_MATCH, ApiBlueprint, precondition
 from shared.web.schemas import ErrorSchema, page_schema
 from shared.web.security import current_principal, guarded
@@ -144,8 +145,7 @@ class Package(MethodView):
         uow = reading()
         meeting_files = EventsEvidence(request.headers.get("Authorization", ""))  # fetched as the caller
         name, chunks = package.package(uow, reports.get(uow, report_id), meeting_files)
-        return Response(chunks, status=200, mimetype="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return file_response(chunks, "application/zip", name)
 
 
 @blp.route("/<report_id>/export")
@@ -158,5 +158,4 @@ class Export(MethodView):
         """Export a report as XLSX (native charts), CSV or PDF (charts), in Turkish and/or English"""
         uow = reading()
         body, filename = package.export(uow, reports.get(uow, report_id), query["format"], query["lang"])
-        return Response(body, status=200, mimetype=exports.CONTENT_TYPES[query["format"]],
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        return file_response(body, exports.CONTENT_TYPES[query["format"]], filename)
