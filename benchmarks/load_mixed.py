@@ -91,8 +91,8 @@ def run_steps(given_file: Path, rates: list[int], step_s: float, budget_s: float
                ",".join(map(str, rates[:affordable])), "--step-s", str(step_s), "--warm-up-s", str(WARM_UP_S),
                "--p99-ms", str(P99_LIMIT_MS)]
     steps = []
-    print(f"\n{'offered/s':>9} {'achieved/s':>10} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'failures':>9}  slowest (p99)",
-          flush=True)
+    print(f"\n{'offered/s':>9} {'achieved/s':>10} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'failures':>9}  "
+          "slowest (p99)", flush=True)
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}) \
             as child:
         for line in child.stdout:
@@ -168,7 +168,7 @@ def main(argv=None) -> None:
             sampler.stop()
             load_after = os.getloadavg()
     best = highest_passing([Step.from_dict(s) for s in steps])
-    print(f"\nmemory and CPU during the load (CPU: % of one core, averaged over the steps):")
+    print("\nmemory and CPU during the load (CPU: % of one core, averaged over the steps):")
     for row in sampler.by_kind():
         print(f"  {row['kind']:<22} x{row['processes']:<2} peak RSS {row['peak_rss_mb']:>5} MB   "
               f"CPU {row['cpu_percent_each']:>5.1f} % each")
