@@ -4,7 +4,7 @@ process with gevent, so the harness, the services and the tests never import thi
 Offers the mixed workload (benchmarks/load_workload.py) at each rate in turn: every simulated user sends one
 request per second (`constant_throughput(1)`), so N users offer N requests/s. After a short ramp the
 statistics are reset and the step is measured; one JSON line per step on stdout (`STEP {...}`), which the
-parent reads.
+parent reads, and at the end the requests sent to each service (`SENT {...}`).
 
     python -m benchmarks.load_locust --seed seed.json --rates 20,40,80 --step-s 30
 """
@@ -14,6 +14,7 @@ import argparse
 import json
 import random
 import time
+from collections import Counter
 
 import gevent
 from locust import constant_throughput, events, task
@@ -24,6 +25,8 @@ from benchmarks.load_steps import Step, passes
 from benchmarks.load_workload import Seed, draw
 
 RAMP_S = 3.0
+# Requests sent to each service over the whole run (warm-up and ramps included), for the parent's CPU per request.
+SENT: Counter[str] = Counter()
 
 
 class MixedUser(FastHttpUser):
@@ -43,6 +46,7 @@ class MixedUser(FastHttpUser):
     @task
     def one_request(self) -> None:
         request = draw(self.seed, self.rng)
+        SENT[request.service] += 1
         headers = {"Authorization": f"Bearer {self.token}", **request.headers()}
         url = f"{self.urls[request.service]}/api/v1{request.path}"
         with self.client.request(request.method, url, name=request.name, json=request.json, headers=headers,
@@ -95,6 +99,7 @@ def main(argv=None) -> None:
                 break   # past the knee: more load only queues
     finally:
         environment.runner.quit()
+        print("SENT " + json.dumps(SENT), flush=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ Locust runs in a child process (benchmarks/load_locust.py): its gevent monkeypat
 line per step, then the verdict, the memory and CPU of each process kind (benchmarks/load_resources.py), and
 writes the step table as CSV and a PNG chart under --out (default var/bench/).
 
-    python -m benchmarks.load_mixed [--start 25] [--limit 400] [--factor 1.6] [--step-s 30] [--budget-s 240]
+    python -m benchmarks.load_mixed [--start 20] [--limit 400] [--factor 1.6] [--step-s 30] [--budget-s 240]
 """
 from __future__ import annotations
 
@@ -83,19 +83,23 @@ def seed_platform(stack: ServiceStack, platform: Platform, organisations: int, o
     return {"seed": seed, "urls": urls, "token": token}
 
 
-def run_steps(given_file: Path, rates: list[int], step_s: float, budget_s: float) -> list[dict]:
-    """The locust child, one step at a time; its STEP lines come back as dicts, printed as they arrive."""
+def run_steps(given_file: Path, rates: list[int], step_s: float, budget_s: float) -> tuple[list[dict], dict]:
+    """The locust child, one step at a time; its STEP lines come back as dicts, printed as they arrive; with
+    the requests it sent to each service."""
     # Steps past the budget are not offered: the whole run stays bounded on a slow machine.
     affordable = max(1, int((budget_s - WARM_UP_S) // (step_s + 4)))
     command = [sys.executable, "-m", "benchmarks.load_locust", "--seed", str(given_file), "--rates",
                ",".join(map(str, rates[:affordable])), "--step-s", str(step_s), "--warm-up-s", str(WARM_UP_S),
                "--p99-ms", str(P99_LIMIT_MS)]
-    steps = []
+    steps, sent = [], {}
     print(f"\n{'offered/s':>9} {'achieved/s':>10} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'failures':>9}  "
           "slowest (p99)", flush=True)
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}) \
             as child:
         for line in child.stdout:
+            if line.startswith("SENT "):
+                sent = json.loads(line[5:])
+                continue
             if not line.startswith("STEP "):
                 print(f"  locust: {line.rstrip()}", flush=True)
                 continue
@@ -109,7 +113,7 @@ def run_steps(given_file: Path, rates: list[int], step_s: float, budget_s: float
                 print(f"          error: {error}", flush=True)
     if child.returncode:
         raise SystemExit(f"the locust process failed (exit {child.returncode})")
-    return steps
+    return steps, sent
 
 
 def write_table(steps: list[dict], out: Path) -> list[Path]:
@@ -142,7 +146,7 @@ def write_table(steps: list[dict], out: Path) -> list[Path]:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--start", type=int, default=25, help="offered requests/s of the first step")
+    parser.add_argument("--start", type=int, default=20, help="offered requests/s of the first step")
     parser.add_argument("--limit", type=int, default=400, help="highest offered requests/s")
     parser.add_argument("--factor", type=float, default=1.6, help="each step offers this times the one before")
     parser.add_argument("--step-s", type=float, default=30.0)
@@ -164,7 +168,7 @@ def main(argv=None) -> None:
                   f"on {os.cpu_count()} cores", flush=True)
             sampler = ResourceSampler()
             sampler.start()
-            steps = run_steps(given_file, ramp(args.start, args.limit, args.factor), args.step_s, args.budget_s)
+            steps, sent = run_steps(given_file, ramp(args.start, args.limit, args.factor), args.step_s, args.budget_s)
             sampler.stop()
             load_after = os.getloadavg()
     best = highest_passing([Step.from_dict(s) for s in steps])
@@ -172,6 +176,10 @@ def main(argv=None) -> None:
     for row in sampler.by_kind():
         print(f"  {row['kind']:<22} x{row['processes']:<2} peak RSS {row['peak_rss_mb']:>5} MB   "
               f"CPU {row['cpu_percent_each']:>5.1f} % each")
+    for service in SERVICES:
+        if sent.get(service):
+            per_request = 1000 * sampler.cpu_s(f"{service} web worker") / sent[service]
+            print(f"  {service} web: {per_request:.1f} ms of CPU per request ({sent[service]} requests)")
     saved = write_table(steps, args.out)
     print(f"steps saved: {', '.join(str(p) for p in saved)}")
     print(f"load average after the run {load_after[0]:.2f} / {load_after[1]:.2f} / {load_after[2]:.2f} "

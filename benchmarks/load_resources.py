@@ -103,3 +103,7 @@ class ResourceSampler:
         return [{"kind": kind, "processes": len(found), "peak_rss_mb": round(max(u.peak_rss_mb for u in found)),
                  "cpu_percent_each": round(100 * sum(u.cpu_s for u in found) / len(found) / wall, 1)}
                 for kind, found in sorted(kinds.items())]
+
+    def cpu_s(self, kind: str) -> float:
+        """CPU seconds all processes of `kind` spent since start()."""
+        return sum(u.cpu_s for u in self.usage.values() if u.kind == kind)
