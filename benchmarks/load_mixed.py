@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -44,11 +45,14 @@ def seed_platform(stack: ServiceStack, platform: Platform, organisations: int, o
     token = platform.headers["Authorization"].removeprefix("Bearer ")
     demo = run_demo(urls, token, say=lambda line: print(f"  seed: {line}", flush=True))
     members, events = f"{urls['members']}/api/v1", f"{urls['events']}/api/v1"
-    session = IdempotentSession()
+    local = threading.local()  # a requests session is not meant to be shared between threads
 
-    def call(method: str, url: str, body: dict) -> dict:
-        response = session.request(method, url, json=body, headers=platform.headers, timeout=30)
-        assert response.status_code in (200, 201), f"{method} {url}: {response.status_code} {response.text[:200]}"
+    def call(method: str, url: str, body: dict | None = None) -> dict:
+        if not hasattr(local, "session"):
+            local.session = IdempotentSession()
+        response = local.session.request(method, url, json=body, headers=platform.headers, timeout=30)
+        if response.status_code not in (200, 201):
+            raise SystemExit(f"seeding failed: {method} {url}: {response.status_code} {response.text[:200]}")
         return response.json()
 
     def organisation(n: int) -> str:
@@ -72,12 +76,10 @@ def seed_platform(stack: ServiceStack, platform: Platform, organisations: int, o
             "themes": ["resource_efficiency"], "capacity": 5000, "starts_at": starts.isoformat(),
             "ends_at": (starts + timedelta(hours=3)).isoformat()})["id"])
     print(f"  seed: {open_meetings} open workshops for registrations", flush=True)
-    held = [m["id"] for m in session.request("GET", f"{events}/meetings?page_size=100", headers=platform.headers,
-                                             timeout=30).json()["items"]]
-    total = session.request("GET", f"{members}/organisations?page_size=1", headers=platform.headers,
-                            timeout=30).json()["total"]
+    listed = [m["id"] for m in call("GET", f"{events}/meetings?page_size=100")["items"]]
+    total = call("GET", f"{members}/organisations?page_size=1")["total"]
     seed = {"organisation_ids": organisation_ids, "person_ids": [p["id"] for p in demo["people"].values()],
-            "meeting_ids": sorted(set(held) | set(open_ids)), "open_meeting_ids": open_ids,
+            "meeting_ids": sorted(set(listed) | set(open_ids)), "open_meeting_ids": open_ids,
             "report_ids": [demo["report"]["id"]], "period": demo["period"],
             "organisation_pages": max(1, total // 20), "run": uuid.uuid4().hex[:8]}
     return {"seed": seed, "urls": urls, "token": token}
