@@ -182,6 +182,12 @@ def main(argv=None) -> None:
         if sent.get(service):
             per_request = 1000 * sampler.cpu_s(f"{service} web worker") / sent[service]
             print(f"  {service} web: {per_request:.1f} ms of CPU per request ({sent[service]} requests)")
+    if sent:
+        # What one request of the mix costs the whole stack (the client aside), and the database's share of it.
+        requests = sum(sent.values())
+        stack_s = sum(row["cpu_s"] for row in sampler.by_kind() if row["kind"] != "locust client")
+        print(f"  the whole stack: {1000 * stack_s / requests:.1f} ms of CPU per request, of which the database "
+              f"{1000 * sampler.cpu_s('mongodb (SecantusDB)') / requests:.1f} ms")
     saved = write_table(steps, args.out)
     print(f"steps saved: {', '.join(str(p) for p in saved)}")
     print(f"load average after the run {load_after[0]:.2f} / {load_after[1]:.2f} / {load_after[2]:.2f} "

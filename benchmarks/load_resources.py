@@ -94,14 +94,15 @@ class ResourceSampler:
             self._thread.join()
 
     def by_kind(self) -> list[dict]:
-        """Per kind: how many processes, the largest peak RSS of one, and the CPU of one on average (% of a
-        core over the load)."""
+        """Per kind: how many processes, the largest peak RSS of one, the CPU of one on average (% of a core
+        over the load) and the CPU seconds of all of them."""
         kinds: dict[str, list[Usage]] = {}
         for usage in self.usage.values():
             kinds.setdefault(usage.kind, []).append(usage)
         wall = max(self._wall_s, 1e-9)
         return [{"kind": kind, "processes": len(found), "peak_rss_mb": round(max(u.peak_rss_mb for u in found)),
-                 "cpu_percent_each": round(100 * sum(u.cpu_s for u in found) / len(found) / wall, 1)}
+                 "cpu_percent_each": round(100 * sum(u.cpu_s for u in found) / len(found) / wall, 1),
+                 "cpu_s": sum(u.cpu_s for u in found)}
                 for kind, found in sorted(kinds.items())]
 
     def cpu_s(self, kind: str) -> float:
