@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from benchmarks.load_resources import kind_of
 from benchmarks.load_steps import Step, highest_passing, passes, ramp
 from benchmarks.load_workload import MIX, Seed, draw
 
@@ -82,3 +83,33 @@ def test_the_benchmark_process_never_imports_locust_or_gevent():
              "print(sorted(m for m in ('gevent', 'locust') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "[]"
+
+
+class Process:
+    """What benchmarks.load_resources.kind_of reads of a psutil.Process."""
+
+    def __init__(self, *argv, parent=None):
+        self.argv, self._parent = list(argv), parent
+
+    def cmdline(self):
+        return self.argv
+
+    def parent(self):
+        return self._parent
+
+    def name(self):
+        return self.argv[0].rsplit("/", 1)[-1]
+
+
+def test_each_process_of_the_stack_is_named_by_its_kind():
+    bench = Process("/venv/bin/python", "-m", "benchmarks.load_mixed")
+    master = Process("/venv/bin/python", "/venv/bin/gunicorn", "-c", "gunicorn.conf.py",
+                     "services.events:create_app()", parent=bench)
+    worker = Process(*master.argv, parent=master)
+    assert kind_of(master) == "events web master" and kind_of(worker) == "events web worker"
+    assert kind_of(Process("/venv/bin/python", "-m", "services.reporting.worker", parent=bench)) == \
+        "reporting worker"
+    assert kind_of(Process("/work/var/bin/secantusdb", "--port", "1234", parent=bench)) == "mongodb (SecantusDB)"
+    assert kind_of(Process("/work/var/bin/tansu", "broker", parent=bench)) == "broker"
+    assert kind_of(Process("/venv/bin/python", "-m", "benchmarks.load_locust", parent=bench)) == "locust client"
+    assert kind_of(Process("/usr/bin/sleep", "1", parent=bench)) == "sleep"
