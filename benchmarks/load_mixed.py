@@ -10,7 +10,7 @@ Locust runs in a child process (benchmarks/load_locust.py): its gevent monkeypat
 line per step, then the verdict, the memory and CPU of each process kind (benchmarks/load_resources.py), and
 writes the step table as CSV and a PNG chart under --out (default var/bench/).
 
-    python -m benchmarks.load_mixed [--start 20] [--limit 400] [--factor 1.6] [--step-s 30] [--budget-s 240]
+    python -m benchmarks.load_mixed [--start 10] [--limit 400] [--factor 1.5] [--step-s 30] [--budget-s 240]
 """
 from __future__ import annotations
 
@@ -148,9 +148,9 @@ def write_table(steps: list[dict], out: Path) -> list[Path]:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--start", type=int, default=20, help="offered requests/s of the first step")
+    parser.add_argument("--start", type=int, default=10, help="offered requests/s of the first step")
     parser.add_argument("--limit", type=int, default=400, help="highest offered requests/s")
-    parser.add_argument("--factor", type=float, default=1.6, help="each step offers this times the one before")
+    parser.add_argument("--factor", type=float, default=1.5, help="each step offers this times the one before")
     parser.add_argument("--step-s", type=float, default=30.0)
     parser.add_argument("--budget-s", type=float, default=240.0, help="the load steps together stay under this")
     parser.add_argument("--organisations", type=int, default=300)
