@@ -1,22 +1,29 @@
 """Figures for the foundation: event latency members → events, and POST throughput vs raw pymongo.
 
-Starts its own SecantusDB, Tansu and the three services under gunicorn on free
-ports (nothing on the default ports is touched), then measures:
+Starts its own SecantusDB, broker (Apache Kafka where Java runs, else Tansu) and the
+three services under gunicorn on free ports (nothing on the default ports is touched),
+then measures:
 
-1. latency: 200 organisation POSTs, one after the other; for each, the time from
-   the 201 to the organisation appearing in the events service's read model
-   (seen through a change stream on that collection);
-2. throughput: N POSTs through gunicorn with C client threads, against N raw
-   pymongo inserts of the same documents with the same C threads, same server,
-   same run. Prints the ratio.
+1. throughput: N POSTs through gunicorn (members web + its worker) with C client
+   threads, against N raw pymongo inserts of the same documents with the same C
+   threads, same server, same run. Prints the ratio;
+2. latency: 200 organisation POSTs, one after the other, the three services running;
+   for each, the time from the 201 to the organisation appearing in the events
+   service's read model (seen through a change stream on that collection), and
+   where that time goes, stage by stage, from the events' own timestamps;
+3. throughput again with the three services consuming.
 
-    python -m benchmarks.platform_slice [--posts 200] [--writes 1000] [--threads 8]
+The last line is one JSON object: post_over_raw, all_consuming_over_raw, e2e_p50_ms,
+e2e_p99_ms (docs/scaling.md).
+
+    python -m benchmarks.platform_slice [--posts 200] [--writes 1000] [--threads 8] [--latency-only]
 """
 from __future__ import annotations
 
 import argparse
 import http.client
 import json
+import math
 import statistics
 import threading
 import time
@@ -179,8 +186,8 @@ def measure_raw(client, db_name, writes, threads):
     return writes / (time.perf_counter() - started)
 
 
-def write_phase(client, platform, args) -> float:
-    """The write path alone (members web + its relay) against raw pymongo writes; returns the raw rate."""
+def write_phase(client, platform, args) -> tuple[float, float]:
+    """The write path alone (members web + its relay) against raw pymongo writes: (raw rate, POST rate)."""
     with ServiceStack(platform.env, platform.work / "log", {"members": free_port()}) as stack:
         base = stack.url("members")
         measure_http(base, platform.headers, 100, args.threads)  # warm up connections and code paths
@@ -191,7 +198,7 @@ def write_phase(client, platform, args) -> float:
     print(f"  POST through gunicorn (members+relay)  {http_rate:8.0f} /s   "
           f"p50 {percentile(http_latencies, 50):.1f} ms   p99 {percentile(http_latencies, 99):.1f} ms")
     print(f"  ratio POST / raw                       {http_rate / raw:8.2f}")
-    return raw
+    return raw, http_rate
 
 
 def main(argv=None):
@@ -204,9 +211,9 @@ def main(argv=None):
     with embedded_platform("tvp-bench-") as platform:
         headers, env, work = platform.headers, platform.env, platform.work
         client = MongoClient(platform.mongo_uri)
-        raw = float("nan")
+        raw = http_rate = float("nan")
         if not args.latency_only:
-            raw = write_phase(client, platform, args)
+            raw, http_rate = write_phase(client, platform, args)
         # Phase 2: the whole platform; the events and reporting consumers share the same database server.
         ports = {s: free_port() for s in ("members", "events", "reporting")}
         env = {**env, "TVP_MEMBERS_DB": MEMBERS_DB}
@@ -236,6 +243,12 @@ def main(argv=None):
                 print(f"\nPOST throughput with all three services consuming: {full_rate:.0f} /s "
                       f"({full_rate / raw:.2f} of raw)")
         client.close()
+    # The figures of issue 13 on one line, to compare from run to run (`make bench | tail -1`).
+    def over_raw(rate):
+        return None if math.isnan(rate / raw) else round(rate / raw, 3)  # a phase left out (--latency-only)
+    print(json.dumps({"post_over_raw": over_raw(http_rate), "all_consuming_over_raw": over_raw(full_rate),
+                      "e2e_p50_ms": round(percentile(latencies, 50), 1),
+                      "e2e_p99_ms": round(percentile(latencies, 99), 1)}))
 
 
 if __name__ == "__main__":
