@@ -31,7 +31,7 @@ def embedded_platform(prefix: str):
     """Start SecantusDB and Tansu (nothing on the default ports is touched); stop and clean up afterwards."""
     work = Path(tempfile.mkdtemp(prefix=prefix))
     mongo, mongo_port, kafka, kafka_port = embedded.start_embedded_servers(work)
-    print(f"SecantusDB :{mongo_port}, Tansu :{kafka_port} (logs in {work / 'log'})", flush=True)
+    print(f"SecantusDB :{mongo_port}, {kafka.name} :{kafka_port} (logs in {work / 'log'})", flush=True)
     try:
         bootstrap = f"127.0.0.1:{kafka_port}"
         ensure_topics(bootstrap, topics.ALL)

@@ -89,7 +89,9 @@ def make_consumer(
         auto_offset_reset="earliest",
         session_timeout_ms=session_timeout_ms,
         heartbeat_interval_ms=max(500, session_timeout_ms // 6),
-        fetch_max_wait_ms=50,
+        # Both brokers answer a waiting fetch as soon as a record arrives (measured: 5-10 ms from send to poll
+        # at 50, 200 or 500), so the wait bounds only the idle round trips: 5 a second per consumer, not 20.
+        fetch_max_wait_ms=200,
         max_poll_records=500,
         request_timeout_ms=max(10000, session_timeout_ms + 2000),
         **RECONNECT,

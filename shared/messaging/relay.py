@@ -72,6 +72,16 @@ class OutboxRelay:
         self.after_publish = after_publish
         self._producer = None
         self._wake = threading.Event()
+        # Collections in which the change stream saw an aggregate gain events since the relay last looked: a
+        # wake-up reads only those (one query instead of one per collection).
+        self._dirty: set[str] = set()
+        self._dirty_lock = threading.Lock()
+        # Collections whose aggregates kept events after the last pass (written while it published).
+        self._left_pending: set[str] = set()
+        # Set while the relay waits for work. The watcher asks the server for changes only then: on SecantusDB
+        # every write anywhere wakes a waiting getMore, so a watcher polling while the relay publishes cost a
+        # round trip per write of every client; the changes meanwhile wait in the stream and come in one batch.
+        self._idle = threading.Event()
         self.published = 0
 
     # -- publishing -----------------------------------------------------
@@ -92,9 +102,9 @@ class OutboxRelay:
                 pass
             self._producer = None
 
-    def _pending(self) -> list[tuple[str, object, list[dict]]]:
+    def _pending(self, collections: list[str]) -> list[tuple[str, object, list[dict]]]:
         batch, room = [], self.batch_size
-        for name in self.collections:
+        for name in collections:
             if room <= 0:
                 break
             for doc in self.db[name].find({PENDING: True}, {OUTBOX: 1}).limit(room):
@@ -103,9 +113,11 @@ class OutboxRelay:
                 room -= max(1, len(events))
         return batch
 
-    def publish_pending(self) -> int:
-        """One pass over the outboxes; returns the number of events published. Raises on broker failure."""
-        batch = self._pending()
+    def publish_pending(self, collections: list[str] | None = None) -> int:
+        """One pass over the outboxes (of `collections`, default all); returns the number of events published.
+        Raises on broker failure."""
+        batch = self._pending(self.collections if collections is None else collections)
+        self._left_pending = set()
         if not batch:
             return 0
         producer = self._producer_or_new()
@@ -156,22 +168,34 @@ class OutboxRelay:
             fresh = [doc for doc in log_docs if doc["_id"] not in logged]
             if fresh:
                 self.db[EVENT_LOG].insert_many(fresh, ordered=False, session=session)
+            left.clear()  # a retried transaction counts again
             for name, ops in by_collection.items():
-                self.db[name].bulk_write(ops, ordered=True, session=session)
+                result = self.db[name].bulk_write(ops, ordered=True, session=session)
+                # Each aggregate matched its pull; its unset matched only if its outbox is now empty.
+                if result.matched_count < len(ops):
+                    left.add(name)
 
+        left: set[str] = set()
         with self.start_session() as session:
             session.with_transaction(log_and_pull)
+        self._left_pending = left
         if self.after_publish:
             self.after_publish(self.db, batch)
 
     # -- running --------------------------------------------------------
     def _watch(self, stop: threading.Event) -> None:
-        """Wake the relay as soon as an aggregate collection changes (change stream)."""
+        """Wake the relay as soon as an aggregate gains events (change stream): a new aggregate, or a write that
+        set `outbox_pending` (it is in `updatedFields` only when it changed, i.e. the aggregate had none
+        pending). The relay's own pulls do not wake it; events pushed while some were pending are picked up by
+        the pass that published those (`_left_pending`)."""
         pipeline = [
             {
                 "$match": {
                     "ns.coll": {"$in": self.collections},
-                    "operationType": {"$in": ["insert", "update", "replace"]},
+                    "$or": [
+                        {"operationType": {"$in": ["insert", "replace"]}},
+                        {f"updateDescription.updatedFields.{PENDING}": True},
+                    ],
                 }
             }
         ]
@@ -179,30 +203,49 @@ class OutboxRelay:
             try:
                 with self.db.watch(pipeline, max_await_time_ms=500) as stream:
                     while not stop.is_set():
-                        if stream.try_next() is not None:
+                        if not self._idle.wait(0.5):
+                            continue
+                        change = stream.try_next()
+                        if change is not None:
+                            with self._dirty_lock:
+                                self._dirty.add(change["ns"]["coll"])
                             self._wake.set()
             except PyMongoError as exc:
                 log.warning("change stream interrupted, relying on polling: %s", exc)
                 stop.wait(1.0)
 
+    def _take_dirty(self) -> list[str]:
+        with self._dirty_lock:
+            dirty, self._dirty = self._dirty, set()
+        return [name for name in self.collections if name in dirty]
+
     def run(self, stop: threading.Event, poll_interval_s: float = 1.0) -> None:
         watcher = threading.Thread(target=self._watch, args=(stop,), name="outbox-watch", daemon=True)
         watcher.start()
         backoff = 0.2
+        to_read = self.collections  # the first pass, a poll and a retry look everywhere
         while not stop.is_set():
             try:
-                published = self.publish_pending()
+                published = self.publish_pending(to_read)
                 backoff = 0.2
-                if published:
-                    continue  # drain the backlog before sleeping
             except Exception as exc:  # noqa: BLE001 - broker or database away: back off, keep everything
                 log.warning("relay could not publish, retrying in %.1fs: %s", backoff, exc)
                 self._drop_producer()
                 stop.wait(backoff)
                 backoff = min(backoff * 2, self.max_backoff_s)
+                to_read = self.collections
                 continue
-            self._wake.wait(poll_interval_s)
+            if published >= self.batch_size:
+                to_read = self.collections  # a full batch: the backlog goes on, wherever it is
+                continue
+            if self._left_pending:
+                to_read = [name for name in self.collections if name in self._left_pending]
+                continue
+            self._idle.set()
+            woken = self._wake.wait(poll_interval_s)
+            self._idle.clear()
             self._wake.clear()
+            to_read = self._take_dirty() if woken else self.collections
         self._drop_producer()
 
     # -- replay ---------------------------------------------------------
