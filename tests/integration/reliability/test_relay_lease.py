@@ -1,7 +1,6 @@
 """Two relays of one service under the relay lease (shared/messaging/lease.py), against the real SecantusDB and the
 real broker: only the holder publishes, a silent holder is taken over within TTL + a renewal period, and a stale
 holder's batch is neither logged nor pulled (its transaction is fenced out)."""
-import json
 import threading
 import time
 import uuid
