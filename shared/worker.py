@@ -99,14 +99,21 @@ class Worker:
         self.stop = threading.Event()
         self.client, self.db = connect(self.settings)
         # Before anything else writes: what a killed predecessor left open would block the same documents for 60 s.
-        self.sessions = SessionLedger(self.client, self.db, worker_owner(spec.service, self.settings.worker_slot))
+        owner = worker_owner(spec.service, self.settings.worker_slot)
+        self.sessions = SessionLedger(self.client, self.db, owner)
         self.sessions.end_predecessors()
         ensure_outbox_indexes(self.db, spec.aggregates)
         if spec.setup:
             spec.setup(self.db)
         producer = lambda: make_producer(self.settings.kafka_bootstrap)  # noqa: E731
         # Any number of workers may run: the relay publishes only while it holds the service's lease.
-        self.lease = RelayLease(self.db, spec.service, ttl_s=self.settings.relay_lease_ttl_s)
+        self.lease = RelayLease(
+            self.db,
+            spec.service,
+            ttl_s=self.settings.relay_lease_ttl_s,
+            owner=owner,
+            end_sessions=lambda silent: SessionLedger(self.client, self.db, silent).end_predecessors(),
+        )
         deadlines = producer_deadlines(self.lease.margin_s)
         self.relay = OutboxRelay(
             self.db,

@@ -77,6 +77,8 @@ class RelayLease:
         holder: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = _utc_now,
+        owner: str | None = None,
+        end_sessions: Callable[[str], object] | None = None,
     ):
         self.collection = db[LEASES]
         self.service = service
@@ -88,6 +90,11 @@ class RelayLease:
         self.margin_s = ttl_s / 2
         self.holder = holder or new_holder_id()
         self.clock, self.wall = clock, wall
+        # The holder's session-ledger owner (shared/session_ledger.py), kept in the document: a contender taking
+        # over from a silent holder first ends that owner's sessions (`end_sessions(owner)`). A holder killed inside
+        # its log-and-pull transaction otherwise keeps the lease document and the batch's aggregates locked until
+        # the server reaps the transaction (60 s): the takeover's own write would wait that long.
+        self.owner, self.end_sessions = owner, end_sessions
         self.token: int | None = None
         self._valid_until = float("-inf")
         self._seen: tuple[tuple, float] | None = None  # (holder, token, beat) of another, first seen at
@@ -120,9 +127,7 @@ class RelayLease:
         read_at = self.clock()  # after the read: the renewal it shows was sent before this
         if doc is None:
             try:
-                self.collection.insert_one(
-                    {"_id": self.service, "holder": self.holder, "token": 1, "beat": 0, "acquired_at": self.wall()}
-                )
+                self.collection.insert_one({"_id": self.service, **self._holding(1)})
             except DuplicateKeyError:
                 return False  # another contender inserted it first
             return self._took(1, started)
@@ -133,10 +138,14 @@ class RelayLease:
                 return False
             if read_at - self._seen[1] < self.ttl_s:
                 return False
+            # Silent for a TTL: dead, or stale and fenced out from now on. Never our own owner: a restarted slot
+            # ended its predecessor's sessions at start, and what it noted since is its own.
+            if self.end_sessions is not None and doc.get("owner") not in (None, self.owner):
+                self.end_sessions(doc["owner"])
         started = self.clock()
         taken = self.collection.update_one(
             {"_id": self.service, "holder": seen[0], "token": seen[1], "beat": seen[2]},
-            {"$set": {"holder": self.holder, "token": seen[1] + 1, "beat": 0, "acquired_at": self.wall()}},
+            {"$set": self._holding(seen[1] + 1)},
         )
         self._seen = None
         if taken.matched_count != 1:
@@ -213,6 +222,9 @@ class RelayLease:
             self.acquired.wait(timeout_s)
         else:
             stop.wait(min(timeout_s, 0.05))  # held but lapsed locally: the keeper's next renewal restores it
+
+    def _holding(self, token: int) -> dict:
+        return {"holder": self.holder, "owner": self.owner, "token": token, "beat": 0, "acquired_at": self.wall()}
 
     def _took(self, token: int, started: float) -> bool:
         self.token, self._valid_until, self._seen = token, started + self.ttl_s, None

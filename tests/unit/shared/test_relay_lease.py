@@ -154,6 +154,23 @@ def test_two_contenders_for_an_abandoned_lease_one_wins(db):
     assert b.token == 2 and c.token is None
 
 
+def test_a_takeover_first_ends_the_silent_holder_s_sessions_never_its_own(db):
+    """A holder killed inside its transaction leaves the lease document locked until the server reaps it (60 s)."""
+    clock, ended = FakeClock(), []
+    a = RelayLease(db, "members", holder="a", clock=clock, owner="members-worker@h1")
+    b = RelayLease(db, "members", holder="b", clock=clock, owner="members-worker-2@h1", end_sessions=ended.append)
+    a.acquire()
+    b.acquire()
+    clock.advance(6.0)
+    assert b.acquire() and ended == ["members-worker@h1"]
+    restarted = RelayLease(db, "members", holder="b'", clock=clock, owner="members-worker-2@h1",
+                           end_sessions=ended.append)
+    restarted.acquire()
+    clock.advance(6.0)
+    assert restarted.acquire() and restarted.token == 3
+    assert ended == ["members-worker@h1"], "a slot's successor must not end the sessions it noted itself"
+
+
 def test_producer_deadlines_fit_inside_the_safety_margin():
     lease_ = RelayLease(mongomock.MongoClient()["x"], "members", ttl_s=6.0, clock=FakeClock())
     deadlines = producer_deadlines(lease_.margin_s)
