@@ -110,54 +110,51 @@ def test_relay_fails_over_without_loss_or_disorder_and_a_woken_holder_publishes_
     client = MongoClient(servers.mongo_uri, tz_aware=True)
     db = client[f"t{run_id}_members"]
     env = worker_env(servers, key_dir, tmp_path, {"members": db.name})
-    t0 = time.monotonic()
     workers = [worker_process("members", env, tmp_path / "log", slot).start() for slot in range(1, WORKERS + 1)]
     writer = Writer(db)
     try:
         first_token, first = _holder_of(db, workers)
         writer.thread.start()
-        print("holder", time.monotonic() - t0)
-        wait_for(lambda: writer.failed or db[EVENT_LOG].count_documents({}) >= 100, timeout_s=60)
+        wait_for(lambda: writer.failed or db[EVENT_LOG].count_documents({}) >= 50, timeout_s=60)
         assert writer.failed is None, writer.failed
 
         # 1. The holder is killed (-9) mid-load.
-        killed_at = datetime.now(timezone.utc)
+        killed_at, killed = datetime.now(timezone.utc), time.monotonic()
         first.signal(signal.SIGKILL)
         token, second = wait_for(lambda: _lease(db).get("token", 0) > first_token and _holder_of(db, workers),
                                  timeout_s=20, interval_s=0.02)
-        resumed = wait_for(lambda: _logged_after(db, killed_at), timeout_s=20, interval_s=0.02)
-        failover_s = (resumed - killed_at).total_seconds()
-        print("failover done", time.monotonic() - t0)
+        resumed = wait_for(lambda: _logged_after(db, killed_at), timeout_s=30, interval_s=0.02)
+        # logged_at is stamped as the successor's first transaction starts; it is seen once that commits.
+        failover_s, seen_s = (resumed - killed_at).total_seconds(), time.monotonic() - killed
         print(f"\nfailover after SIGKILL of {first.name}: {failover_s:.2f}s to the first event logged by "
-              f"{second.name} (token {token}); TTL {env.get('TVP_RELAY_LEASE_TTL_S', '6')}s")
+              f"{second.name} (token {token}), committed and seen after {seen_s:.2f}s; TTL 6s")
         assert failover_s < 10
 
         # 2. The successor is paused while idle, a third worker takes over, then the paused one wakes up.
-        wait_for(lambda: db[EVENT_LOG].count_documents({"logged_at": {"$gt": resumed}}) >= 50, timeout_s=30)
+        wait_for(lambda: db[EVENT_LOG].count_documents({"logged_at": {"$gt": resumed}}) >= 20, timeout_s=30)
         writer.writing.clear()
         wait_for(lambda: outbox_backlog(db, ["organisations"]) == 0, timeout_s=30)
         second.signal(signal.SIGSTOP)
         paused_at = datetime.now(timezone.utc)
         writer.writing.set()
+        paused = time.monotonic()
         third_token, third = wait_for(lambda: _lease(db).get("token", 0) > token and _holder_of(db, workers),
                                       timeout_s=20, interval_s=0.02)
         takeover_s = (wait_for(lambda: _logged_after(db, paused_at), timeout_s=20, interval_s=0.02)
                       - paused_at).total_seconds()
-        wait_for(lambda: db[EVENT_LOG].count_documents({"logged_at": {"$gt": paused_at}}) >= 50, timeout_s=30)
+        seen_s = time.monotonic() - paused
+        assert takeover_s < 10
         second.signal(signal.SIGCONT)
-        woke_at = datetime.now(timezone.utc)
         lost = f"relay lease lost (token {token})"
         wait_for(lambda: lost in second.log_file.read_text(encoding="utf-8"), timeout_s=15)
-        wait_for(lambda: db[EVENT_LOG].count_documents({"logged_at": {"$gt": woke_at}}) >= 50, timeout_s=30)
         print(f"takeover from the paused {second.name}: {takeover_s:.2f}s to the first event logged by "
-              f"{third.name} (token {third_token}); {writer.changes} registrations written")
+              f"{third.name} (token {third_token}), committed and seen after {seen_s:.2f}s; "
+              f"{writer.changes} registrations written")
 
-        print("woken", time.monotonic() - t0)
         writer.stop.set()
         writer.writing.set()
         writer.thread.join(10)
         wait_for(lambda: outbox_backlog(db, ["organisations"]) == 0, timeout_s=30)
-        print("drained", time.monotonic() - t0)
     finally:
         writer.stop.set()
         writer.writing.set()
@@ -169,11 +166,9 @@ def test_relay_fails_over_without_loss_or_disorder_and_a_woken_holder_publishes_
     expected = {org_id: version for org_id, version in writer.versions.items()}
     wanted = {k.encode() for k in expected}
     total = sum(expected.values())
-    t0 = time.monotonic()
     records = [r for r in read_topic(servers.kafka_bootstrap, TOPIC,
                                      lambda rs: sum(r.key in wanted for r in rs) >= total, timeout_s=60)
                if r.key in wanted]
-    print("read", time.monotonic() - t0, len(records), total)
     events = events_of(records)
     # Nothing lost, order per aggregate over first copies, repeats only as the same event.
     seen, versions, id_of = set(), defaultdict(list), {}
