@@ -132,7 +132,10 @@ class RelayLease:
                 return False  # another contender inserted it first
             return self._took(1, started)
         seen = (doc.get("holder"), doc.get("token", 0), doc.get("beat", 0))
-        if seen[0] is not None:
+        # Held by an earlier process of this owner: dead, as the session ledger already assumes (one live process
+        # per owner; its sessions were ended at this one's start), so a restarted worker takes over at once.
+        predecessor = self.owner is not None and doc.get("owner") == self.owner
+        if seen[0] is not None and not predecessor:
             if self._seen is None or self._seen[0] != seen:
                 self._seen = (seen, read_at)
                 return False
