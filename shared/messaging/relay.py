@@ -8,6 +8,7 @@ and not a bare insert first: a write outside a transaction is a retryable write,
 which SecantusDB keeps a record of for 30 minutes (docs/operations.md, issue 10
 item 8), and one commit is one log flush per batch instead of two. The actor kept
 beside each event in the outbox goes into the event log (`actor`), never to Kafka.
+With several workers of a service, only the holder of its relay lease publishes (lease.py).
 """
 
 from __future__ import annotations
@@ -228,13 +229,14 @@ class OutboxRelay:
             self._wake.wait(poll_interval_s)
             self._wake.clear()
         self._drop_producer()
-        if keeper is not None:
+        if keeper is not None and self.lease is not None:
             keeper.join()
-            self._release_lease()
+            self._release_lease(self.lease)
 
-    def _release_lease(self) -> None:
+    @staticmethod
+    def _release_lease(lease: RelayLease) -> None:
         try:
-            self.lease.release()  # type: ignore[union-attr]
+            lease.release()  # after the last batch: a release before it would fence that batch out
         except PyMongoError as exc:
             log.warning("relay lease not released (it lapses by itself): %s", exc)
 
