@@ -202,10 +202,10 @@ class Worker:
         for thread in threads:
             thread.start()
         log.info(
-            "worker %d running: relay for %s (while it holds the lease), consumer of %s",
-            self.settings.worker_slot,
+            "worker running: relay for %s (while it holds the lease), consumer of %s (slot %d)",
             self.spec.aggregates,
             self.subscriptions,
+            self.settings.worker_slot,
         )
         while any(t.is_alive() for t in threads):
             for thread in threads:
