@@ -313,9 +313,17 @@ def service_processes(name: str, port: int, env: dict, log_dir: Path, cwd: str |
         web_env["TVP_WEB_WORKERS"] = str(web_workers)
     web = ManagedProcess(f"{name} web", [gunicorn, "-c", str(conf), f"services.{name}:create_app()"],
                          log_dir / f"{name}-web.log", env=web_env, port=port, cwd=cwd)
-    worker = ManagedProcess(f"{name} worker", [sys.executable, "-m", f"services.{name}.worker"],
-                            log_dir / f"{name}-worker.log", env=env, cwd=cwd)
-    return web, worker
+    return web, worker_process(name, env, log_dir, cwd=cwd)
+
+
+def worker_process(name: str, env: dict, log_dir: Path, slot: int = 1, cwd: str | None = None) -> ManagedProcess:
+    """Worker `slot` of a service ("members worker 2", members-worker-2.log; the first keeps the names of the time
+    of one worker). Any number may run: their relays share a lease (shared/messaging/lease.py), their consumers
+    the partitions."""
+    suffix = "" if slot == 1 else f" {slot}"
+    return ManagedProcess(f"{name} worker{suffix}", [sys.executable, "-m", f"services.{name}.worker"],
+                          log_dir / f"{name}-worker{suffix.replace(' ', '-')}.log",
+                          env={**env, "TVP_WORKER_SLOT": str(slot)}, cwd=cwd)
 
 
 def mail_catcher_process(port: int, mail_dir: Path, log_dir: Path) -> ManagedProcess:
@@ -350,8 +358,10 @@ def wait_ready(process: ManagedProcess, port: int, timeout_s: float = 60) -> Non
 class ServiceStack:
     """The services (web under gunicorn + worker) on given ports, for tests and benchmarks."""
 
-    def __init__(self, env: dict, log_dir: Path, ports: dict[str, int], web_workers: int | None = None):
+    def __init__(self, env: dict, log_dir: Path, ports: dict[str, int], web_workers: int | None = None,
+                 workers: int = 1):
         self.env, self.log_dir, self.ports, self.web_workers = env, log_dir, ports, web_workers
+        self.workers = workers  # worker processes per service
         self.processes: list[ManagedProcess] = []
 
     def url(self, service: str) -> str:
@@ -363,6 +373,8 @@ class ServiceStack:
             for name, port in self.ports.items():
                 web, worker = service_processes(name, port, self.env, self.log_dir, web_workers=self.web_workers)
                 self.processes += [web.start(), worker.start()]
+                self.processes += [worker_process(name, self.env, self.log_dir, slot).start()
+                                   for slot in range(2, self.workers + 1)]
                 webs.append((web, port))
             for web, port in webs:
                 wait_ready(web, port)

@@ -44,6 +44,9 @@ class Settings:
     consumer_max_retries: int
     relay_batch_size: int
     log_level: str
+    relay_lease_ttl_s: float = 6.0
+    # Which of a service's worker processes on this host this is (1..N, `tvp up --workers N`).
+    worker_slot: int = 1
     extra: dict = field(default_factory=dict)
 
     @property
@@ -83,6 +86,8 @@ def load_settings(service: str, **overrides) -> Settings:
         kafka_session_timeout_ms=int(_env("TVP_KAFKA_SESSION_TIMEOUT_MS", "6000")),
         consumer_max_retries=int(_env("TVP_CONSUMER_MAX_RETRIES", "3")),
         relay_batch_size=int(_env("TVP_RELAY_BATCH_SIZE", "500")),
+        relay_lease_ttl_s=float(_env("TVP_RELAY_LEASE_TTL_S", "6")),
+        worker_slot=int(_env("TVP_WORKER_SLOT", "1")),
         log_level=_env("TVP_LOG_LEVEL", "INFO"),
     )
     values.update(overrides)

@@ -30,10 +30,12 @@ log = logging.getLogger(__name__)
 LEDGER = "session_ledger"
 
 
-def worker_owner(service: str) -> str:
-    """One worker per service and host: a restart (supervisor, container) keeps the owner, a replica elsewhere
-    has its own."""
-    return f"{service}-worker@{socket.gethostname()}"
+def worker_owner(service: str, slot: int = 1) -> str:
+    """One owner per worker slot of a service on a host: a restart (supervisor, container) keeps the owner, a
+    replica elsewhere or in another slot (`tvp up --workers N`) has its own, so it never ends a sibling's sessions.
+    Slot 1 keeps the name of the time of one worker per host."""
+    suffix = "" if slot == 1 else f"-{slot}"
+    return f"{service}-worker{suffix}@{socket.gethostname()}"
 
 
 class SessionLedger:

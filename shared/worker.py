@@ -1,7 +1,12 @@
 """A service's worker process: the outbox relay and the Kafka consumer, side by side.
 
 SIGTERM or SIGINT asks both to stop: the consumer finishes its batch, commits
-and leaves its group; the relay finishes its pass.
+and leaves its group; the relay finishes its pass and releases its lease.
+
+Any number of workers of a service may run (`tvp up --workers N`, compose's
+`--scale`): their consumers share the partitions through their group, and the
+relay publishes only in the worker that holds the service's relay lease
+(shared/messaging/lease.py).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from .ids import new_id
 from .logs import configure_logging
 from .messaging.consumer import PROCESSED, EventConsumer, KafkaDeadLetter, run_consumer_loop
 from .messaging.kafka import make_consumer, make_producer
+from .messaging.lease import RelayLease, producer_deadlines
 from .messaging.outbox import Causation, Outbox, ensure_outbox_indexes
 from .messaging.registry import EventRegistry
 from .messaging.relay import OutboxRelay
@@ -93,20 +99,31 @@ class Worker:
         self.stop = threading.Event()
         self.client, self.db = connect(self.settings)
         # Before anything else writes: what a killed predecessor left open would block the same documents for 60 s.
-        self.sessions = SessionLedger(self.client, self.db, worker_owner(spec.service))
+        owner = worker_owner(spec.service, self.settings.worker_slot)
+        self.sessions = SessionLedger(self.client, self.db, owner)
         self.sessions.end_predecessors()
         ensure_outbox_indexes(self.db, spec.aggregates)
         if spec.setup:
             spec.setup(self.db)
         producer = lambda: make_producer(self.settings.kafka_bootstrap)  # noqa: E731
+        # Any number of workers may run: the relay publishes only while it holds the service's lease.
+        self.lease = RelayLease(
+            self.db,
+            spec.service,
+            ttl_s=self.settings.relay_lease_ttl_s,
+            owner=owner,
+            end_sessions=lambda silent: SessionLedger(self.client, self.db, silent).end_predecessors(),
+        )
+        deadlines = producer_deadlines(self.lease.margin_s)
         self.relay = OutboxRelay(
             self.db,
             spec.aggregates,
             spec.registry,
-            producer,
+            lambda: make_producer(self.settings.kafka_bootstrap, **deadlines),
             batch_size=self.settings.relay_batch_size,
             after_publish=spec.after_publish,
             start_session=self.sessions.start_session,
+            lease=self.lease,
         )
         self.dead_letter = KafkaDeadLetter(
             producer, self.settings.dead_letter_topic, self.db, self.settings.consumer_group
@@ -184,7 +201,12 @@ class Worker:
         ]
         for thread in threads:
             thread.start()
-        log.info("worker running: relay for %s, consumer of %s", self.spec.aggregates, self.subscriptions)
+        log.info(
+            "worker running: relay for %s (while it holds the lease), consumer of %s (slot %d)",
+            self.spec.aggregates,
+            self.subscriptions,
+            self.settings.worker_slot,
+        )
         while any(t.is_alive() for t in threads):
             for thread in threads:
                 thread.join(timeout=0.5)

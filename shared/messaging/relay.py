@@ -8,6 +8,7 @@ and not a bare insert first: a write outside a transaction is a retryable write,
 which SecantusDB keeps a record of for 30 minutes (docs/operations.md, issue 10
 item 8), and one commit is one log flush per batch instead of two. The actor kept
 beside each event in the outbox goes into the event log (`actor`), never to Kafka.
+With several workers of a service, only the holder of its relay lease publishes (lease.py).
 """
 
 from __future__ import annotations
@@ -24,25 +25,32 @@ from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
 from .envelope import CONTENT_TYPE
+from .lease import EPOCH_HEADER, LeaseLost, RelayLease
 from .outbox import ACTOR, EVENT_LOG, OUTBOX, PENDING, published_part
 from .registry import EventRegistry
 
 log = logging.getLogger(__name__)
 
 
-def _send(producer, topic: str, event: dict):
+def _epoch_headers(epoch: int | None) -> list[tuple[str, bytes]]:
+    """Which lease epoch published the record (shared/messaging/lease.py); none for a replay or a lease-less relay."""
+    return [] if epoch is None else [(EPOCH_HEADER, str(epoch).encode())]
+
+
+def _send(producer, topic: str, event: dict, epoch: int | None = None):
     key = event["subject"].split("/", 1)[1]
     value = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return producer.send(topic, key=key.encode("utf-8"), value=value, headers=[("content-type", CONTENT_TYPE.encode())])
+    headers = [("content-type", CONTENT_TYPE.encode()), *_epoch_headers(epoch)]
+    return producer.send(topic, key=key.encode("utf-8"), value=value, headers=headers)
 
 
-def _send_with_tombstone(producer, registry: EventRegistry, topic: str, event: dict) -> list:
+def _send_with_tombstone(producer, registry: EventRegistry, topic: str, event: dict, epoch: int | None = None) -> list:
     """The event, and after it (same key, so same partition, in order) a tombstone if its type ends the
     aggregate: consumers skip null records, and compaction then drops the key's earlier records."""
-    futures = [_send(producer, topic, event)]
+    futures = [_send(producer, topic, event, epoch)]
     if registry.spec(event["type"]).tombstone:
         key = event["subject"].split("/", 1)[1]
-        futures.append(producer.send(topic, key=key.encode("utf-8"), value=None))
+        futures.append(producer.send(topic, key=key.encode("utf-8"), value=None, headers=_epoch_headers(epoch)))
     return futures
 
 
@@ -58,6 +66,7 @@ class OutboxRelay:
         max_backoff_s: float = 5.0,
         after_publish: Callable[[Database, list], None] | None = None,
         start_session: Callable[[], ContextManager[ClientSession]] | None = None,
+        lease: RelayLease | None = None,
     ):
         self.db = db
         # The worker passes its SessionLedger's (shared/session_ledger.py): a successor can end what a kill left open.
@@ -70,6 +79,8 @@ class OutboxRelay:
         self.max_backoff_s = max_backoff_s
         # Called with (db, [(collection, aggregate_id, events), ...]) once a batch is logged.
         self.after_publish = after_publish
+        # With replicated workers, only the lease's holder publishes (shared/messaging/lease.py); None: always.
+        self.lease = lease
         self._producer = None
         self._wake = threading.Event()
         # Collections in which the change stream saw an aggregate gain events since the relay last looked: a
@@ -120,12 +131,14 @@ class OutboxRelay:
         self._left_pending = set()
         if not batch:
             return 0
+        # Right before producing: the lease valid for its safety margin by this process's clock (raises LeaseLost).
+        epoch = self.lease.epoch() if self.lease is not None else None
         producer = self._producer_or_new()
         futures = []
         for _, _, events in batch:
             for event in events:
                 topic = self.registry.spec(event["type"]).topic
-                futures.extend(_send_with_tombstone(producer, self.registry, topic, published_part(event)))
+                futures.extend(_send_with_tombstone(producer, self.registry, topic, published_part(event), epoch))
         producer.flush(timeout=self.ack_timeout_s)
         for future in futures:
             future.get(timeout=self.ack_timeout_s)
@@ -161,6 +174,8 @@ class OutboxRelay:
         # One transaction for the whole batch's log and pulls: one commit, so one log flush on a database that
         # syncs on commit (docs/reliability.md), instead of one per update (2 per aggregate).
         def log_and_pull(session) -> None:
+            if self.lease is not None:
+                self.lease.fence(session)  # a stale holder's transaction aborts here: nothing logged, nothing pulled
             # An event already logged stays as it is: the relay of a release that logged before pulling, killed
             # between the two, left it logged and pending. A duplicate key would abort the whole transaction.
             ids = [doc["_id"] for doc in log_docs]
@@ -222,12 +237,24 @@ class OutboxRelay:
     def run(self, stop: threading.Event, poll_interval_s: float = 1.0) -> None:
         watcher = threading.Thread(target=self._watch, args=(stop,), name="outbox-watch", daemon=True)
         watcher.start()
+        keeper = None
+        if self.lease is not None:
+            keeper = threading.Thread(target=self.lease.keep, args=(stop,), name="relay-lease", daemon=True)
+            keeper.start()
         backoff = 0.2
         to_read = self.collections  # the first pass, a poll and a retry look everywhere
         while not stop.is_set():
+            if self.lease is not None and not self.lease.valid_for():
+                self.lease.wait_until_valid(stop)  # another worker's relay publishes meanwhile
+                to_read = self.collections  # a new holder looks everywhere first
+                continue
             try:
                 published = self.publish_pending(to_read)
                 backoff = 0.2
+            except LeaseLost as exc:
+                log.info("relay paused: %s", exc)  # the batch stays pending for the holder
+                to_read = self.collections
+                continue
             except Exception as exc:  # noqa: BLE001 - broker or database away: back off, keep everything
                 log.warning("relay could not publish, retrying in %.1fs: %s", backoff, exc)
                 self._drop_producer()
@@ -247,10 +274,21 @@ class OutboxRelay:
             self._wake.clear()
             to_read = self._take_dirty() if woken else self.collections
         self._drop_producer()
+        if keeper is not None and self.lease is not None:
+            keeper.join()
+            self._release_lease(self.lease)
+
+    @staticmethod
+    def _release_lease(lease: RelayLease) -> None:
+        try:
+            lease.release()  # after the last batch: a release before it would fence that batch out
+        except PyMongoError as exc:
+            log.warning("relay lease not released (it lapses by itself): %s", exc)
 
     # -- replay ---------------------------------------------------------
     def replay(self, since: datetime | None = None, progress: Callable[[int], None] | None = None) -> int:
-        """Publish the event log again (e.g. after the in-memory broker restarted)."""
+        """Publish the event log again (e.g. after the in-memory broker restarted). Needs no relay lease: it sends
+        what is logged already (no epoch header), and consumers drop what they have seen, also of two replays."""
         query = {"logged_at": {"$gte": since}} if since else {}
         producer = self._producer_or_new()
         count, futures = 0, []

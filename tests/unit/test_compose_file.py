@@ -382,6 +382,16 @@ def test_worker_service(services, name):
     assert deps.get("topics") == "service_completed_successfully"
 
 
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_worker_service_scales(services, name):
+    """`docker compose up --scale <name>-worker=3` (issue 13): a fixed container name would clash, and a fixed
+    hostname would give the replicas one session-ledger owner (shared/session_ledger.py), each ending the others'
+    sessions. The relays share a lease; nothing else tells the replicas apart."""
+    worker = services[f"{name}-worker"]
+    assert "container_name" not in worker and "hostname" not in worker and not worker.get("ports")
+    assert "TVP_WORKER_SLOT" not in environment_of(worker), "replicas would share a slot's owner name"
+
+
 def test_all_tvp_processes_share_one_image(services):
     tvp = tvp_services(services)
     expected = {f"{n}-{kind}" for n in SERVICES for kind in ("web", "worker")} | {"topics", "keys"}

@@ -11,7 +11,7 @@ from ..console import say
 from ..errors import CliError
 from ..target import live_run
 
-# How `tvp up` names its log files (embedded.py): <service>-web.log, <service>-worker.log, console-web.log,
+# How `tvp up` names its log files (embedded.py): <service>-web.log, <service>-worker[-<n>].log, console-web.log,
 # mongodb.log, kafka.log.
 SOURCES = ("members", "events", "reporting", "console", "mongodb", "kafka")
 
@@ -20,7 +20,9 @@ def log_files(log_dir: Path, source: str | None) -> list[Path]:
     if source in ("mongodb", "kafka"):
         names = [f"{source}.log"]
     elif source:
-        names = [f"{source}-web.log", f"{source}-worker.log"]
+        # Workers 2..N of `tvp up --workers N` log to <service>-worker-<n>.log.
+        names = [f"{source}-web.log", f"{source}-worker.log",
+                 *sorted(p.name for p in log_dir.glob(f"{source}-worker-*.log"))]
     else:
         return sorted(log_dir.glob("*.log"))
     return [log_dir / name for name in names if (log_dir / name).exists()]

@@ -60,6 +60,35 @@ def process_status(process: dict, now: datetime, started_at: datetime | None) ->
     }
 
 
+def relay_leases(mongo_uri: str | None, databases: dict, processes: list[dict]) -> dict[str, dict]:
+    """{service: {token, holder, process}} of each service's relay lease (shared/messaging/lease.py): which worker
+    publishes. `process` names the holder among `processes` by its pid (holder ids are host:pid:random). Nothing for
+    a database that does not answer within a second: the table of processes is what status is for."""
+    from pymongo import MongoClient
+    from pymongo.errors import PyMongoError
+
+    from shared.messaging.lease import LEASES
+
+    if not mongo_uri:
+        return {}
+    by_pid = {str(p.get("pid")): p.get("name") for p in processes}
+    leases: dict[str, dict] = {}
+    client: MongoClient = MongoClient(mongo_uri, serverSelectionTimeoutMS=1000, timeoutMS=2000)
+    try:
+        for service, database in databases.items():
+            doc = client[database][LEASES].find_one({"_id": service})
+            if doc is None:
+                continue
+            holder = doc.get("holder")
+            pid = holder.split(":")[-2] if holder and holder.count(":") >= 2 else None
+            leases[service] = {"token": doc.get("token"), "holder": holder, "process": by_pid.get(pid)}
+    except PyMongoError:
+        pass
+    finally:
+        client.close()
+    return leases
+
+
 def _parse_time(value) -> datetime | None:
     try:
         return datetime.fromisoformat(value) if value else None
@@ -95,6 +124,8 @@ def status(as_json: bool) -> int:
     live = state.live
     processes = [process_status(p, now, state.started_at()) for p in state.processes]
     all_ready = live and all(p["ready"] for p in processes)
+    databases = state.content.get("databases") or {}
+    leases = relay_leases(state.content.get("mongo_uri"), databases, processes) if live else {}
     if as_json:
         say(
             json.dumps(
@@ -108,12 +139,16 @@ def status(as_json: bool) -> int:
                     "mongo_uri": state.content.get("mongo_uri"),
                     "kafka_bootstrap": state.content.get("kafka_bootstrap"),
                     "processes": processes,
+                    "relay_leases": leases,
                 },
                 indent=2,
             )
         )
     else:
         _table(state, processes, live)
+        for service, lease in leases.items():
+            holder = lease["process"] or lease["holder"] or "nobody (released)"
+            note(f"relay lease of {service}: token {lease['token']}, {holder}")
     if not live:
         leftovers = [p["name"] for p in processes if p["state"] == "running"]
         extra = f"; still running: {', '.join(leftovers)}" if leftovers else ""

@@ -7,6 +7,8 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 
+import click
+
 from shared.clock import utc_now
 from shared.messaging.broker import Broker
 
@@ -128,15 +130,24 @@ def database_restarted(port: int):
         "TVP_BROKER=tansu tvp up",
         "TVP_VAR_DIR=/tmp/tvp TVP_MEMBERS_PORT=9001 tvp up",
         "TVP_MONGO_URI=mongodb://db:27017/ TVP_KAFKA_BOOTSTRAP=kafka:9092 tvp up",
+        "tvp up --workers 3",
     ),
 )
-def up() -> int:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 16),
+    default=1,
+    show_default=True,
+    help="worker processes per service (one relay publishes at a time, under a lease; the consumers share the "
+    "partitions)",
+)
+def up(workers: int) -> int:
     """Start MongoDB, Kafka, the three services and the console; Ctrl-C (or `tvp stop`) stops them all.
 
     Starts SecantusDB and a broker (Apache Kafka where Java is present, else or with TVP_BROKER=tansu Tansu)
     unless TVP_MONGO_URI / TVP_KAFKA_BOOTSTRAP name servers to use, creates the
     topics, publishes the event logs again into an embedded broker that starts
-    empty, starts each service (web under gunicorn + worker) and the console
+    empty, starts each service (web under gunicorn + `--workers` workers) and the console
     (port 8000, TVP_CONSOLE_PORT) and, once all are ready, writes var/run.json
     for the other commands. Logs are in var/log/ (`tvp logs`).
     """
@@ -254,6 +265,8 @@ def up() -> int:
             web, worker = embedded.service_processes(name, port, env, log_dir)
             stack.add(web, "web")
             stack.add(worker, "worker")
+            for slot in range(2, workers + 1):
+                stack.add(embedded.worker_process(name, env, log_dir, slot), "worker")
             webs.append((name, web, port))
             ports[name] = port
         for _name, web, port in webs:
