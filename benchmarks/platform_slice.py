@@ -141,7 +141,7 @@ def stage_times(client, returned, created, arrivals) -> dict[str, list[float]]:
         stages["total"].append(max(0.0, marks[-1] - answered) * 1000)
         if None in marks:
             continue
-        for name, (start, end) in zip(STAGES, zip(marks, marks[1:])):
+        for name, (start, end) in zip(STAGES, zip(marks, marks[1:], strict=False), strict=True):
             stages[name].append((end - start) * 1000)
     return stages
 

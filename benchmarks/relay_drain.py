@@ -47,7 +47,8 @@ def write_backlog(db, events: int) -> int:
         outbox.insert("organisations", {"_id": doc_id, **organisation(n)}, [(ORGANISATION_REGISTERED, data)], cause)
         written += 1
         if n % 10 == 0 and written < events:
-            outbox.update("organisations", doc_id, 1, [(ORGANISATION_UPDATED, {**data, "employees": 21, "changed": ["employees"]})], cause)
+            renamed = {**data, "employees": 21, "changed": ["employees"]}
+            outbox.update("organisations", doc_id, 1, [(ORGANISATION_UPDATED, renamed)], cause)
             written += 1
         n += 1
         if n % 1000 == 0:
