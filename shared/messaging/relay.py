@@ -113,9 +113,9 @@ class OutboxRelay:
                 pass
             self._producer = None
 
-    def _pending(self, collections: list[str]) -> list[tuple[str, object, list[dict]]]:
+    def _pending(self, collections: list[str] | None = None) -> list[tuple[str, object, list[dict]]]:
         batch, room = [], self.batch_size
-        for name in collections:
+        for name in self.collections if collections is None else collections:
             if room <= 0:
                 break
             for doc in self.db[name].find({PENDING: True}, {OUTBOX: 1}).limit(room):
@@ -127,7 +127,7 @@ class OutboxRelay:
     def publish_pending(self, collections: list[str] | None = None) -> int:
         """One pass over the outboxes (of `collections`, default all); returns the number of events published.
         Raises on broker failure."""
-        batch = self._pending(self.collections if collections is None else collections)
+        batch = self._pending(collections)
         self._left_pending = set()
         if not batch:
             return 0
