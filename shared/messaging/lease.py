@@ -15,9 +15,10 @@ cleanly releases the lease (holder None) and the next contender takes it at once
 Every acquisition raises the token (the fencing token, or epoch). It guards three things:
 - the relay produces only while `valid_for(margin)` holds on its own monotonic clock: CLOCK_MONOTONIC runs on
   while a process is SIGSTOPped, so a holder paused past its TTL wakes up seeing its lease lapsed;
-- `fence(session)` is a write conditional on (holder, token) inside the transaction that logs and pulls a
-  batch: once another holds the lease it matches nothing, the transaction aborts, and a stale holder never
-  marks or logs anything;
+- `fence(session)` is a write conditional on the token, to a fence document (`<service>.fence`) that every new
+  holder raises to its token before it publishes, inside the transaction that logs and pulls a batch: once
+  another holds the lease it matches nothing, the transaction aborts, and a stale holder never marks or logs
+  anything;
 - each record carries the token in its `tvp-relay-epoch` header, so anyone can see which epoch published it.
 What the token cannot stop is in docs/reliability.md ("The relay lease").
 """
@@ -130,7 +131,7 @@ class RelayLease:
                 self.collection.insert_one({"_id": self.service, **self._holding(1)})
             except DuplicateKeyError:
                 return False  # another contender inserted it first
-            return self._took(1, started)
+            return self._fenced_in(1) and self._took(1, started)
         seen = (doc.get("holder"), doc.get("token", 0), doc.get("beat", 0))
         # Held by an earlier process of this owner: dead, as the session ledger already assumes (one live process
         # per owner; its sessions were ended at this one's start), so a restarted worker takes over at once.
@@ -153,7 +154,7 @@ class RelayLease:
         self._seen = None
         if taken.matched_count != 1:
             return False  # renewed, released or taken meanwhile: look again next time
-        return self._took(seen[1] + 1, started)
+        return self._fenced_in(seen[1] + 1) and self._took(seen[1] + 1, started)
 
     def renew(self) -> bool:
         """Extend the lease by a TTL from now; False (and the lease dropped) when another holds it."""
@@ -184,15 +185,14 @@ class RelayLease:
         log.info("relay lease released (token %d)", token)
 
     def fence(self, session: ClientSession) -> None:
-        """Inside the transaction that logs and pulls a batch: a write that matches only while this process holds
-        the lease, so the transaction of a stale holder aborts (LeaseLost) instead of committing. Being a write, it
-        also conflicts with a concurrent takeover: one of the two waits for or retries after the other."""
+        """Inside the transaction that logs and pulls a batch: a write to the fence document that matches only
+        while it carries this holder's token, so the transaction of a stale holder aborts (LeaseLost) instead of
+        committing. Being a write, it also conflicts with a takeover raising the fence: one of the two waits for or
+        retries after the other."""
         if self.token is None:
             raise LeaseLost(f"relay lease of {self.service} not held")
         fenced = self.collection.update_one(
-            {"_id": self.service, "holder": self.holder, "token": self.token},
-            {"$set": {"published_at": self.wall()}},
-            session=session,
+            {"_id": self._fence_id, "token": self.token}, {"$set": {"published_at": self.wall()}}, session=session
         )
         if fenced.matched_count != 1:
             token = self.token
@@ -225,6 +225,23 @@ class RelayLease:
             self.acquired.wait(timeout_s)
         else:
             stop.wait(min(timeout_s, 0.05))  # held but lapsed locally: the keeper's next renewal restores it
+
+    @property
+    def _fence_id(self) -> str:
+        # The fence is a document of its own: renewals (every TTL/3) would otherwise conflict with every batch's
+        # transaction, and a batch that takes longer than a renewal period under load would never commit.
+        return f"{self.service}.fence"
+
+    def _fenced_in(self, token: int) -> bool:
+        """Raise the fence to `token` before publishing under it: from then on a stale holder's transactions match
+        nothing (the write waits for, or conflicts with, one in progress). False when a higher token is there."""
+        try:
+            self.collection.update_one(
+                {"_id": self._fence_id, "token": {"$lt": token}}, {"$set": {"token": token}}, upsert=True
+            )
+        except DuplicateKeyError:
+            return False  # a later holder raised it already: this acquisition is stale before it began
+        return True
 
     def _holding(self, token: int) -> dict:
         return {"holder": self.holder, "owner": self.owner, "token": token, "beat": 0, "acquired_at": self.wall()}

@@ -175,3 +175,22 @@ def test_producer_deadlines_fit_inside_the_safety_margin():
     deadlines = producer_deadlines(lease_.margin_s)
     assert deadlines["delivery_timeout_ms"] < lease_.margin_s * 1000
     assert deadlines["request_timeout_ms"] + 2 <= deadlines["delivery_timeout_ms"]  # kafka-python's rule (+ linger)
+
+
+def test_the_fence_is_raised_before_publishing_and_renewals_never_touch_it(db):
+    """Renewals write the lease document only: a batch's transaction (which writes the fence) never conflicts
+    with them, however long it takes."""
+    clock = FakeClock()
+    a, b = lease(db, clock, "a"), lease(db, clock, "b")
+    a.acquire()
+    a.fence(None)
+    fence = db[LEASES].find_one({"_id": "members.fence"})
+    for _ in range(3):
+        clock.advance(2.0)
+        a.renew()
+    assert db[LEASES].find_one({"_id": "members.fence"}) == fence and fence["token"] == 1
+    b.acquire()
+    clock.advance(20.0)
+    assert b.acquire() and db[LEASES].find_one({"_id": "members.fence"})["token"] == 2
+    stale = RelayLease(db, "members", holder="late", clock=clock)
+    assert not stale._fenced_in(2), "a fence is never lowered nor raised twice to one token"
