@@ -89,10 +89,6 @@ class OutboxRelay:
         self._dirty_lock = threading.Lock()
         # Collections whose aggregates kept events after the last pass (written while it published).
         self._left_pending: set[str] = set()
-        # Set while the relay waits for work. The watcher asks the server for changes only then: on SecantusDB
-        # every write anywhere wakes a waiting getMore, so a watcher polling while the relay publishes cost a
-        # round trip per write of every client; the changes meanwhile wait in the stream and come in one batch.
-        self._idle = threading.Event()
         self.published = 0
 
     # -- publishing -----------------------------------------------------
@@ -218,8 +214,6 @@ class OutboxRelay:
             try:
                 with self.db.watch(pipeline, max_await_time_ms=500) as stream:
                     while not stop.is_set():
-                        if not self._idle.wait(0.5):
-                            continue
                         change = stream.try_next()
                         if change is not None:
                             with self._dirty_lock:
@@ -268,9 +262,7 @@ class OutboxRelay:
             if self._left_pending:
                 to_read = [name for name in self.collections if name in self._left_pending]
                 continue
-            self._idle.set()
             woken = self._wake.wait(poll_interval_s)
-            self._idle.clear()
             self._wake.clear()
             to_read = self._take_dirty() if woken else self.collections
         self._drop_producer()
