@@ -59,8 +59,8 @@ def running_relay(servers, run_id):
     def start(**kwargs) -> CountingRelay:
         relay = CountingRelay(db, COLLECTIONS, REGISTRY, lambda: make_producer(servers.kafka_bootstrap), **kwargs)
         threading.Thread(target=relay.run, args=(stop, NO_POLL_S), daemon=True).start()
-        wait_for(lambda: relay._idle.is_set(), timeout_s=20)  # its first pass is over: it waits for work
-        time.sleep(0.3)  # and its change stream is open
+        wait_for(lambda: relay.passes, timeout_s=20)  # its first pass is over
+        time.sleep(0.5)  # and its change stream is open
         relays.append(relay)
         return relay
 
