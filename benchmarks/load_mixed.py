@@ -1,6 +1,7 @@
 """Mixed-workload load test with locust: the highest request rate the three services hold with p99 < 250 ms.
 
-Starts its own SecantusDB, Tansu and the three services under gunicorn on free ports (127.0.0.1 only;
+Starts its own SecantusDB, broker (Apache Kafka, or Tansu without Java) and the three services under gunicorn
+on free ports (127.0.0.1 only;
 nothing on the default ports), seeds them with `tvp demo`'s data (infra/demo.py) plus a few hundred
 organisations and some open meetings, then offers the mix of benchmarks/load_workload.py (80 % reads across
 lists, details and indicators of the three services; 20 % writes, each with an Idempotency-Key) at rising
