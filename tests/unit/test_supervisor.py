@@ -3,16 +3,7 @@ import pytest
 
 from infra.supervisor import CrashLoop, RestartPolicy, Supervisor
 
-
-class FakeClock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from ..support.fake_clock import FakeClock
 
 
 class FakeProcess:

@@ -6,16 +6,7 @@ import pytest
 
 from shared.messaging.lease import LEASES, LeaseLost, RelayLease, producer_deadlines
 
-
-class FakeClock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from ...support.fake_clock import FakeClock
 
 
 @pytest.fixture
