@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 LEASES = "relay_lease"
 EPOCH_HEADER = "tvp-relay-epoch"
 DEFAULT_TTL_S = 6.0
+RETRY_AFTER_ERROR_S = 0.25  # the keeper's next try after the database failed it (see `keep`)
 
 
 class LeaseLost(RuntimeError):
@@ -214,10 +215,13 @@ class RelayLease:
         while not stop.is_set():
             try:
                 self.acquire()
+                pause = self.next_attempt_in()
             except PyMongoError as exc:
-                # Unrenewed, the lease lapses by this process's clock: the relay stops producing on its own.
+                # Unrenewed, the lease lapses by this process's clock: the relay stops producing on its own. Soon
+                # again, not a renewal period later: the relay publishes again as soon as the database is back.
                 log.warning("relay lease of %s not renewed: %s", self.service, exc)
-            stop.wait(self.next_attempt_in())
+                pause = RETRY_AFTER_ERROR_S
+            stop.wait(pause)
 
     def wait_until_valid(self, stop: threading.Event, timeout_s: float = 0.5) -> None:
         """For the relay while it may not produce: return once the lease is valid, `stop` is set, or `timeout_s`."""

@@ -30,7 +30,9 @@ from shared.messaging.outbox import EVENT_LOG, Causation, Outbox, outbox_backlog
 from ..support.kafka_read import events_of, read_topic, wait_for
 from ..support.workers import worker_env
 
-pytestmark = pytest.mark.e2e
+# Beside the fault suite and the `tvp up` tests, never at the same time: each kills processes under load and
+# measures how soon the rest heals, which another such test on the two cores would slow.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("whole stacks")]
 
 REGISTERED = "tr.tvp.members.organisation.registered.v1"
 UPDATED = "tr.tvp.members.organisation.updated.v1"

@@ -185,3 +185,36 @@ def test_the_fence_is_raised_before_publishing_and_renewals_never_touch_it(db):
     assert b.acquire() and db[LEASES].find_one({"_id": "members.fence"})["token"] == 2
     stale = RelayLease(db, "members", holder="late", clock=clock)
     assert not stale._fenced_in(2), "a fence is never lowered nor raised twice to one token"
+
+
+def test_the_keeper_tries_again_soon_after_a_database_error_and_a_period_later_after_a_renewal(db):
+    from pymongo.errors import AutoReconnect
+
+    from shared.messaging.lease import RETRY_AFTER_ERROR_S
+
+    class Stop:
+        """The keeper's stop event: records each pause, and stops after the third."""
+
+        def __init__(self):
+            self.pauses: list[float] = []
+
+        def is_set(self) -> bool:
+            return len(self.pauses) >= 3
+
+        def wait(self, seconds: float) -> None:
+            self.pauses.append(seconds)
+
+    holder = lease(db, FakeClock(), "a")
+    outcomes = iter([None, AutoReconnect("database away"), None])
+
+    def acquire():
+        outcome = next(outcomes)
+        if outcome is not None:
+            raise outcome
+        return True
+
+    holder.acquire = acquire
+    stop = Stop()
+    holder.keep(stop)
+    assert stop.pauses == [holder.renew_every_s, RETRY_AFTER_ERROR_S, holder.renew_every_s]
+    assert RETRY_AFTER_ERROR_S < holder.renew_every_s
