@@ -55,14 +55,6 @@ def new_holder_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
-def producer_deadlines(margin_s: float, linger_ms: int = 2) -> dict[str, int]:
-    """Producer timeouts below the lease's safety margin: a record the broker did not take within the margin is
-    failed by the producer (and stays in the outbox) instead of being sent once the lease may be another's.
-    Limits of this in kafka-python's sender: docs/reliability.md ("The relay lease")."""
-    delivery_ms = max(1000, int(margin_s * 1000) - 500)
-    return {"delivery_timeout_ms": delivery_ms, "request_timeout_ms": delivery_ms - linger_ms - 100}
-
-
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -87,7 +79,7 @@ class RelayLease:
         self.ttl_s = ttl_s
         # Three renewals per TTL: one late or lost renewal does not cost the lease.
         self.renew_every_s = ttl_s / 3
-        # Produce only with this much validity left: a batch (delivery timeout below it, producer_deadlines) ends
+        # Produce only with this much validity left: a batch handed to the producer is normally acknowledged
         # before the lease can pass on; it also absorbs a small difference in clock rates between hosts.
         self.margin_s = ttl_s / 2
         self.holder = holder or new_holder_id()

@@ -4,7 +4,7 @@ transactions included, is tests/integration/reliability/test_relay_lease.py)."""
 import mongomock
 import pytest
 
-from shared.messaging.lease import LEASES, LeaseLost, RelayLease, producer_deadlines
+from shared.messaging.lease import LEASES, LeaseLost, RelayLease
 
 from ...support.fake_clock import FakeClock
 
@@ -159,13 +159,6 @@ def test_a_takeover_first_ends_the_silent_holder_s_sessions_never_its_own(db):
     assert restarted.acquire() and restarted.token == 3, "a restarted slot takes over from its dead self at once"
     assert ended == ["members-worker@h1"], "a slot's successor must not end the sessions it noted itself"
     assert not b.renew(), "the earlier process of the slot, were it alive, is fenced out"
-
-
-def test_producer_deadlines_fit_inside_the_safety_margin():
-    lease_ = RelayLease(mongomock.MongoClient()["x"], "members", ttl_s=6.0, clock=FakeClock())
-    deadlines = producer_deadlines(lease_.margin_s)
-    assert deadlines["delivery_timeout_ms"] < lease_.margin_s * 1000
-    assert deadlines["request_timeout_ms"] + 2 <= deadlines["delivery_timeout_ms"]  # kafka-python's rule (+ linger)
 
 
 def test_the_fence_is_raised_before_publishing_and_renewals_never_touch_it(db):
