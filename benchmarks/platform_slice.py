@@ -124,11 +124,11 @@ STAGES = ("relay wake-up + outbox read", "produce + broker ack", "consumer fetch
 def stage_times(client, returned, created, arrivals) -> dict[str, list[float]]:
     """{stage: [ms per organisation]} and "total"; a stage whose two ends straddle a clock tick may be a
     millisecond below zero (MongoDB and Kafka keep milliseconds): shown as is, the total never is."""
-    logged = {doc["key"]: doc["logged_at"].replace(tzinfo=timezone.utc).timestamp()
-              for doc in client[MEMBERS_DB].event_log.find(
-                  {"key": {"$in": list(returned)}, "event.type": ORGANISATION_REGISTERED}, {"key": 1, "logged_at": 1})}
-    event_ids = {doc["key"]: doc["_id"] for doc in client[MEMBERS_DB].event_log.find(
-        {"key": {"$in": list(returned)}, "event.type": ORGANISATION_REGISTERED}, {"key": 1})}
+    logged, event_ids = {}, {}
+    for doc in client[MEMBERS_DB].event_log.find(
+            {"key": {"$in": list(returned)}, "event.type": ORGANISATION_REGISTERED}, {"key": 1, "logged_at": 1}):
+        logged[doc["key"]] = doc["logged_at"].replace(tzinfo=timezone.utc).timestamp()
+        event_ids[doc["key"]] = doc["_id"]
     processed = {doc["_id"]: doc["processed_at"].replace(tzinfo=timezone.utc).timestamp()
                  for doc in client.tvp_events.processed_events.find(
                      {"_id": {"$in": list(event_ids.values())}}, {"processed_at": 1})}
